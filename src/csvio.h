@@ -1,0 +1,36 @@
+/* csvio.h — streaming reader for numeric CSV files with a header row, plain or gzip (zlib reads
+ * both transparently), columns chosen by name. Every error is one line
+ * "prog: FILE:LINE: what is wrong" and exit 1. "-" reads standard input. */
+#ifndef GANTUNE_CSVIO_H
+#define GANTUNE_CSVIO_H
+#include <stddef.h>
+
+typedef struct CsvReader CsvReader;
+
+CsvReader *csv_open(const char *path);     /* dies: cannot open, empty file (no header) */
+void csv_close(CsvReader *r);
+
+int csv_ncols(const CsvReader *r);
+const char *csv_name(const CsvReader *r, int col);
+int csv_find(const CsvReader *r, const char *name);       /* -1 if absent */
+int csv_require(const CsvReader *r, const char *name);    /* dies if absent */
+
+/* Read the next record: 1, or 0 at end of file. Blank lines are skipped; a row whose field
+ * count differs from the header's is an error. */
+int csv_next(CsvReader *r);
+const char *csv_str(const CsvReader *r, int col);
+double csv_num(const CsvReader *r, int col);  /* dies on a non-numeric, NaN or infinite cell */
+long csv_lineno(const CsvReader *r);          /* line of the current record (header is 1) */
+const char *csv_path(const CsvReader *r);
+
+/* "prog: FILE:LINE: msg" for the current record, exit 1. */
+_Noreturn void csv_fail(const CsvReader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Read the named columns of a whole file into a row-major array of doubles (rows x ncols).
+ * Stops after max_rows rows (0 = all). Dies if the file has no data rows. */
+double *csv_load_cols(const char *path, int ncols, char *const *names, size_t max_rows,
+                      size_t *nrows);
+
+/* Parse a whole cell as a finite double; 0 on success, -1 if not a number, -2 if NaN/Inf. */
+int csv_parse_double(const char *s, double *out);
+#endif
