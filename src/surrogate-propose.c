@@ -113,6 +113,7 @@ typedef struct {
     int method, n, n_init, budget, importance, interactions, ncand;
     uint64_t seed;
     double kappa, rho;
+    int nocap;
 } Opts;
 
 enum { M_RBF, M_GP, M_RANDOM, M_LHS };
@@ -172,8 +173,10 @@ static void model_fit(Model *m, int kind, const Space *sp, const PointSet *h, co
     memcpy(t, y, (size_t)n * sizeof *t);
     qsort(t, (size_t)n, sizeof *t, cmp_double);
     double med = t[n / 2], lo = t[0];
-    for (int i = 0; i < n; i++) y[i] = fmin(y[i], med);
-    double range = med - lo > 0 ? med - lo : 1;
+    if (!o->nocap)
+        for (int i = 0; i < n; i++) y[i] = fmin(y[i], med);
+    double top = o->nocap ? t[n - 1] : med;
+    double range = top - lo > 0 ? top - lo : 1;
     if (kind == M_RBF) {
         for (int i = 0; i < n; i++) {
             y[i] = (y[i] - lo) / range;
@@ -475,6 +478,8 @@ static void usage(FILE *f)
         "      --budget B       planned evaluations, for the DYCORS schedule (default 100)\n"
         "      --candidates C   candidate points per proposal (default 100*d, at most 5000)\n"
         "      --smoothing R    RBF noise smoothing factor on std^2/n (default 1)\n"
+        "      --no-cap         fit the raw objective (default: values above the median are\n"
+        "                       capped at the median before fitting)\n"
         "      --importance     instead: first-order and total Sobol indices of the fitted\n"
         "                       surrogate (CSV name,S1,ST)\n"
         "      --interactions   instead: second-order Sobol indices, strongest pair first\n"
@@ -495,7 +500,7 @@ int main(int argc, char **argv)
         { "std", required_argument, 0, 'D' }, { "kappa", required_argument, 0, 'k' },
         { "budget", required_argument, 0, 'B' }, { "candidates", required_argument, 0, 'C' },
         { "smoothing", required_argument, 0, 'R' }, { "importance", no_argument, 0, 'i' },
-        { "interactions", no_argument, 0, 'x' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+        { "interactions", no_argument, 0, 'x' }, { "no-cap", no_argument, 0, 'N' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
     };
     int c;
     while ((c = getopt_long(argc, argv, "s:H:p:m:n:h", opts, NULL)) != -1) {
@@ -521,6 +526,7 @@ int main(int argc, char **argv)
         case 'R': o.rho = parse_double("--smoothing", optarg, 0, 1e12); break;
         case 'i': o.importance = 1; break;
         case 'x': o.importance = o.interactions = 1; break;
+        case 'N': o.nocap = 1; break;
         case 'h': usage(stdout); return EXIT_OK;
         default:
             fprintf(stderr, "%s: usage: surrogate-propose --space FILE [--history FILE] [--pending FILE] [--method rbf|gp|random|lhs] [--n K] ... (--help)\n", progname());
