@@ -147,7 +147,7 @@ H
     { echo "$names,wd_mean,wd_std,n_trials,status"; tail -n +2 pts.csv | awk -F, '{print $0 "," NR % 7 ",0,5,ok"}'; } > fit.csv
     run surrogate-propose --space broad.csv --history fit.csv --method $m --kappa 2 --n 3
     [ "$status" -eq 0 ] && [ "${#lines[@]}" -eq 4 ]
-    run surrogate-propose --space broad.csv --history fit.csv --method $m --no-cap --n 2
+    run surrogate-propose --space broad.csv --history fit.csv --method $m --cap --n 2
     [ "$status" -eq 0 ] && [ "${#lines[@]}" -eq 3 ]
   done
 }
