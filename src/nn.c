@@ -59,7 +59,17 @@ NN_HOT void nn_dense_fwd(int B, int nin, int nout, const float *x, const float *
         for (int r = 0; r < B; r++) {
             const float *restrict xr = x + (size_t)r * nin;
             float *restrict yr = y + (size_t)r * nout;
+            /* 64-wide blocks give four independent FMA chains; then 16-wide, then scalar */
             int j0 = 0;
+            for (; j0 + 64 <= nout; j0 += 64) {
+                float acc[64];
+                for (int l = 0; l < 64; l++) acc[l] = b ? b[j0 + l] : 0.0f;
+                for (int k = 0; k < nin; k++) {
+                    const float xk = xr[k], *restrict wk = W + (size_t)k * nout + j0;
+                    for (int l = 0; l < 64; l++) acc[l] += xk * wk[l];
+                }
+                for (int l = 0; l < 64; l++) yr[j0 + l] = acc[l];
+            }
             for (; j0 + 16 <= nout; j0 += 16) {
                 float acc[16];
                 for (int l = 0; l < 16; l++) acc[l] = b ? b[j0 + l] : 0.0f;
@@ -127,6 +137,15 @@ NN_HOT void nn_dense_bwd(int B, int nin, int nout, const float *x, const float *
             /* dW[k][j] = sum_r x[r][k] dy[r][j]: 16-output register blocks over rows */
             for (int k = 0; k < nin; k++) {
                 int j0 = 0;
+                for (; j0 + 64 <= nout; j0 += 64) {
+                    float acc[64] = {0};
+                    for (int r = 0; r < B; r++) {
+                        const float xk = x[(size_t)r * nin + k];
+                        const float *restrict dr = dy + (size_t)r * nout + j0;
+                        for (int l = 0; l < 64; l++) acc[l] += xk * dr[l];
+                    }
+                    for (int l = 0; l < 64; l++) dW[(size_t)k * nout + j0 + l] = acc[l];
+                }
                 for (; j0 + 16 <= nout; j0 += 16) {
                     float acc[16] = {0};
                     for (int r = 0; r < B; r++) {
