@@ -53,8 +53,8 @@ static void parse_opts(int argc, char **argv, Opts *o)
         case 'c': conds = optarg; break;
         case 'n': o->noise = parse_long("--noise-dim", optarg, 1, 1 << 16); break;
         case 'b': o->batch = parse_long("--batch-size", optarg, 2, 1 << 24); break;
-        case 'G': o->lr_g = parse_double("--lr-gen", optarg, 1e-300, 1e3); break;
-        case 'D': o->lr_d = parse_double("--lr-disc", optarg, 1e-300, 1e3); break;
+        case 'G': o->lr_g = parse_double("--lr-gen", optarg, 1e-300, 1e30); break;
+        case 'D': o->lr_d = parse_double("--lr-disc", optarg, 1e-300, 1e30); break;
         case 'g': o->gw = parse_long("--gen-layersize", optarg, 1, 1 << 16); break;
         case 'd': o->dw = parse_long("--disc-layersize", optarg, 1, 1 << 16); break;
         case 'e': o->epochs = parse_long("--epochs", optarg, 1, 1L << 30); break;

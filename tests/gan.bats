@@ -136,3 +136,13 @@ field() { awk -F, -v n="$1" 'NR==1{for(i=1;i<=NF;i++) if($i==n) c=i} NR==2{print
   [ "$status" -eq 1 ]
   [[ $output == *"not a gantune model"* ]]
 }
+
+@test "a diverging trial reports status=diverged with inf, exit 0" {
+  setup_data
+  run gan-train --train train.csv --val val.csv "${small[@]}" --epochs 3 --lr-gen 1e30 --lr-disc 1e30 --log l.csv
+  [ "$status" -eq 0 ]
+  rec=$(grep -v '^gan-train:' <<<"$output")
+  [ "$(field status <<<"$rec")" = diverged ]
+  [ "$(field best_wd <<<"$rec")" = inf ]
+  [ "$(field best_epoch <<<"$rec")" = 0 ]
+}
