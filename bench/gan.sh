@@ -15,6 +15,8 @@ for cfg in "8 256 64 64" "4 512 256 256" "3 642 65 243"; do
   ../shared/bench/vs-torch --runs "$runs" -- "${common[@]}" --noise-dim "$nz" --batch-size "$bs" \
     --gen-layersize "$gw" --disc-layersize "$dw"
 done
+echo "== GEMM GFLOP/s (user CPU time)"
+OPENBLAS_NUM_THREADS=1 bench/gan_gflops.sh "$d/had-train.csv" "$d/had-val.csv"
 echo "== gan-sample: study's best architecture (noise 3, gen 65), 559000 conditioned events"
 bin/gan-train "${common[@]}" --epochs 1 --noise-dim 3 --batch-size 642 --gen-layersize 65 \
   --disc-layersize 243 --save-model "$d/best.gtm" --max-events 20000 > /dev/null
@@ -22,4 +24,5 @@ t0=$(date +%s.%N)
 OPENBLAS_NUM_THREADS=1 bin/gan-sample --model "$d/best.gtm" --cond "$d/had-train.csv" -o "$d/sample.csv"
 t1=$(date +%s.%N)
 awk -v a="$t0" -v b="$t1" 'BEGIN{printf "gan-sample (CSV out): %.0f events/s\n", 559000/(b-a)}'
+build/gan_infer "$d/best.gtm" 559000
 OMP_NUM_THREADS=1 /usr/bin/python3 bench/torch_sample.py 559000 3 65 4 2
