@@ -26,3 +26,7 @@ t1=$(date +%s.%N)
 awk -v a="$t0" -v b="$t1" 'BEGIN{printf "gan-sample (CSV out): %.0f events/s\n", 559000/(b-a)}'
 build/gan_infer "$d/best.gtm" 559000
 OMP_NUM_THREADS=1 /usr/bin/python3 bench/torch_sample.py 559000 3 65 4 2
+echo "== best_wd over seeds 1-5 (noise 8, batch 256, 64/64, 2 epochs)"
+bench/gan_quality.sh "$d/had-train.csv" "$d/had-val.csv" "1 2 3 4 5" --out-cols theta,phi \
+  --cond-cols E,px,py,pz --lr-gen 1e-4 --lr-disc 1e-4 --epochs 2 --noise-dim 8 --batch-size 256 \
+  --gen-layersize 64 --disc-layersize 64
