@@ -1,7 +1,10 @@
 /* physics.c — see physics.h and event-gen(1). */
 #include "physics.h"
 
+#include "util.h"
+
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 
@@ -144,7 +147,7 @@ static double t_of_m(double m) { return atan((m * m - PHYS_MZ * PHYS_MZ) / (PHYS
 void dimu_init(DimuGen *g)
 {
     enum { NF = 1 << 16 };
-    static double cdf[NF + 1];   /* init-time scratch only */
+    double *cdf = xmalloc((NF + 1) * sizeof *cdf);
     double t0 = t_of_m(DIMU_MLO), t1 = t_of_m(DIMU_MHI), h = (t1 - t0) / NF;
     /* density in t: f(m) dm/dt, dm/dt = MZ GZ / (2 m cos^2 t) */
     double prev = 0;
@@ -164,6 +167,7 @@ void dimu_init(DimuGen *g)
     }
     g->t_of_u[0] = t0;
     g->t_of_u[DIMU_NTAB] = t1;
+    free(cdf);
 }
 
 static int pt_eta_ok(P4 p, double *pt)
