@@ -14,6 +14,7 @@
 #include "nn.h"
 #include "rng.h"
 #include "util.h"
+#include "wasserstein.h"
 
 static const char usage[] =
     "usage: gan-train --train FILE --val FILE --out-cols LIST [--cond-cols LIST]\n"
@@ -122,23 +123,6 @@ static float *scale(const double *v, size_t rows, int n, const double *lo, const
     return f;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* W1 between two equal-size samples = mean |sorted a - sorted b| (scipy's definition for
- * equal weights). a is sorted in place; b is already sorted. TODO: dedup with wasserstein.h
- * once the data helper's module is in main. */
-static double w1_sorted_equal(double *a, const double *b, size_t n)
-{
-    qsort(a, n, sizeof *a, cmp_double);
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++) s += fabs(a[i] - b[i]);
-    return s / (double)n;
-}
-
 int main(int argc, char **argv)
 {
     set_progname(argv[0]);
@@ -205,11 +189,13 @@ int main(int argc, char **argv)
     }
     float *vh1 = xmalloc(nva * o.gw * sizeof(float)), *vh2 = xmalloc(nva * o.gw * sizeof(float));
     float *vout = xmalloc(nva * no * sizeof(float));
+    /* W1 per column as wd-score computes it (wasserstein.h), validation sorted once */
     double *vsorted = xmalloc(nva * no * sizeof(double)), *col = xmalloc(nva * sizeof(double));
+    double *wtmp = xmalloc(nva * sizeof(double));
     for (int j = 0; j < no; j++) {
         double *vs = vsorted + (size_t)j * nva;
         for (size_t i = 0; i < nva; i++) vs[i] = Xva[i * no + j];
-        qsort(vs, nva, sizeof *vs, cmp_double);
+        w1_sort(vs, nva, wtmp);
     }
     double *wd = xmalloc(no * sizeof(double)), *best_wds = xmalloc(no * sizeof(double));
     for (int j = 0; j < no; j++) best_wds[j] = INFINITY;
@@ -252,7 +238,8 @@ int main(int argc, char **argv)
         double mean = 0;
         for (int j = 0; j < no; j++) {
             for (size_t i = 0; i < nva; i++) col[i] = vout[i * no + j];
-            wd[j] = w1_sorted_equal(col, vsorted + (size_t)j * nva, nva);
+            w1_sort(col, nva, wtmp);
+            wd[j] = w1_sorted(col, nva, vsorted + (size_t)j * nva, nva);
             mean += wd[j] / no;
         }
         if (!isfinite(mean)) {
@@ -294,7 +281,7 @@ int main(int argc, char **argv)
     gan_free(&g);
     gan_mlp_free(&best.G);
     free(best.out_lo), free(perm), free(bx), free(bc), free(bz), free(vin), free(vnoise);
-    free(vh1), free(vh2), free(vout), free(vsorted), free(col), free(wd), free(best_wds);
+    free(vh1), free(vh2), free(vout), free(vsorted), free(col), free(wtmp), free(wd), free(best_wds);
     free(Xtr), free(Xva), free(Ctr), free(Cva);
     free(o.out[0]), free(o.out);
     if (o.cond) free(o.cond[0]), free(o.cond);
