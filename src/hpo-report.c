@@ -381,7 +381,7 @@ static char *find_exec(const char *prog)
     return res;
 }
 
-/* Run argv in directory cwd (NULL: ours) with stdout to out_path (NULL: /dev/null) and stderr to
+/* Run argv (an absolute or ./ path when cwd is given) in directory cwd (NULL: ours) with stdout to out_path (NULL: /dev/null) and stderr to
  * err_path (NULL: inherited). Returns the exit status, or -1 if it did not exit normally. */
 static int run_cmd(char *const argv[], const char *cwd, const char *out_path, const char *err_path)
 {
@@ -389,7 +389,6 @@ static int run_cmd(char *const argv[], const char *cwd, const char *out_path, co
     pid_t pid = fork();
     if (pid < 0) die(EXIT_RUNTIME, "fork: %s", strerror(errno));
     if (pid == 0) {
-        if (cwd && chdir(cwd) != 0) _exit(127);
         int fd = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (fd < 0 || dup2(fd, 1) < 0) _exit(127);
         close(fd);
@@ -398,6 +397,7 @@ static int run_cmd(char *const argv[], const char *cwd, const char *out_path, co
             if (fd < 0 || dup2(fd, 2) < 0) _exit(127);
             close(fd);
         }
+        if (cwd && chdir(cwd) != 0) _exit(127);  /* after opening: the paths may be relative */
         execv(argv[0], argv);
         _exit(127);
     }
@@ -537,7 +537,7 @@ static void pic_wd_sigma(Run *runs, int nr, const char *dir, const char *color_b
         Run *r = &runs[k];
         double ox = (double)k / nr, sx = 1.0 / nr;
         aout_printf(g, "set origin %g,0.68\nset size %g,0.30\nunset colorbox\nset rmargin 14\n"
-                       "set key top right\n", ox, sx);
+                       "set key inside top right vertical\n", ox, sx);
         int nok = 0;
         for (int i = 0; i < r->n; i++) nok += r->ok[i];
         aout_printf(g, "set title '%s: %d sets evaluated, %d finished ok'\n", r->label, r->n, nok);
@@ -550,8 +550,10 @@ static void pic_wd_sigma(Run *runs, int nr, const char *dir, const char *color_b
         aout_printf(g, "set xlabel 'mean W1 over trials (scaled units)'\n"
                        "set ylabel 'σ of W1 over trials (scaled units)'\nset yrange [0:%.9g]\n",
                     ymax);
-        aout_printf(g, "set colorbox\nset cbrange [%.9g:%.9g]\nset cblabel '%s (%s)'\n", cmin,
-                    cmax, color_by, hp_unit(color_by));
+        int lg = hp_log(r, cidx[k]) && cmin > 0;
+        aout_printf(g, "set colorbox\n%s\nset cbrange [%.9g:%.9g]\nset cblabel '%s (%s%s)'\n",
+                    lg ? "set logscale cb" : "unset logscale cb", cmin, cmax, color_by,
+                    hp_unit(color_by), lg ? ", log scale" : "");
         aout_printf(g, "set key below\nset rmargin 14\n");
         aout_printf(g, "plot 'wd-sigma-%d.dat' index 0 u 2:3:4 w p pt 7 ps 1.4 lc palette "
                        "title 'hyperparameter set'", k + 1);
@@ -1378,7 +1380,7 @@ static void write_index(Run *runs, int nr, const char *dir, double *thr, Picture
     ROW("sets under the threshold", "under-threshold", stat_of(r, thr[k], ST_UNDER));
     ROW("run wall time (s)", "wall-s", r->nt ? timing_of(r).wall : NAN);
     ROW("sum of trial times (s)", "trial-sum-s", r->nt ? timing_of(r).sum : NAN);
-    ROW("slots used", "slots-used", r->nt ? timing_of(r).nslots : NAN);
+    ROW("trial slots used (timeline.csv)", "slots-used", r->nt ? timing_of(r).nslots : NAN);
     ROW("speed-up (sum of trial times / wall time)", "speedup", stat_of(r, thr[k], ST_SPEEDUP));
     ROW("slot utilisation (%)", "utilisation", stat_of(r, thr[k], ST_UTIL));
 #undef ROW
@@ -1490,6 +1492,13 @@ int main(int argc, char **argv)
     }
     char *gp_exe = find_exec(gp_name);
     if (!gp_exe) die(EXIT_RUNTIME, "%s: not found on PATH (make deps installs gnuplot-nox)", gp_name);
+    if (gp_exe[0] != '/') {  /* gnuplot runs inside the report directory: make the path absolute */
+        char cwd[4096];
+        if (!getcwd(cwd, sizeof cwd)) die(EXIT_RUNTIME, "getcwd: %s", strerror(errno));
+        char *abs = path_join(cwd, gp_exe);
+        free(gp_exe);
+        gp_exe = abs;
+    }
     Run *runs = xcalloc((size_t)nr, sizeof *runs);
     for (int k = 0; k < nr; k++) read_run(&runs[k], argv[optind + k]);
     if (!color_by) color_by = "lr_gen";
