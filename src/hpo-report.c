@@ -1252,10 +1252,10 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
                             ox, oy, sx, 0.32 * sy);
                 aout_printf(g, "set xlabel '%s (%s)'\nset ylabel 'generated / data'\nset yrange [0.5:1.5]\n"
                                "set tmargin 0.5\nset bmargin 3.5\n", outc[j], var_unit(outc[j]));
-                aout_printf(g, "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2\n");
+                aout_printf(g, "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2\nunset key\n");
                 aout_printf(g, "plot 'generated.dat' index %d u 1:7:8 w filledcurves lc rgb '#d7191c' notitle, "
                                "'' index %d u 1:6 w histeps lw 2 lc rgb '#d7191c' notitle\n", blk, blk);
-                aout_printf(g, "unset arrow 1\nset tmargin\nset bmargin\n");
+                aout_printf(g, "unset arrow 1\nset tmargin\nset bmargin\nset key\n");
             }
         aout_printf(g, "unset multiplot\n");
         aout_commit(g);
