@@ -31,6 +31,11 @@ _Noreturn void csv_fail(const CsvReader *r, const char *fmt, ...) __attribute__(
 double *csv_load_cols(const char *path, int ncols, char *const *names, size_t max_rows,
                       size_t *nrows);
 
+/* The same, column by column: cols[j] holds nrows values of names[j] (each its own allocation;
+ * free every cols[j], then cols). For tools that work per column (sorting, W1). */
+double **csv_load_columns(const char *path, int ncols, char *const *names, size_t max_rows,
+                          size_t *nrows);
+
 /* Parse a whole cell as a finite double; 0 on success, -1 if not a number, -2 if NaN/Inf. */
 int csv_parse_double(const char *s, double *out);
 #endif

@@ -1,0 +1,264 @@
+/* nn.c — reference CPU layers (see nn.h). GEMMs go through cblas_sgemm; the elementwise passes
+ * are written as row loops over contiguous feature vectors so the compiler vectorises them
+ * across features, and batch-norm statistics are accumulated in a fixed row order. */
+#include "nn.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+/* LeakyReLU's derivative (1 for u > 0, else slope) from the sign bit with integer arithmetic,
+ * so GCC vectorises the loops that use it (a float ?: or compare stays control flow under the
+ * default -ftrapping-math). Same result as u > 0 for every u, NaN and -0 included. */
+static inline float leaky_gain(float u, float slope)
+{
+    int32_t b;
+    memcpy(&b, &u, sizeof b);
+    return b > 0 ? 1.0f : slope;
+}
+
+/* Narrow layers (the first layer's few inputs, the discriminator's single output) waste most
+ * of a GEMM call on packing; these loops do them directly, vectorised along the contiguous
+ * dimension, in a fixed order. */
+enum { NARROW = 16 };
+
+/* Hot loops get an AVX-512 clone picked at load time (ifunc); other machines run the default. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define NN_HOT __attribute__((target_clones("arch=x86-64-v4", "default")))
+#else
+#define NN_HOT
+#endif
+
+NN_HOT void nn_dense_fwd(int B, int nin, int nout, const float *x, const float *W, const float *b,
+                  float *y)
+{
+    if (nout == 1) {
+        for (int r = 0; r < B; r++) {
+            const float *xr = x + (size_t)r * nin;
+            float s = 0.0f;
+            for (int k = 0; k < nin; k++) s += xr[k] * W[k];
+            y[r] = b ? s + b[0] : s;
+        }
+        return;
+    }
+    if (nin <= NARROW) {
+        for (int r = 0; r < B; r++) {
+            const float *xr = x + (size_t)r * nin;
+            float *restrict yr = y + (size_t)r * nout;
+            if (b) memcpy(yr, b, (size_t)nout * sizeof *b);
+            else memset(yr, 0, (size_t)nout * sizeof *yr);
+            for (int k = 0; k < nin; k++) {
+                const float xk = xr[k], *restrict wk = W + (size_t)k * nout;
+                for (int j = 0; j < nout; j++) yr[j] += xk * wk[j];
+            }
+        }
+        return;
+    }
+    if (b) {
+        for (int r = 0; r < B; r++) memcpy(y + (size_t)r * nout, b, (size_t)nout * sizeof *b);
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, nout, nin, 1.0f, x, nin, W, nout,
+                b ? 1.0f : 0.0f, y, nout);
+}
+
+NN_HOT void nn_dense_bwd(int B, int nin, int nout, const float *x, const float *W, const float *dy,
+                  float *dx, float *dW, float *db)
+{
+    if (dx) {  /* dx[B x nin] = dy[B x nout] W^T */
+        if (nout == 1) {
+            for (int r = 0; r < B; r++) {
+                float *restrict xr = dx + (size_t)r * nin;
+                const float d = dy[r];
+                for (int k = 0; k < nin; k++) xr[k] = d * W[k];
+            }
+        } else if (nin <= NARROW) {
+            for (int r = 0; r < B; r++) {
+                const float *dr = dy + (size_t)r * nout;
+                for (int k = 0; k < nin; k++) {
+                    const float *wk = W + (size_t)k * nout;
+                    float s = 0.0f;
+                    for (int j = 0; j < nout; j++) s += dr[j] * wk[j];
+                    dx[(size_t)r * nin + k] = s;
+                }
+            }
+        } else {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, nin, nout, 1.0f, dy, nout, W,
+                        nout, 0.0f, dx, nin);
+        }
+    }
+    if (dW) {  /* dW[nin x nout] = x^T dy */
+        if (nout == 1 || nin <= NARROW) {
+            memset(dW, 0, (size_t)nin * nout * sizeof *dW);
+            for (int r = 0; r < B; r++) {
+                const float *xr = x + (size_t)r * nin, *dr = dy + (size_t)r * nout;
+                if (nout == 1) {
+                    const float d = dr[0];
+                    for (int k = 0; k < nin; k++) dW[k] += d * xr[k];
+                } else {
+                    for (int k = 0; k < nin; k++) {
+                        const float xk = xr[k];
+                        float *restrict wk = dW + (size_t)k * nout;
+                        for (int j = 0; j < nout; j++) wk[j] += xk * dr[j];
+                    }
+                }
+            }
+        } else {
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, nin, nout, B, 1.0f, x, nin, dy,
+                        nout, 0.0f, dW, nout);
+        }
+    }
+    if (db) {
+        memset(db, 0, (size_t)nout * sizeof *db);
+        for (int r = 0; r < B; r++) {
+            const float *d = dy + (size_t)r * nout;
+            for (int j = 0; j < nout; j++) db[j] += d[j];
+        }
+    }
+}
+
+NN_HOT void nn_bn_act_train_fwd(int B, int n, float *restrict h, const float *restrict gamma, const float *restrict beta,
+                         float slope, float *restrict xhat, float *restrict mean, float *restrict invstd,
+                         float *restrict run_mean, float *restrict run_var)
+{
+    /* Two-pass mean and variance: float sums over rows, exact enough for B up to thousands,
+     * and free of the cancellation of the one-pass sum of squares. invstd holds the variance
+     * until the last step. */
+    memset(mean, 0, (size_t)n * sizeof *mean);
+    memset(invstd, 0, (size_t)n * sizeof *invstd);
+    for (int r = 0; r < B; r++) {
+        const float *hr = h + (size_t)r * n;
+        for (int j = 0; j < n; j++) mean[j] += hr[j];
+    }
+    const float inv_b = 1.0f / (float)B;
+    for (int j = 0; j < n; j++) mean[j] *= inv_b;
+    for (int r = 0; r < B; r++) {
+        const float *hr = h + (size_t)r * n;
+        for (int j = 0; j < n; j++) {
+            float d = hr[j] - mean[j];
+            invstd[j] += d * d;
+        }
+    }
+    if (run_mean && run_var) {
+        const float m = NN_BN_MOMENTUM, unbias = (float)B / (float)(B - 1);
+        for (int j = 0; j < n; j++) {
+            run_mean[j] = (1.0f - m) * run_mean[j] + m * mean[j];
+            run_var[j] = (1.0f - m) * run_var[j] + m * (invstd[j] * inv_b * unbias);
+        }
+    }
+    for (int j = 0; j < n; j++) invstd[j] = 1.0f / sqrtf(invstd[j] * inv_b + NN_BN_EPS);
+    for (int r = 0; r < B; r++) {
+        float *hr = h + (size_t)r * n, *xr = xhat + (size_t)r * n;
+        for (int j = 0; j < n; j++) {
+            float xh = (hr[j] - mean[j]) * invstd[j];
+            float u = gamma[j] * xh + beta[j];
+            xr[j] = xh;
+            hr[j] = u * leaky_gain(u, slope);
+        }
+    }
+}
+
+NN_HOT void nn_bn_act_train_bwd(int B, int n, float *restrict da, const float *restrict xhat, const float *restrict gamma,
+                         const float *restrict beta, const float *restrict invstd, float slope,
+                         float *restrict dgamma, float *restrict dbeta)
+{
+    memset(dgamma, 0, (size_t)n * sizeof *dgamma);
+    memset(dbeta, 0, (size_t)n * sizeof *dbeta);
+    /* pass 1: through the activation (its sign recomputed from xhat), then the sums */
+    for (int r = 0; r < B; r++) {
+        float *dr = da + (size_t)r * n;
+        const float *xr = xhat + (size_t)r * n;
+        for (int j = 0; j < n; j++) {
+            float u = gamma[j] * xr[j] + beta[j];
+            float d = dr[j] * leaky_gain(u, slope);
+            dr[j] = d;
+            dgamma[j] += d * xr[j];
+            dbeta[j] += d;
+        }
+    }
+    /* pass 2: dh = gamma invstd / B * (B dy - dbeta - xhat dgamma) */
+    const float inv_b = 1.0f / (float)B;
+    for (int r = 0; r < B; r++) {
+        float *dr = da + (size_t)r * n;
+        const float *xr = xhat + (size_t)r * n;
+        for (int j = 0; j < n; j++)
+            dr[j] = gamma[j] * invstd[j] * (dr[j] - inv_b * (dbeta[j] + xr[j] * dgamma[j]));
+    }
+}
+
+NN_HOT void nn_bn_act_infer_fwd(int B, int n, float *restrict h, const float *restrict gamma, const float *restrict beta,
+                         const float *restrict run_mean, const float *restrict run_var, float slope)
+{
+    /* fold into one multiply-add per element: a = gamma/sqrt(var+eps), c = beta - a mean.
+     * The scratch lives on the stack in chunks, so the function needs no workspace. */
+    enum { CH = 256 };
+    float a[CH], c[CH];
+    for (int j0 = 0; j0 < n; j0 += CH) {
+        int m = n - j0 < CH ? n - j0 : CH;
+        for (int j = 0; j < m; j++) {
+            a[j] = gamma[j0 + j] / sqrtf(run_var[j0 + j] + NN_BN_EPS);
+            c[j] = beta[j0 + j] - a[j] * run_mean[j0 + j];
+        }
+        for (int r = 0; r < B; r++) {
+            float *hr = h + (size_t)r * n + j0;
+            for (int j = 0; j < m; j++) {
+                float u = a[j] * hr[j] + c[j];
+                hr[j] = u * leaky_gain(u, slope);
+            }
+        }
+    }
+}
+
+void nn_leaky_fwd(int64_t len, float *x, float slope)
+{
+    for (int64_t i = 0; i < len; i++) x[i] = x[i] > 0.0f ? x[i] : slope * x[i];
+}
+
+void nn_leaky_bwd(int64_t len, const float *restrict y, float *restrict dy, float slope)
+{
+    for (int64_t i = 0; i < len; i++) dy[i] = y[i] > 0.0f ? dy[i] : slope * dy[i];
+}
+
+void nn_tanh_fwd(int64_t len, float *x)
+{
+    for (int64_t i = 0; i < len; i++) x[i] = tanhf(x[i]);
+}
+
+void nn_tanh_bwd(int64_t len, const float *restrict y, float *restrict dy)
+{
+    for (int64_t i = 0; i < len; i++) dy[i] *= 1.0f - y[i] * y[i];
+}
+
+double nn_bce_logits(int B, const float *z, float target, float *dz)
+{
+    double loss = 0.0;
+    const float inv_b = 1.0f / (float)B;
+    for (int i = 0; i < B; i++) {
+        float zi = z[i];
+        loss += (double)(fmaxf(zi, 0.0f) - zi * target + log1pf(expf(-fabsf(zi))));
+        if (dz) {
+            /* sigmoid without overflow for either sign */
+            float s = zi >= 0.0f ? 1.0f / (1.0f + expf(-zi)) : expf(zi) / (1.0f + expf(zi));
+            dz[i] = (s - target) * inv_b;
+        }
+    }
+    return loss / B;
+}
+
+NN_HOT void nn_adam_step(int64_t n, float *restrict p, const float *restrict g, float *restrict m, float *restrict v, float lr, float b1,
+                  float b2, float eps, long t)
+{
+    const float bc1 = 1.0f - powf(b1, (float)t), bc2 = 1.0f - powf(b2, (float)t);
+    const float step = lr / bc1, inv_sqrt_bc2 = 1.0f / sqrtf(bc2);
+    for (int64_t i = 0; i < n; i++) {
+        m[i] = b1 * m[i] + (1.0f - b1) * g[i];
+        v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
+        p[i] -= step * m[i] / (sqrtf(v[i]) * inv_sqrt_bc2 + eps);
+    }
+}
+
+void nn_glorot_uniform(int nin, int nout, float *W, Rng *rng)
+{
+    const double a = sqrt(6.0 / (double)(nin + nout));
+    for (size_t i = 0; i < (size_t)nin * (size_t)nout; i++)
+        W[i] = (float)((2.0 * rng_uniform(rng) - 1.0) * a);
+}
