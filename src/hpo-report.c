@@ -1253,9 +1253,12 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
             }
             if (xhi[j] <= xlo[j]) xhi[j] = xlo[j] + 1;
         }
+        /* ratio axis per panel: wide enough for 90% of the bins, 1 +- 0.2 at least */
+        double *rr = xmalloc((size_t)nbins * nout * sizeof *rr), dev[NGENBINS];
         for (int cb = 0; cb < nbins; cb++)
             for (int j = 0; j < nout; j++) {
                 double lo = xlo[j], hi = xhi[j];
+                int nd = 0;
                 double w = (hi - lo) / NGENBINS;
                 memset(h, 0, (size_t)(nm + 1) * NGENBINS * sizeof *h);
                 double *tot = xcalloc((size_t)nm + 1, sizeof *tot);
@@ -1281,6 +1284,7 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
                     }
                     double mu = s / nm, var = nm > 1 ? (s2 - nm * mu * mu) / (nm - 1) : 0;
                     double sg = sqrt(var > 0 ? var : 0);
+                    if (t > 0) dev[nd++] = fabs(mu / t - 1);
                     if (t > 0)
                         aout_printf(o, "%.9g %.9g %.9g %.9g %.9g %.9g %.9g %.9g\n", lo + (b + 0.5) * w,
                                     t, mu, mu - sg, mu + sg, mu / t, (mu - sg) / t, (mu + sg) / t);
@@ -1290,6 +1294,8 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
                 }
                 aout_printf(o, "\n\n");
                 free(tot);
+                double q = nd ? quantile(dev, nd, 0.9) : 0.5;
+                rr[cb * nout + j] = fmin(1.5, fmax(0.2, ceil(11.5 * q) / 10));
             }
         aout_commit(o);
         free(h);
@@ -1323,16 +1329,17 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
                                "title 'validation data'\n", blk, blk, nm, blk);
                 aout_printf(g, "set origin %g,%g\nset size %g,%g\nset title ''\nset format x '%%g'\n",
                             ox, oy, sx, 0.32 * sy);
-                aout_printf(g, "set xlabel '%s (%s)'\nset ylabel 'generated / data'\nset yrange [0.5:1.5]\n"
-                               "set tmargin 0.5\nset bmargin 3.5\n", outc[j], var_unit(outc[j]));
+                aout_printf(g, "set xlabel '%s (%s)'\nset ylabel 'generated / data'\nset yrange [%g:%g]\n"
+                               "set ytics %g\nset tmargin 0.5\nset bmargin 3.5\n", outc[j], var_unit(outc[j]),
+                            fmax(0, 1 - rr[blk]), 1 + rr[blk], rr[blk] > 0.5 ? 0.5 : rr[blk] > 0.25 ? 0.2 : 0.1);
                 aout_printf(g, "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2\nunset key\n");
                 aout_printf(g, "plot 'generated.dat' index %d u 1:7:8 w filledcurves lc rgb '#d7191c' notitle, "
                                "'' index %d u 1:6 w histeps lw 2 lc rgb '#d7191c' notitle\n", blk, blk);
-                aout_printf(g, "unset arrow 1\nset tmargin\nset bmargin\nset key\n");
+                aout_printf(g, "unset arrow 1\nset tmargin\nset bmargin\nset key\nset ytics autofreq\n");
             }
         aout_printf(g, "unset multiplot\n");
         aout_commit(g);
-        free(xlo), free(xhi);
+        free(xlo), free(xhi), free(rr);
         snprintf(desc, descn, "%d models of set #%d sampled with <code>%s</code>, %zu events each%s",
                  nm, r->id[r->best], exe, nv, ncond ? ", conditioned on the validation events" : "");
         made = 1;

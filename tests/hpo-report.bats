@@ -185,3 +185,19 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   diff -r broad "$BROAD"
   diff -r final "$FINAL"
 }
+
+@test "hpo-report: generated vs truth from models gan-train really trained (gan-sample)" {
+  [ -x "$ROOT/bin/gan-sample" ] || skip "bin/gan-sample not built on this branch yet"
+  event-gen hadronization --events 6000 --val 1000 --seed 2 -o train.csv --val-out val.csv
+  cp -r "$FINAL" run && rm run/models/*
+  sed -i "s|^val=.*|val=$TMP/val.csv|" run/run.conf
+  for s in 1 2; do
+    gan-train --train train.csv --val val.csv --out-cols theta,phi --cond-cols E,px,py,pz \
+      --noise-dim 8 --batch-size 128 --lr-gen 0.001 --lr-disc 0.002 --gen-layersize 16 \
+      --disc-layersize 16 --epochs 2 --seed "$s" --save-model "run/models/1-$s.gtm" > /dev/null
+  done
+  run hpo-report run -o rep --surrogate none
+  [ "$status" -eq 0 ]
+  valid_png rep/generated.png
+  grep -q "2 models of set #1 sampled with <code>$ROOT/bin/gan-sample</code>, 1000 events each" rep/index.html
+}
