@@ -362,7 +362,7 @@ static const char *var_unit(const char *name)
 {
     if (strncmp(name, "theta", 5) == 0 || strncmp(name, "phi", 3) == 0) return "rad";
     if (strncmp(name, "eta", 3) == 0 || strcmp(name, "y") == 0) return "dimensionless";
-    if (strncmp(name, "pt", 2) == 0 || strcmp(name, "E") == 0 || strcmp(name, "px") == 0 ||
+    if (strncmp(name, "pt", 2) == 0 || strcmp(name, "E") == 0 || strcmp(name, "e") == 0 || strcmp(name, "px") == 0 ||
         strcmp(name, "py") == 0 || strcmp(name, "pz") == 0 || name[0] == 'm') return "GeV";
     return "units of the data";
 }
@@ -505,7 +505,7 @@ static void pic_wd_sigma(Run *runs, int nr, const char *dir, const char *color_b
     if (cmax <= cmin) cmax = cmin + 1;
     ymax = ymax * 1.1 + 1e-9;
     int hmax = 1;
-    char name[64];
+    char name[4200];
     for (int k = 0; k < nr; k++) {
         Run *r = &runs[k];
         snprintf(name, sizeof name, "%s/wd-sigma-%d.dat", dir, k + 1);
@@ -585,7 +585,7 @@ static double default_threshold(const Run *r)
  * sampling histogram. */
 static void pic_sensitivity(const Run *r, const char *dir, double thr)
 {
-    char name[64];
+    char name[4200];
     snprintf(name, sizeof name, "%s/sensitivity.dat", dir);
     AtomicOut *o = aout_open(name);
     aout_printf(o, "# one block per hyperparameter: value wd_mean wd_std id under_threshold\n");
@@ -712,7 +712,7 @@ static int pic_importance(const Run *r, const char *dir, const char *surrogate, 
                      "has no name and S1 columns.</li>\n", exe);
             goto done;
         }
-        char name[64];
+        char name[4200];
         snprintf(name, sizeof name, "%s/importance.dat", dir);
         AtomicOut *o = aout_open(name);
         aout_printf(o, "# hyperparameter S1 ST\n");
@@ -786,7 +786,7 @@ static void pic_convergence(Run *runs, int nr, const char *dir)
         if (g < 0) { g = ng; gname[ng++] = m; }
         group[k] = g;
     }
-    char name[64];
+    char name[4200];
     snprintf(name, sizeof name, "%s/convergence.dat", dir);
     AtomicOut *o = aout_open(name);
     aout_printf(o, "# one block per method: evaluation best_so_far_mean minus_sigma plus_sigma runs\n");
@@ -882,7 +882,7 @@ static int pareto_front(const Run *r, int *front)
 
 static void pic_pareto(const Run *r, const char *dir, const int *front, int nf)
 {
-    char name[64];
+    char name[4200];
     snprintf(name, sizeof name, "%s/pareto.dat", dir);
     AtomicOut *o = aout_open(name);
     aout_printf(o, "# all finished sets: id wd_mean wd_std params\n");
@@ -1012,7 +1012,7 @@ static int pic_timing(Run *runs, int nr, const char *dir, Notes *nt)
         note(nt, "<li>Timing omitted: no timeline.csv with finished trials.</li>\n");
         return 0;
     }
-    char name[64];
+    char name[4200];
     snprintf(name, sizeof name, "%s/timing.gp", dir);
     AtomicOut *g = aout_open(name);
     int rowpx = 560;
@@ -1237,7 +1237,7 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
             for (int b = 0; b <= NCONDBINS; b++) edges[b] = quantile(cv, (int)nv, (double)b / NCONDBINS);
             free(cv);
         }
-        char name[64];
+        char name[4200];
         snprintf(name, sizeof name, "%s/generated.dat", dir);
         AtomicOut *o = aout_open(name);
         aout_printf(o, "# blocks: for each condition bin (all events first), each output column:\n"
@@ -1611,6 +1611,7 @@ int main(int argc, char **argv)
     const char *slash = strrchr(target, '/');
     int dl = slash ? (int)(slash - target + 1) : 0;
     snprintf(tmpl, tl + 32, "%.*s.%s.tmp.XXXXXX", dl, target, target + dl);
+    if (tl > 4000) die(EXIT_USAGE, "%s: report directory path too long", target);
     if (dl > 0) mkdir_parents(target, dl);
     if (!mkdtemp(tmpl)) die(EXIT_RUNTIME, "%s: cannot create a temp directory: %s", tmpl, strerror(errno));
     g_tmpdir = tmpl;

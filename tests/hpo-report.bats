@@ -100,8 +100,11 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
 }
 
 @test "hpo-report: --threshold and --color-by are honoured" {
-  run hpo-report "$BROAD" -o rep --threshold 0.1 --color-by batch_size --surrogate none --sampler none
+  # an absolute report path well over 64 characters, in directories not made yet
+  out="$TMP/a-fairly-long-directory-name/and-another-long-directory-name/rep"
+  run hpo-report "$BROAD" -o "$out" --threshold 0.1 --color-by batch_size --surrogate none --sampler none
   [ "$status" -eq 0 ]
+  mv "$out" rep
   under=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
                    $c["status"] == "ok" && $c["wd_mean"] + 0 <= 0.1 { n++ } END { print n + 0 }' "$BROAD/history.csv")
   [ "$(cell r1-under-threshold rep/index.html)" = "$under" ]
@@ -153,6 +156,15 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   [ "$status" -eq 1 ]
   [[ "$output" == "hpo-report: bad/history.csv:1: "*wd_std* ]] || [[ "$output" == "hpo-report: bad/history.csv"*wd_std* ]]
   [ "$(ls rep | wc -l)" -eq "$before" ] && [ -f rep/index.html ]
+  ! ls -A . | grep -q '\.tmp\.'
+  # gnuplot failing, or missing: exit 1, the old report untouched, no temp left
+  run hpo-report "$BROAD" -o rep --gnuplot /bin/false --surrogate none --sampler none
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"wd-sigma.png: could not be drawn"* ]]
+  [ "$(ls rep | wc -l)" -eq "$before" ]
+  run hpo-report "$BROAD" -o rep --gnuplot no-such-gnuplot
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"no-such-gnuplot: not found on PATH"* ]]
   ! ls -A . | grep -q '\.tmp\.'
   # no finished set yet: one clear line, nothing written
   head -1 "$BROAD/history.csv" > bad/history.csv
