@@ -900,9 +900,11 @@ static void pic_pareto(const Run *r, const char *dir, const int *front, int nf)
         for (int b = a; b > 0 && r->params[srt[b]] < r->params[srt[b - 1]]; b--) {
             int t = srt[b]; srt[b] = srt[b - 1]; srt[b - 1] = t;
         }
+    /* column 5: labels above (1) or below (-1), alternating along the front so neighbours
+     * do not print over each other */
     for (int a = 0; a < nf; a++)
-        aout_printf(o, "%d %.9g %.9g %.9g\n", r->id[srt[a]], r->mean[srt[a]], r->sd[srt[a]],
-                    r->params[srt[a]]);
+        aout_printf(o, "%d %.9g %.9g %.9g %d\n", r->id[srt[a]], r->mean[srt[a]], r->sd[srt[a]],
+                    r->params[srt[a]], a % 2 ? -1 : 1);
     aout_commit(o);
     free(srt);
     snprintf(name, sizeof name, "%s/pareto.gp", dir);
@@ -913,12 +915,24 @@ static void pic_pareto(const Run *r, const char *dir, const int *front, int nf)
     aout_printf(g, "set palette defined (0 '#2c7bb6', 0.5 '#ffffbf', 1 '#d7191c')\n"
                    "set key bottom right box opaque\nset lmargin 10\nset rmargin 18\n");
     if (haveparams) {
-        aout_printf(g, "set logscale x\nset xlabel 'trainable parameters (generator + discriminator, count)'\n"
-                       "set ylabel 'mean W1 (scaled units)'\nset cblabel 'σ of W1 (scaled units)'\n");
+        aout_printf(g, "set logscale xy\nset xlabel 'trainable parameters (generator + discriminator, count)'\n"
+                       "set ylabel 'mean W1 (scaled units, log scale)'\nset cblabel 'σ of W1 (scaled units)'\n"
+                       "set key top left box opaque\n");
+        double m0 = INFINITY, m1 = 0, p0 = INFINITY, p1 = 0;
+        for (int i = 0; i < r->n; i++)
+            if (r->ok[i] && r->mean[i] > 0 && isfinite(r->params[i]) && r->params[i] > 0) {
+                m0 = fmin(m0, r->mean[i]), m1 = fmax(m1, r->mean[i]);
+                p0 = fmin(p0, r->params[i]), p1 = fmax(p1, r->params[i]);
+            }
+        if (m1 > 0)  /* tight log ranges: autoscaling pads to whole decades */
+            aout_printf(g, "set xrange [%.9g:%.9g]\nset yrange [%.9g:%.9g]\n"
+                           "set ytics (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10)\n",
+                        p0 / 1.6, p1 * 1.6, m0 / 1.25, m1 * 1.6);
         aout_printf(g, "plot 'pareto.dat' index 0 u 4:2:3 w p pt 7 ps 1.2 lc palette title 'finished set', "
                        "'' index 1 u 4:2 w p pt 6 ps 3 lw 2 lc rgb 'black' title 'non-dominated', "
-                       "'' index 1 u 4:2:(sprintf('%%d',$1)) w labels offset 0,1.2 tc rgb 'black' notitle\n");
-        aout_printf(g, "unset logscale x\n");
+                       "'' index 1 u 4:($5 > 0 ? $2 : NaN):(sprintf('%%d',$1)) w labels offset 0,1.3 tc rgb 'black' notitle, "
+                       "'' index 1 u 4:($5 < 0 ? $2 : NaN):(sprintf('%%d',$1)) w labels offset 0,-1.3 tc rgb 'black' notitle\n");
+        aout_printf(g, "unset logscale xy\nset key bottom right box opaque\nset autoscale xy\nset ytics autofreq\n");
     } else {
         aout_printf(g, "set title 'no parameter counts in trials/: front in (mean W1, σ) only'\n"
                        "unset xtics\nunset ytics\nplot NaN notitle\nset xtics\nset ytics\nset title ''\n");
@@ -930,7 +944,8 @@ static void pic_pareto(const Run *r, const char *dir, const int *front, int nf)
     else
         aout_printf(g, "plot 'pareto.dat' index 0 u 2:3 w p pt 7 ps 1.2 lc rgb '#2c7bb6' title 'finished set', ");
     aout_printf(g, "'' index 1 u 2:3 w p pt 6 ps 3 lw 2 lc rgb 'black' title 'non-dominated', "
-                   "'' index 1 u 2:3:(sprintf('%%d',$1)) w labels offset 0,1.2 tc rgb 'black' notitle\n");
+                   "'' index 1 u 2:($5 > 0 ? $3 : NaN):(sprintf('%%d',$1)) w labels offset 1.8,0 tc rgb 'black' notitle, "
+                   "'' index 1 u 2:($5 < 0 ? $3 : NaN):(sprintf('%%d',$1)) w labels offset -1.8,0 tc rgb 'black' notitle\n");
     aout_printf(g, "unset multiplot\n");
     aout_commit(g);
 }
@@ -1472,14 +1487,31 @@ static void write_index(Run *runs, int nr, const char *dir, double *thr, Picture
         aout_printf(o, "<p>Sensitivity, importance, Pareto and generated-vs-truth panels are drawn for "
                        "the first run (");
     if (nr > 1) { html_esc(o, runs[0].dir); aout_printf(o, ").</p>\n"); }
-    aout_printf(o, "<h2>Non-dominated sets (mean W1, σ, parameters) of %s</h2>\n<table id=\"pareto\">"
-                   "<tr><th>set</th><th>mean W1</th><th>σ</th><th>parameters</th></tr>\n", runs[0].label);
-    for (int a = 0; a < nf; a++) {
-        const Run *r = &runs[0];
-        int i = front[a];
-        aout_printf(o, "<tr><td>%d</td><td>%.6g</td><td>%.6g</td><td>%.6g</td></tr>\n", r->id[i],
-                    r->mean[i], r->sd[i], r->params[i]);
+    aout_printf(o, "<h2>Non-dominated sets (mean W1, σ, parameters) of %s, by mean W1</h2>\n"
+                   "<table id=\"pareto\">\n<tr><th>set</th><th>mean W1</th><th>σ</th><th>parameters</th>",
+                runs[0].label);
+    for (int j = 0; j < runs[0].d; j++) {
+        aout_printf(o, "<th>");
+        html_esc(o, runs[0].hp[j]);
+        aout_printf(o, "</th>");
     }
+    aout_printf(o, "</tr>\n");
+    const Run *r0 = &runs[0];
+    int *order = xmalloc((size_t)(nf > 0 ? nf : 1) * sizeof *order);
+    memcpy(order, front, (size_t)nf * sizeof *order);
+    for (int a = 1; a < nf; a++)
+        for (int b = a; b > 0 && r0->mean[order[b]] < r0->mean[order[b - 1]]; b--) {
+            int t = order[b]; order[b] = order[b - 1]; order[b - 1] = t;
+        }
+    for (int a = 0; a < nf; a++) {
+        int i = order[a];
+        aout_printf(o, "<tr><td>%d</td><td>%.6g</td><td>%.6g</td>", r0->id[i], r0->mean[i], r0->sd[i]);
+        if (isfinite(r0->params[i])) aout_printf(o, "<td>%.0f</td>", r0->params[i]);
+        else aout_printf(o, "<td>&ndash;</td>");
+        for (int j = 0; j < r0->d; j++) aout_printf(o, "<td>%.6g</td>", r0->x[(size_t)i * r0->d + j]);
+        aout_printf(o, "</tr>\n");
+    }
+    free(order);
     aout_printf(o, "</table>\n<h2>Figures</h2>\n");
     for (int q = 0; q < np; q++) {
         if (!pics[q].made) continue;
@@ -1628,8 +1660,9 @@ int main(int argc, char **argv)
          "Per hyperparameter: mean W1 ± σ of every finished set against its value; the same for the "
          "sets under the threshold; how often each value range was sampled.", 0},
         {"importance.png", "Surrogate importance",
-         "First-order Sobol indices of the fitted surrogate: the share of W1's variance each "
-         "hyperparameter explains alone.", 0},
+         "Sobol indices of the surrogate fitted to the history: first order S1, the share of the "
+         "variance of mean W1 a hyperparameter explains alone, and total ST, with its "
+         "interactions.", 0},
         {"convergence.png", "Convergence",
          "Best mean W1 found so far against the number of finished sets, one curve per method "
          "(mean and ±1σ band over repeated runs); the dashed line ends the initial design.", 0},
@@ -1641,9 +1674,10 @@ int main(int argc, char **argv)
          "Sets not dominated in (mean W1, σ, parameter count) are circled and labelled: no other "
          "set is at least as good in all three and better in one.", 0},
         {"timing.png", "Timing",
-         "Left: every trial as a bar on the slot that ran it, over the run. Right: each slot's busy "
-         "share of the run's wall time; the wall time against the sum of the trial times (and the "
-         "slots' capacity).", 0},
+         "Left: every trial as a bar on the set slot that ran it (a set's trials side by side), over "
+         "the run. Right: the share of the wall time each set slot had a trial running; the wall "
+         "time against the sum of the trial times and the capacity (slots × trials per set × wall "
+         "time).", 0},
     };
     int np = (int)(sizeof pics / sizeof *pics);
 
