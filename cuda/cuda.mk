@@ -11,16 +11,17 @@ NVCC ?= $(firstword $(shell command -v nvcc 2>/dev/null) $(wildcard /usr/local/c
           $(shell ls -d /usr/local/cuda-*/bin/nvcc 2>/dev/null | sort -V | tail -n 1))
 CUDA_GENCODE ?= -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90
 NVCCFLAGS ?= -O3 -g -lineinfo
-NVCCFLAGS += -std=c++17 $(CUDA_GENCODE) -Isrc -Icuda --Werror all-warnings \
+NVCCFLAGS += --cudart shared -std=c++17 $(CUDA_GENCODE) -Isrc -Icuda --Werror all-warnings \
              -Xcompiler -Wall,-Wextra,-Werror
-# the toolkit's library directory, for the run-time path of libcublas/libcudart
+# cudart and cuBLAS as shared libraries (one CUDA runtime in the process), found at run time
+# through an rpath to the toolkit's library directory
 CUDA_LIBDIR = $(firstword $(wildcard $(dir $(NVCC))../lib64 $(dir $(NVCC))../lib))
 
 CUDA_CU    := $(wildcard cuda/*.cu)
 CUDA_CUOBJ := $(patsubst cuda/%.cu,build/cuda/%.cu.o,$(CUDA_CU))
 CUDA_MODOBJ := $(patsubst src/%.c,build/cuda/%.o,$(MODS))
 CUDA_PROGS := bin/cuda/gan-train bin/cuda/gan-sample bin/cuda/cuda-check
-CUDA_LIBS  = -lcublas -lcudart $(LDLIBS) $(if $(CUDA_LIBDIR),-Xlinker -rpath=$(abspath $(CUDA_LIBDIR)))
+CUDA_LIBS  = -lcublas $(LDLIBS) $(if $(CUDA_LIBDIR),-Xlinker -rpath=$(abspath $(CUDA_LIBDIR)))
 
 .PHONY: cuda cuda-info cuda-clean
 cuda-info:
@@ -49,7 +50,7 @@ build/cuda/cuda-check.o: tests/cuda/cuda-check.c $(wildcard src/*.h) cuda/gcu.h 
 build/cuda/libgantune.a: $(CUDA_MODOBJ)
 	$(AR) rcs $@ $^
 bin/cuda/%: build/cuda/%.o $(CUDA_CUOBJ) build/cuda/libgantune.a | bin/cuda
-	$(NVCC) $(CUDA_GENCODE) -o $@ $^ $(CUDA_LIBS)
+	$(NVCC) $(CUDA_GENCODE) --cudart shared -o $@ $^ $(CUDA_LIBS)
 build/cuda bin/cuda:
 	mkdir -p $@
 .PRECIOUS: build/cuda/%.o build/cuda/%.cu.o

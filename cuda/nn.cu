@@ -391,8 +391,8 @@ extern "C" void gcu_tanh_bwd(GcuCtx *c, int64_t len, const float *y, float *dy)
 
 enum { BCE_THREADS = 512 };
 
-__global__ void k_bce_logits(int B, const float *__restrict__ z, float target,
-                             float *__restrict__ dz, double *loss_acc)
+// z and dz may be the same array (no __restrict__ here, and no read-only cache path).
+__global__ void k_bce_logits(int B, const float *z, float target, float *dz, double *loss_acc)
 {
     __shared__ double s[BCE_THREADS];
     double acc = 0.0;

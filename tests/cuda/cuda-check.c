@@ -8,7 +8,8 @@
  *   dense, elementwise, BCE              atol 1e-5  rtol 1e-4  (FP32 sums in another order)
  *   batch norm forward and backward      atol 1e-4  rtol 1e-3  (1/sigma amplifies rounding)
  *   Adam moments                         atol 1e-5  rtol 1e-4
- *   whole step: activations, gradients   atol 1e-3  rtol 1e-2  (errors compound over layers)
+ *   whole step 1: activations, grads     atol 1e-3  rtol 1e-2  (errors compound over layers)
+ *   whole step, every step: losses       atol 1e-5  rtol 1e-3
  *   whole step: parameters               atol 2 lr t / scale (+1e-5): an Adam step moves a
  *       parameter by at most ~lr, and for a gradient at rounding level the sign of m/sqrt(v)
  *       may differ between devices, so 2 lr per step is the honest bound.
@@ -38,7 +39,7 @@ static void compare(const char *what, const float *gpu, const float *cpu, size_t
     if (scale == 0) scale = 1;
     for (size_t i = 0; i < n; i++) {
         double d = fabs((double)gpu[i] - cpu[i]), tol = atol * scale + rtol * fabs(cpu[i]);
-        int fin_ok = isfinite(gpu[i]) == isfinite(cpu[i]);
+        int fin_ok = !isfinite(gpu[i]) == !isfinite(cpu[i]);
         if (!(d <= tol) || !fin_ok) {
             if (!bad) first = i;
             bad++;
@@ -129,7 +130,7 @@ static void check_bn(Rng *r, int B, int n)
 {
     size_t N = (size_t)B * n;
     float *h = randn(r, N, 2), *gam = randn(r, n, 1), *bet = randn(r, n, 0.5f);
-    for (int j = 0; j < n; j++) h[j] += 3.0f;   /* a non-zero mean in some columns */
+    for (int j = 0; j < n; j++) h[j] += 3.0f;   /* an outlier row */
     float *rm = randn(r, n, 0.1f), *rv = xmalloc((size_t)n * 4);
     for (int j = 0; j < n; j++) rv[j] = 1.0f + 0.5f * fabsf(rm[j]);
     float *xh = xmalloc(N * 4), *mean = xmalloc((size_t)n * 4), *inv = xmalloc((size_t)n * 4);
@@ -248,6 +249,31 @@ static void check_noise(void)
     free(a), free(b), gcu_free(gx), gcu_free(gs);
 }
 
+/* Activations, gradients and optimizer state after the first step, layer by layer (later steps
+ * are compared through their losses and the parameters: see the Adam bound in the header). */
+static void compare_step_state(const Gan *g, const GcuGan *d)
+{
+    const double ta = 1e-3, tr = 1e-2;
+    const int B = g->batch, gw = g->gw, dw = g->dw, no = g->nout, nc = g->ncond;
+    const size_t ng = (size_t)g->G.nparams, nd = (size_t)g->D.nparams;
+    cmp_dev("G h1 (post-activation)", d->cG.h1, g->cG.h1, (size_t)B * gw, ta, tr);
+    cmp_dev("G xhat1", d->cG.xh1, g->cG.xh1, (size_t)B * gw, ta, tr);
+    cmp_dev("G h2", d->cG.h2, g->cG.h2, (size_t)B * gw, ta, tr);
+    cmp_dev("G xhat2", d->cG.xh2, g->cG.xh2, (size_t)B * gw, ta, tr);
+    cmp_dev("G out (tanh)", d->cG.out, g->cG.out, (size_t)B * no, ta, tr);
+    cmp_dev("G da1 (input-side grad)", d->cG.da1, g->cG.da1, (size_t)B * gw, ta, tr);
+    cmp_dev("G da2", d->cG.da2, g->cG.da2, (size_t)B * gw, ta, tr);
+    cmp_dev("D h1 (G step)", d->cD.h1, g->cD.h1, (size_t)B * dw, ta, tr);
+    cmp_dev("D h2 (G step)", d->cD.h2, g->cD.h2, (size_t)B * dw, ta, tr);
+    cmp_dev("D dx (G step)", d->cD.dx, g->cD.dx, (size_t)B * (no + nc), ta, tr);
+    cmp_dev("dfake", d->dfake, g->dfake, (size_t)B * no, ta, tr);
+    cmp_dev("G grad (all params)", d->gG, g->gG, ng, ta, tr);
+    cmp_dev("D grad (all params)", d->gD, g->gD, nd, ta, tr);
+    cmp_dev("G Adam m", d->mG, g->mG, ng, ta, tr);
+    cmp_dev("D Adam m", d->mD, g->mD, nd, ta, tr);
+    cmp_dev("G running stats", d->G.rm1, g->G.rm1, 4 * (size_t)gw, ta, tr);
+}
+
 /* The whole gan_step against gcu_gan_step from the same weights, batch and noise. */
 static void check_step(int nc, int nz, int no, int gw, int dw, int B, int steps)
 {
@@ -278,26 +304,9 @@ static void check_step(int nc, int nz, int no, int gw, int dw, int B, int steps)
         compare_d(name, l[0], dl, 1e-5, 1e-3);
         snprintf(name, sizeof name, "step %d g_loss", s);
         compare_d(name, l[1], gloss, 1e-5, 1e-3);
+        if (s == 1) compare_step_state(&g, &d);
     }
-    const double ta = 1e-3, tr = 1e-2;
     const size_t ng = (size_t)g.G.nparams, nd = (size_t)g.D.nparams;
-    /* activations and gradients of the last step, layer by layer */
-    cmp_dev("G h1 (post-activation)", d.cG.h1, g.cG.h1, (size_t)B * gw, ta, tr);
-    cmp_dev("G xhat1", d.cG.xh1, g.cG.xh1, (size_t)B * gw, ta, tr);
-    cmp_dev("G h2", d.cG.h2, g.cG.h2, (size_t)B * gw, ta, tr);
-    cmp_dev("G xhat2", d.cG.xh2, g.cG.xh2, (size_t)B * gw, ta, tr);
-    cmp_dev("G out (tanh)", d.cG.out, g.cG.out, (size_t)B * no, ta, tr);
-    cmp_dev("G da1 (input-side grad)", d.cG.da1, g.cG.da1, (size_t)B * gw, ta, tr);
-    cmp_dev("G da2", d.cG.da2, g.cG.da2, (size_t)B * gw, ta, tr);
-    cmp_dev("D h1 (G step)", d.cD.h1, g.cD.h1, (size_t)B * dw, ta, tr);
-    cmp_dev("D h2 (G step)", d.cD.h2, g.cD.h2, (size_t)B * dw, ta, tr);
-    cmp_dev("D dx (G step)", d.cD.dx, g.cD.dx, (size_t)B * (no + nc), ta, tr);
-    cmp_dev("dfake", d.dfake, g.dfake, (size_t)B * no, ta, tr);
-    cmp_dev("G grad (all params)", d.gG, g.gG, ng, ta, tr);
-    cmp_dev("D grad (all params)", d.gD, g.gD, nd, ta, tr);
-    cmp_dev("G Adam m", d.mG, g.mG, ng, ta, tr);
-    cmp_dev("D Adam m", d.mD, g.mD, nd, ta, tr);
-    cmp_dev("G running stats", d.G.rm1, g.G.rm1, 4 * (size_t)gw, ta, tr);
     /* parameters: see the header for the Adam bound */
     float *pG = down(d.G.p, ng), *pD = down(d.D.p, nd);
     double sG = 0, sD = 0;
