@@ -342,8 +342,22 @@ extern "C" GcuTrainer *gcu_trainer_create(int ncond, int nnoise, int nout, int g
     t->sort_tmp = gcu_malloc(t->sort_tmp_bytes);
     size_t tail = ntr % (size_t)batch;
     t->tail = tail >= 2 ? (int)tail : 0;   // a batch of one row is skipped, as on the CPU
+    // One eager step of each size first, so that every kernel (ours and cuBLAS's choice for
+    // these shapes) is loaded outside the capture; then the state the steps touched is reset.
+    trainer_step(t, batch);
+    if (t->tail) trainer_step(t, t->tail);
+    gcu_sync(ctx);
+    GcuGan *g = &t->g;
+    gcu_mlp_upload(ctx, &g->G, G_p, G_rm1);
+    gcu_mlp_upload(ctx, &g->D, D_p, D_rm1);
+    cudaStream_t s = gcu_stream(ctx);
+    CUDA_CHECK(cudaMemsetAsync(g->gG, 0, 3 * (size_t)g->G.nparams * sizeof(float), s));
+    CUDA_CHECK(cudaMemsetAsync(g->gD, 0, 3 * (size_t)g->D.nparams * sizeof(float), s));
+    CUDA_CHECK(cudaMemsetAsync(g->tG, 0, 2 * sizeof(long), s));
+    CUDA_CHECK(cudaMemsetAsync(t->ctr, 0, 2 * sizeof(long), s));
     t->full = capture_step(t, batch);
     t->part = t->tail ? capture_step(t, t->tail) : nullptr;
+    gcu_sync(ctx);
     return t;
 }
 

@@ -115,6 +115,8 @@ extern "C" void *gcu_malloc(size_t bytes)
     void *p = nullptr;
     CUDA_CHECK(cudaMalloc(&p, bytes ? bytes : 1));
     CUDA_CHECK(cudaMemset(p, 0, bytes ? bytes : 1));
+    // cudaMemset runs on the legacy stream, which our non-blocking streams do not wait for
+    CUDA_CHECK(cudaDeviceSynchronize());
     return p;
 }
 
