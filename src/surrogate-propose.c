@@ -88,7 +88,7 @@ static const double SIGMA_INIT = 0.2, SIGMA_MAX = 0.4;
 static Dycors dycors_replay(const PointSet *h, int n_init, int d)
 {
     Dycors s = { SIGMA_INIT, 0, 0, 0 };
-    double best = INFINITY, sigma_min = SIGMA_INIT / 32;
+    double best = INFINITY, sigma_min = SIGMA_INIT / 16;
     int seen = 0, tol_fail = d > 4 ? d : 4;
     for (size_t i = 0; i < h->n; i++) {
         int ok = h->ok[i];
