@@ -892,6 +892,11 @@ static void pic_pareto(const Run *r, const char *dir, const int *front, int nf)
             aout_printf(o, "%d %.9g %.9g %.9g\n", r->id[i], r->mean[i], r->sd[i], r->params[i]);
             haveparams |= isfinite(r->params[i]);
         }
+    double pmin = INFINITY, pmax = 0;
+    for (int i = 0; i < r->n; i++)
+        if (r->ok[i] && isfinite(r->params[i]) && r->params[i] > 0)
+            pmin = fmin(pmin, r->params[i]), pmax = fmax(pmax, r->params[i]);
+    haveparams = pmax > 0;  /* a log axis needs positive counts */
     aout_printf(o, "\n\n# non-dominated sets, by parameters\n");
     /* the front sorted by parameter count draws as a trade-off curve */
     int *srt = xmalloc((size_t)(nf > 0 ? nf : 1) * sizeof *srt);
@@ -924,28 +929,47 @@ static void pic_pareto(const Run *r, const char *dir, const int *front, int nf)
                 m0 = fmin(m0, r->mean[i]), m1 = fmax(m1, r->mean[i]);
                 p0 = fmin(p0, r->params[i]), p1 = fmax(p1, r->params[i]);
             }
+        double s0 = INFINITY, s1 = -INFINITY;
+        for (int i = 0; i < r->n; i++)
+            if (r->ok[i]) s0 = fmin(s0, r->sd[i]), s1 = fmax(s1, r->sd[i]);
+        if (isfinite(s0))  /* explicit: a single value would leave gnuplot an empty range */
+            aout_printf(g, "set cbrange [%.9g:%.9g]\n", s0, s1 > s0 ? s1 : s0 + 1e-3);
         if (m1 > 0)  /* tight log ranges: autoscaling pads to whole decades */
             aout_printf(g, "set xrange [%.9g:%.9g]\nset yrange [%.9g:%.9g]\n"
                            "set ytics (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10)\n",
                         p0 / 1.6, p1 * 1.6, m0 / 1.25, m1 * 1.6);
         aout_printf(g, "plot 'pareto.dat' index 0 u 4:2:3 w p pt 7 ps 1.2 lc palette title 'finished set', "
                        "'' index 1 u 4:2 w p pt 6 ps 3 lw 2 lc rgb 'black' title 'non-dominated', "
-                       "'' index 1 u 4:($5 > 0 ? $2 : NaN):(sprintf('%%d',$1)) w labels offset 0,1.3 tc rgb 'black' notitle, "
-                       "'' index 1 u 4:($5 < 0 ? $2 : NaN):(sprintf('%%d',$1)) w labels offset 0,-1.3 tc rgb 'black' notitle\n");
+                       "'' index 1 u 4:($5 > 0 ? $2 : NaN):(sprintf('%%d',$1)) w labels offset 0,1.3 tc rgb 'black' notitle");
+        /* gnuplot 5.4 crashes on a labels plot without a valid point: only when there is one */
+        if (nf > 1)
+            aout_printf(g, ", '' index 1 u 4:($5 < 0 ? $2 : NaN):(sprintf('%%d',$1)) w labels offset 0,-1.3 "
+                           "tc rgb 'black' notitle");
+        aout_printf(g, "\n");
         aout_printf(g, "unset logscale xy\nset key bottom right box opaque\nset autoscale xy\nset ytics autofreq\n");
     } else {
         aout_printf(g, "set title 'no parameter counts in trials/: front in (mean W1, σ) only'\n"
                        "unset xtics\nunset ytics\nplot NaN notitle\nset xtics\nset ytics\nset title ''\n");
     }
-    aout_printf(g, "set xlabel 'mean W1 (scaled units)'\nset ylabel 'σ of W1 (scaled units)'\n");
+    double mx = 0, sx = 0;
+    for (int i = 0; i < r->n; i++)
+        if (r->ok[i]) mx = fmax(mx, r->mean[i]), sx = fmax(sx, r->sd[i]);
+    aout_printf(g, "set xlabel 'mean W1 (scaled units)'\nset ylabel 'σ of W1 (scaled units)'\n"
+                   "set xrange [0:%.9g]\nset yrange [0:%.9g]\n", mx * 1.08 + 1e-9, sx * 1.12 + 1e-9);
     if (haveparams)
         aout_printf(g, "set logscale cb\nset cblabel 'trainable parameters (count)'\n"
+                       "set cbrange [%.9g:%.9g]\n", pmin / 1.2, pmax * 1.2);
+    if (haveparams)
+        aout_printf(g, ""
                        "plot 'pareto.dat' index 0 u 2:3:4 w p pt 7 ps 1.2 lc palette title 'finished set', ");
     else
         aout_printf(g, "plot 'pareto.dat' index 0 u 2:3 w p pt 7 ps 1.2 lc rgb '#2c7bb6' title 'finished set', ");
     aout_printf(g, "'' index 1 u 2:3 w p pt 6 ps 3 lw 2 lc rgb 'black' title 'non-dominated', "
-                   "'' index 1 u 2:($5 > 0 ? $3 : NaN):(sprintf('%%d',$1)) w labels offset 1.8,0 tc rgb 'black' notitle, "
-                   "'' index 1 u 2:($5 < 0 ? $3 : NaN):(sprintf('%%d',$1)) w labels offset -1.8,0 tc rgb 'black' notitle\n");
+                   "'' index 1 u 2:($5 > 0 ? $3 : NaN):(sprintf('%%d',$1)) w labels offset 1.8,0 tc rgb 'black' notitle");
+    if (nf > 1)
+        aout_printf(g, ", '' index 1 u 2:($5 < 0 ? $3 : NaN):(sprintf('%%d',$1)) w labels offset -1.8,0 "
+                       "tc rgb 'black' notitle");
+    aout_printf(g, "\n");
     aout_printf(g, "unset multiplot\n");
     aout_commit(g);
 }
@@ -1681,27 +1705,43 @@ int main(int argc, char **argv)
     };
     int np = (int)(sizeof pics / sizeof *pics);
 
-    pic_wd_sigma(runs, nr, tmpl, color_by, cidx);
-    pics[0].made = gnuplot(gp_exe, tmpl, "wd-sigma.gp", "wd-sigma.png", &nt);
-    pic_sensitivity(&runs[0], tmpl, thr[0]);
-    pics[1].made = gnuplot(gp_exe, tmpl, "sensitivity.gp", "sensitivity.png", &nt);
+    /* pictures of finished sets need at least one set with status ok */
+    int anyok = 0, firstok = runs[0].best >= 0;
+    for (int k = 0; k < nr; k++) anyok |= runs[k].best >= 0;
+    if (!anyok)
+        note(&nt, "<li>WD–σ scatter and convergence omitted: no set has finished with status ok.</li>\n");
+    if (!firstok)
+        note(&nt, "<li>Sensitivity, importance and Pareto view omitted: no set of %s has finished "
+                  "with status ok.</li>\n", runs[0].dir);
+    if (anyok) {
+        pic_wd_sigma(runs, nr, tmpl, color_by, cidx);
+        pics[0].made = gnuplot(gp_exe, tmpl, "wd-sigma.gp", "wd-sigma.png", &nt);
+    }
+    if (firstok) {
+        pic_sensitivity(&runs[0], tmpl, thr[0]);
+        pics[1].made = gnuplot(gp_exe, tmpl, "sensitivity.gp", "sensitivity.png", &nt);
+    }
     char pair[256] = "";
-    if (pic_importance(&runs[0], tmpl, surrogate, &nt, pair, sizeof pair))
+    if (firstok && pic_importance(&runs[0], tmpl, surrogate, &nt, pair, sizeof pair))
         pics[2].made = gnuplot(gp_exe, tmpl, "importance.gp", "importance.png", &nt);
-    pic_convergence(runs, nr, tmpl);
-    pics[3].made = gnuplot(gp_exe, tmpl, "convergence.gp", "convergence.png", &nt);
+    if (anyok) {
+        pic_convergence(runs, nr, tmpl);
+        pics[3].made = gnuplot(gp_exe, tmpl, "convergence.gp", "convergence.png", &nt);
+    }
     char gendesc[512] = "";
     if (pic_generated(&runs[0], tmpl, sampler, events, &nt, gendesc, sizeof gendesc))
         pics[4].made = gnuplot(gp_exe, tmpl, "generated.gp", "generated.png", &nt);
     int *front = xmalloc((size_t)runs[0].n * sizeof *front);
     int nf = pareto_front(&runs[0], front);
-    pic_pareto(&runs[0], tmpl, front, nf);
-    pics[5].made = gnuplot(gp_exe, tmpl, "pareto.gp", "pareto.png", &nt);
+    if (firstok) {
+        pic_pareto(&runs[0], tmpl, front, nf);
+        pics[5].made = gnuplot(gp_exe, tmpl, "pareto.gp", "pareto.png", &nt);
+    }
     if (pic_timing(runs, nr, tmpl, &nt))
         pics[6].made = gnuplot(gp_exe, tmpl, "timing.gp", "timing.png", &nt);
     write_index(runs, nr, tmpl, thr, pics, np, &nt, front, nf, pair, gendesc);
     for (int q = 0; q < np; q++)
-        if (!pics[q].made && (q == 0 || q == 1 || q == 3 || q == 5))
+        if (!pics[q].made && (((q == 0 || q == 3) && anyok) || ((q == 1 || q == 5) && firstok)))
             die(EXIT_RUNTIME, "%s: could not be drawn (see the message above)", pics[q].png);
 
     /* swap the new report in: the old one (if any) moves aside first, then goes */

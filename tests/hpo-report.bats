@@ -213,3 +213,23 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   valid_png rep/generated.png
   grep -q "2 models of set #1 sampled with <code>$ROOT/bin/gan-sample</code>, 1000 events each" rep/index.html
 }
+
+@test "hpo-report: degenerate histories: one finished set, every set failed" {
+  cp -r "$BROAD" one
+  head -2 "$BROAD/history.csv" > one/history.csv
+  run hpo-report one -o rep1 --surrogate none --sampler none
+  [ "$status" -eq 0 ]
+  for p in wd-sigma sensitivity convergence pareto timing; do valid_png "rep1/$p.png"; done
+  [ "$(cell r1-best-id rep1/index.html)" = "$(sed -n '2s/,.*//p' one/history.csv)" ]
+  cp -r "$BROAD" failed
+  awk -F, 'BEGIN { OFS = "," } NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+           { $c["wd_mean"] = "nan"; $c["wd_std"] = "nan"; $c["status"] = "failed"; print }' \
+    "$BROAD/history.csv" > failed/history.csv
+  run hpo-report failed -o rep2 --sampler none
+  [ "$status" -eq 0 ]
+  [ "$(cell r1-failed-sets rep2/index.html)" = 30 ]
+  [ "$(cell r1-best-id rep2/index.html)" = "&ndash;" ]
+  grep -q 'no set has finished with status ok' rep2/index.html
+  [ ! -e rep2/wd-sigma.png ] && [ ! -e rep2/pareto.png ]
+  valid_png rep2/timing.png
+}
