@@ -233,3 +233,18 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   [ ! -e rep2/wd-sigma.png ] && [ ! -e rep2/pareto.png ]
   valid_png rep2/timing.png
 }
+
+@test "make report STUDY=... PHASE=... draws RUNS/STUDY/PHASE/report" {
+  mkdir -p runs/demo && cp -r "$BROAD" runs/demo/broad
+  run make -s -C "$ROOT" report STUDY=demo PHASE=broad RUNS="$TMP/runs" REPORT_FLAGS="--sampler none"
+  [ "$status" -eq 0 ]
+  valid_png runs/demo/broad/report/wd-sigma.png
+  grep -q '<td id="r1-sets">30</td>' runs/demo/broad/report/index.html
+  run make -s -C "$ROOT" report STUDY=demo PHASE=final RUNS="$TMP/runs"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"runs/demo/final/history.csv not found"* ]]
+  # STUDY and PHASE default as for make broad (workflows/anp.mk: hadronization, broad)
+  run make -s -C "$ROOT" report RUNS="$TMP/runs"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"runs/hadronization/broad/history.csv not found"* ]]
+}
