@@ -547,17 +547,19 @@ static void pic_wd_sigma(Run *runs, int nr, const char *dir, const char *color_b
         for (int i = 0; i < r->n; i++) nok += r->ok[i];
         aout_printf(g, "set title '%s: %d sets evaluated, %d finished ok'\n", r->label, r->n, nok);
         aout_printf(g, "set xlabel ''\nset format x ''\nset ylabel 'sets per bin'\n"
-                       "set yrange [0:%d]\nset style fill solid 0.6 border lc rgb '#333333'\n",
-                    hmax + 1);
+                       "set yrange [0:%d]\nset ytics %d\nset style fill solid 0.6 border lc rgb '#333333'\n",
+                    hmax + 1, hmax <= 8 ? 1 : (hmax + 5) / 6);
         aout_printf(g, "plot 'wd-hist-%d.dat' u 1:2:(%.9g) w boxes lc rgb '#6a8caf' "
                        "title 'histogram of sampled mean W1'\n", k + 1, (xmax - xmin) / NHIST);
-        aout_printf(g, "set origin %g,0.0\nset size %g,0.70\nset title ''\nset format x '%%g'\n", ox, sx);
+        aout_printf(g, "set origin %g,0.0\nset size %g,0.70\nset title ''\nset format x '%%g'\nset ytics autofreq\n", ox, sx);
         aout_printf(g, "set xlabel 'mean W1 over trials (scaled units)'\n"
                        "set ylabel 'σ of W1 over trials (scaled units)'\nset yrange [0:%.9g]\n",
                     ymax);
         int lg = hp_log(r, cidx[k]) && cmin > 0;
         aout_printf(g, "set colorbox\n%s\nset cbrange [%.9g:%.9g]\nset cblabel '%s (%s%s)'\n",
-                    lg ? "set logscale cb" : "unset logscale cb", cmin, cmax, color_by,
+                    lg ? "set logscale cb\nset cbtics (1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 2e-4, "
+                         "5e-4, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1)"
+                       : "unset logscale cb\nset cbtics autofreq", cmin, cmax, color_by,
                     hp_unit(color_by), lg ? ", log scale" : "");
         aout_printf(g, "set key below\nset rmargin 14\n");
         aout_printf(g, "plot 'wd-sigma-%d.dat' index 0 u 2:3:4 w p pt 7 ps 1.4 lc palette "
@@ -623,7 +625,9 @@ static void pic_sensitivity(const Run *r, const char *dir, double thr)
             aout_printf(o, "%.9g %.9g %.9g %d\n", lg ? sqrt(l * h) : 0.5 * (l + h), l, h, cnt[b]);
         }
         aout_printf(o, "\n\n");
-        wid[j] = w;
+        int cmax = 0;
+        for (int b = 0; b < nb; b++) cmax = cnt[b] > cmax ? cnt[b] : cmax;
+        wid[j] = cmax;  /* tallest bin: whole-number tics for small counts */
         free(cnt);
     }
     aout_commit(o);
@@ -657,9 +661,10 @@ static void pic_sensitivity(const Run *r, const char *dir, double thr)
         aout_printf(g, "set title 'sets with mean W1 <= %.4g'\n", thr);
         aout_printf(g, "plot 'sensitivity.dat' index %d u ($5 != 0 ? $1 : NaN):2:3 w yerrorbars pt 7 "
                        "ps 0.8 lc rgb '#d7191c' notitle\n", j);
-        aout_printf(g, "set yrange [0:*]\nset ylabel 'sets sampled'\nset title 'sampling histogram'\n");
+        aout_printf(g, "set yrange [0:*]\nset ylabel 'sets sampled'\nset title 'sampling histogram'\n"
+                       "set ytics %d\n", wid[j] <= 8 ? 1 : (int)ceil(wid[j] / 6));
         aout_printf(g, "plot 'sampling.dat' index %d u 1:4:2:3:(0):4 w boxxyerror lc rgb '#6a8caf' "
-                       "notitle\n", j);
+                       "notitle\nset ytics autofreq\n", j);
     }
     aout_printf(g, "unset multiplot\n");
     aout_commit(g);
@@ -839,8 +844,8 @@ static void pic_convergence(Run *runs, int nr, const char *dir)
         marked[nm++] = v;
         aout_printf(g, "set arrow from %g, graph 0 to %g, graph 1 nohead dt 2 lw 1.5 lc rgb '#555555'\n",
                     v + 0.5, v + 0.5);
-        aout_printf(g, "set label 'end of initial design (n_init=%d)' at %g, graph 0.96 right "
-                       "offset -0.5,0 tc rgb '#555555'\n", v, v + 0.5);
+        aout_printf(g, "set label 'end of initial design (n_init=%d)' at %g, graph 0.04 left "
+                       "offset 0.5,0 tc rgb '#555555'\n", v, v + 0.5);
     }
     static const char *col[] = {"#d7191c", "#2c7bb6", "#1a9641", "#7b3294", "#fdae61", "#555555"};
     aout_printf(g, "plot ");
