@@ -1272,12 +1272,15 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
     free(gfile), free(gerr), free(cfile);
     if (fail) goto done;
     {
-        /* condition bins: quantiles of the first condition column, plus "all events" */
-        int nbins = ncond ? 1 + NCONDBINS : 1;
+        /* condition bins: quantiles of the energy condition (E) when there is one, else of the
+         * first condition column, plus "all events" */
+        int nbins = ncond ? 1 + NCONDBINS : 1, ci = 0;
+        for (int j = 0; j < ncond; j++)
+            if (strcmp(condc[j], "E") == 0 || strcmp(condc[j], "e") == 0) ci = j;
         double edges[NCONDBINS + 1];
         if (ncond) {
             double *cv = xmalloc(nv * sizeof *cv);
-            for (size_t i = 0; i < nv; i++) cv[i] = vdat[i * (nout + ncond) + nout];
+            for (size_t i = 0; i < nv; i++) cv[i] = vdat[i * (nout + ncond) + nout + ci];
             for (int b = 0; b <= NCONDBINS; b++) edges[b] = quantile(cv, (int)nv, (double)b / NCONDBINS);
             free(cv);
         }
@@ -1287,16 +1290,16 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
         aout_printf(o, "# blocks: for each condition bin (all events first), each output column:\n"
                        "# x truth_density ens_mean ens_minus_sigma ens_plus_sigma ratio ratio_lo ratio_hi\n");
         double *h = xmalloc((size_t)(nm + 1) * NGENBINS * sizeof *h);
-        /* every panel of a column shares the validation data's full range */
+        /* every panel of a column shares one range, from the validation data */
         double *xlo = xmalloc((size_t)nout * sizeof *xlo), *xhi = xmalloc((size_t)nout * sizeof *xhi);
+        double *col = xmalloc(nv * sizeof *col);
         for (int j = 0; j < nout; j++) {
-            xlo[j] = INFINITY, xhi[j] = -INFINITY;
-            for (size_t i = 0; i < nv; i++) {
-                double v = vdat[i * (nout + ncond) + j];
-                xlo[j] = fmin(xlo[j], v), xhi[j] = fmax(xhi[j], v);
-            }
-            if (xhi[j] <= xlo[j]) xhi[j] = xlo[j] + 1;
+            /* 0.1% to 99.9% of the data: a falling spectrum's sparse tail would squeeze the rest */
+            for (size_t i = 0; i < nv; i++) col[i] = vdat[i * (nout + ncond) + j];
+            xlo[j] = quantile(col, (int)nv, 0.001), xhi[j] = quantile(col, (int)nv, 0.999);
+            if (!(xhi[j] > xlo[j])) xhi[j] = xlo[j] + 1;
         }
+        free(col);
         /* ratio axis per panel: wide enough for 90% of the bins, 1 +- 0.2 at least */
         double *rr = xmalloc((size_t)nbins * nout * sizeof *rr), dev[NGENBINS];
         for (int cb = 0; cb < nbins; cb++)
@@ -1308,7 +1311,7 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
                 double *tot = xcalloc((size_t)nm + 1, sizeof *tot);
                 for (size_t i = 0; i < nv; i++) {
                     if (cb > 0) {
-                        double c = vdat[i * (nout + ncond) + nout];
+                        double c = vdat[i * (nout + ncond) + nout + ci];
                         if (c < edges[cb - 1] || (cb < NCONDBINS ? c >= edges[cb] : c > edges[cb])) continue;
                     }
                     for (int m = 0; m <= nm; m++) {
@@ -1346,19 +1349,22 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
         snprintf(name, sizeof name, "%s/generated.gp", dir);
         AtomicOut *g = aout_open(name);
         int pw = 560, ph = 460;
-        gp_header(g, "generated.png", pw * nout, ph * nbins + 50);
+        /* at most 3 panels a row: six dimuon variables make two rows */
+        int ncp = nout < 3 ? nout : 3, rps = (nout + ncp - 1) / ncp, nrows = nbins * rps;
+        gp_header(g, "generated.png", pw * ncp, ph * nrows + 50);
         aout_printf(g, "set multiplot title 'Set #%d: validation data vs %d trained generators "
                        "(band: ±1σ across models)'\n", r->id[r->best], nm);
         aout_printf(g, "set style fill transparent solid 0.3 noborder\nset key top right box opaque font ',9'\n");
         for (int cb = 0; cb < nbins; cb++)
             for (int j = 0; j < nout; j++) {
                 int blk = cb * nout + j;
-                double ox = (double)j / nout, sx = 1.0 / nout;
-                double oy = 1.0 - (double)(cb + 1) / nbins * 0.95 - 0.03, sy = 0.95 / nbins;
+                int prow = cb * rps + j / ncp;
+                double ox = (double)(j % ncp) / ncp, sx = 1.0 / ncp;
+                double oy = 1.0 - (double)(prow + 1) / nrows * 0.95 - 0.03, sy = 0.95 / nrows;
                 char cond[128] = "all events";
                 if (cb > 0)
-                    snprintf(cond, sizeof cond, "%.3g <= %s %s %.3g %s", edges[cb - 1], condc[0],
-                             cb < NCONDBINS ? "<" : "<=", edges[cb], var_unit(condc[0]));
+                    snprintf(cond, sizeof cond, "%.3g <= %s %s %.3g %s", edges[cb - 1], condc[ci],
+                             cb < NCONDBINS ? "<" : "<=", edges[cb], var_unit(condc[ci]));
                 aout_printf(g, "set origin %g,%g\nset size %g,%g\n", ox, oy + 0.32 * sy, sx, 0.68 * sy);
                 aout_printf(g, "set title '%s (%s)'\nset xlabel ''\nset format x ''\n", outc[j], cond);
                 const char *u = var_unit(outc[j]);
