@@ -1302,6 +1302,7 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
         free(col);
         /* ratio axis per panel: wide enough for 90% of the bins, 1 +- 0.2 at least */
         double *rr = xmalloc((size_t)nbins * nout * sizeof *rr), dev[NGENBINS];
+        double *ytop = xcalloc((size_t)nbins * nout, sizeof *ytop);  /* histeps escape autoscale */
         for (int cb = 0; cb < nbins; cb++)
             for (int j = 0; j < nout; j++) {
                 double lo = xlo[j], hi = xhi[j];
@@ -1332,6 +1333,7 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
                     double mu = s / nm, var = nm > 1 ? (s2 - nm * mu * mu) / (nm - 1) : 0;
                     double sg = sqrt(var > 0 ? var : 0);
                     if (t > 0) dev[nd++] = fabs(mu / t - 1);
+                    ytop[cb * nout + j] = fmax(ytop[cb * nout + j], fmax(t, mu + sg));
                     if (t > 0)
                         aout_printf(o, "%.9g %.9g %.9g %.9g %.9g %.9g %.9g %.9g\n", lo + (b + 0.5) * w,
                                     t, mu, mu - sg, mu + sg, mu / t, (mu - sg) / t, (mu + sg) / t);
@@ -1368,9 +1370,10 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
                 aout_printf(g, "set origin %g,%g\nset size %g,%g\n", ox, oy + 0.32 * sy, sx, 0.68 * sy);
                 aout_printf(g, "set title '%s (%s)'\nset xlabel ''\nset format x ''\n", outc[j], cond);
                 const char *u = var_unit(outc[j]);
-                aout_printf(g, "set ylabel 'normalised density%s%s%s'\nset yrange [0:*]\n"
+                aout_printf(g, "set ylabel 'normalised density%s%s%s'\nset yrange [0:%.9g]\n"
                                "set xrange [%.9g:%.9g]\n", strcmp(u, "dimensionless") ? " (1/" : "",
                             strcmp(u, "dimensionless") ? u : "", strcmp(u, "dimensionless") ? ")" : "",
+                            1.4 * ytop[blk] + 1e-12,  /* headroom: the key sits above the data */
                             xlo[j], xhi[j]);
                 aout_printf(g, "set bmargin 0.5\nset lmargin 10\n");
                 aout_printf(g, "plot 'generated.dat' index %d u 1:4:5 w filledcurves lc rgb '#d7191c' "
@@ -1389,7 +1392,7 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
             }
         aout_printf(g, "unset multiplot\n");
         aout_commit(g);
-        free(xlo), free(xhi), free(rr);
+        free(xlo), free(xhi), free(rr), free(ytop);
         snprintf(desc, descn, "%d models of set #%d sampled with <code>%s</code>, %zu events each%s",
                  nm, r->id[r->best], exe, nv, ncond ? ", conditioned on the validation events" : "");
         made = 1;
