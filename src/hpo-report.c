@@ -795,6 +795,10 @@ static void pic_convergence(Run *runs, int nr, const char *dir)
     snprintf(name, sizeof name, "%s/convergence.dat", dir);
     AtomicOut *o = aout_open(name);
     aout_printf(o, "# one block per method: evaluation best_so_far_mean minus_sigma plus_sigma runs\n");
+    /* the band as steps like the curves: each value held from e to e+1 */
+    snprintf(name, sizeof name, "%s/convergence-band.dat", dir);
+    AtomicOut *ob = aout_open(name);
+    aout_printf(ob, "# one block per method: x minus_sigma plus_sigma (each evaluation twice)\n");
     int nmax = 0;
     int *gruns = xcalloc((size_t)ng, sizeof *gruns);
     for (int q = 0; q < ng; q++) {
@@ -820,9 +824,27 @@ static void pic_convergence(Run *runs, int nr, const char *dir)
             double mu = s / m, var = m > 1 ? (s2 - m * mu * mu) / (m - 1) : 0;
             double sg = sqrt(var > 0 ? var : 0);
             aout_printf(o, "%d %.9g %.9g %.9g %d\n", e + 1, mu, mu - sg, mu + sg, m);
+            aout_printf(ob, "%d %.9g %.9g\n%d %.9g %.9g\n", e + 1, mu - sg, mu + sg,
+                        e + 1 < len ? e + 2 : e + 1, mu - sg, mu + sg);
         }
         aout_printf(o, "\n\n");
+        aout_printf(ob, "\n\n");
         free(best);
+    }
+    aout_commit(o);
+    aout_commit(ob);
+    /* each run's own curve, thin beneath its method's mean: a band from two runs says little */
+    snprintf(name, sizeof name, "%s/convergence-runs.dat", dir);
+    o = aout_open(name);
+    aout_printf(o, "# one block per run directory: evaluation best_so_far\n");
+    for (int k = 0; k < nr; k++) {
+        aout_printf(o, "# %s\n", runs[k].dir);
+        double b = INFINITY;
+        for (int e = 0; e < runs[k].n; e++) {
+            if (runs[k].ok[e] && runs[k].mean[e] < b) b = runs[k].mean[e];
+            if (isfinite(b)) aout_printf(o, "%d %.9g\n", e + 1, b);
+        }
+        aout_printf(o, "\n\n");
     }
     aout_commit(o);
     snprintf(name, sizeof name, "%s/convergence.gp", dir);
@@ -852,9 +874,17 @@ static void pic_convergence(Run *runs, int nr, const char *dir)
     for (int q = 0; q < ng; q++) {
         const char *c = col[q % 6];
         if (q) aout_printf(g, ", \\\n     ");
-        if (gruns[q] > 1)
-            aout_printf(g, "'convergence.dat' index %d u 1:3:4 w filledcurves lc rgb '%s' "
+        if (gruns[q] > 1) {
+            aout_printf(g, "'convergence-band.dat' index %d u 1:2:3 w filledcurves lc rgb '%s' "
                            "title '%s ±1σ', ", q, c, gname[q]);
+            for (int k = 0, first = 1; k < nr; k++)
+                if (group[k] == q) {
+                    aout_printf(g, "'convergence-runs.dat' index %d u 1:2 w steps lw 0.8 dt 3 lc rgb '%s' "
+                                   "%s%s%s, ", k, c, first ? "title '" : "notitle", first ? gname[q] : "",
+                                first ? " single runs'" : "");
+                    first = 0;
+                }
+        }
         aout_printf(g, "'convergence.dat' index %d u 1:2 w steps lw 2.5 lc rgb '%s' "
                        "title '%s (%s of %d run%s)'", q, c, gname[q], gruns[q] > 1 ? "mean" : "one",
                     gruns[q], gruns[q] > 1 ? "s" : "");
