@@ -502,7 +502,10 @@ static void pic_wd_sigma(Run *runs, int nr, const char *dir, const char *color_b
     double pad = fmax(0.04 * (xmax - xmin), fmax(0.1 * fabs(xmax), 1e-3));
     xmin -= pad, xmax += pad;
     if (xmin < 0) xmin = 0;
-    if (cmax <= cmin) cmax = cmin + 1;
+    if (cmax <= cmin) {  /* one value: a narrow range around it, positive for a log scale */
+        double v = cmin;
+        cmin = v > 0 ? v / 1.25 : v - 1, cmax = v > 0 ? v * 1.25 : v + 1;
+    }
     ymax = ymax * 1.1 + 1e-9;
     int hmax = 1;
     char name[4200];
@@ -545,7 +548,8 @@ static void pic_wd_sigma(Run *runs, int nr, const char *dir, const char *color_b
                        "set key inside top right vertical\n", ox, sx);
         int nok = 0;
         for (int i = 0; i < r->n; i++) nok += r->ok[i];
-        aout_printf(g, "set title '%s: %d sets evaluated, %d finished ok'\n", r->label, r->n, nok);
+        aout_printf(g, "set title '%s: %d set%s evaluated, %d finished ok'\n", r->label, r->n,
+                    r->n == 1 ? "" : "s", nok);
         aout_printf(g, "set xlabel ''\nset format x ''\nset ylabel 'sets per bin'\n"
                        "set yrange [0:%d]\nset ytics %d\nset style fill solid 0.6 border lc rgb '#333333'\n",
                     hmax + 1, hmax <= 8 ? 1 : (hmax + 5) / 6);
@@ -1138,8 +1142,12 @@ static int pic_timing(Run *runs, int nr, const char *dir, Notes *nt)
         aout_printf(g, "set xlabel 'time since run start (%s)'\nset ylabel 'set slot'\n"
                        "set yrange [%g:%g]\nset xrange [0:*]\nset ytics 1\n", uname,
                     t.slot_min - 0.7, t.slot_max + 0.7);
+        int id0 = r->t_id[0], id1 = r->t_id[0];
+        for (int i = 0; i < r->nt; i++)
+            id0 = r->t_id[i] < id0 ? r->t_id[i] : id0, id1 = r->t_id[i] > id1 ? r->t_id[i] : id1;
         aout_printf(g, "set palette defined (0 '#2c7bb6', 0.5 '#1a9641', 1 '#d7191c')\n"
-                       "set cblabel 'set id'\nunset key\n");
+                       "set cblabel 'set id' offset 1.5,0\nunset key\nset cbrange [%g:%g]\nset cbtics %d\n",
+                    id0 - 0.5, id1 + 0.5, id1 - id0 < 10 ? 1 : (id1 - id0 + 9) / 10);
         aout_printf(g, "plot 'timeline-%d.dat' u 1:3:2:(0):4 w vectors nohead lw %.3g lc palette\n",
                     k + 1, lw);
         aout_printf(g, "unset colorbox\nset ytics autofreq\n");
@@ -1151,13 +1159,14 @@ static int pic_timing(Run *runs, int nr, const char *dir, Notes *nt)
         aout_printf(g, "plot 'slots-%d.dat' u 1:3 w boxes lc rgb '#6a8caf' notitle\n", k + 1);
         aout_printf(g, "set xtics autofreq\nset origin 0.62,%g\nset size 0.38,%g\n", y0, h * 0.5);
         aout_printf(g, "set title \"speed-up %.2fx = sum of trial times / wall time\\n"
-                       "utilisation %.0f%% = sum / capacity (%d slots x %d trials x wall)\"\n",
+                       "utilisation %.0f%% = sum / capacity (%d slot%s x %d trial%s x wall)\"\n",
                     t.wall > 0 ? t.sum / t.wall : 0,
-                    t.wall > 0 ? 100 * t.sum / (t.nslots * T * t.wall) : 0, t.nslots, T);
+                    t.wall > 0 ? 100 * t.sum / (t.nslots * T * t.wall) : 0, t.nslots,
+                    t.nslots == 1 ? "" : "s", T, T == 1 ? "" : "s");
         aout_printf(g, "set xlabel ''\nset ylabel 'time (%s)'\nset xrange [-0.6:2.6]\n"
                        "set yrange [0:*]\nset boxwidth 0.6\n", uname);
         aout_printf(g, "plot 'walltime-%d.dat' u 0:2:xtic(1) w boxes lc rgb '#fdae61' notitle\n", k + 1);
-        aout_printf(g, "set colorbox\nset xtics autofreq\n");
+        aout_printf(g, "set colorbox\nset xtics autofreq\nset cbtics autofreq\nset autoscale cb\n");
         row++;
     }
     aout_printf(g, "unset multiplot\n");
