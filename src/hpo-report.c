@@ -1746,7 +1746,7 @@ int main(int argc, char **argv)
         {"generated.png", "Generated events against validation data",
          "Each output variable's normalised histogram: validation data (black) against the mean of "
          "the trained generators (red, band ±1σ across models), ratio below; for conditional "
-         "studies also in quantile bins of the first condition.", 0},
+         "studies also in quantile bins of the energy condition (E, else the first condition).", 0},
         {"pareto.png", "Pareto view",
          "Sets not dominated in (mean W1, σ, parameter count) are circled and labelled: no other "
          "set is at least as good in all three and better in one.", 0},
