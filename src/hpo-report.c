@@ -502,7 +502,10 @@ static void pic_wd_sigma(Run *runs, int nr, const char *dir, const char *color_b
     double pad = fmax(0.04 * (xmax - xmin), fmax(0.1 * fabs(xmax), 1e-3));
     xmin -= pad, xmax += pad;
     if (xmin < 0) xmin = 0;
-    if (cmax <= cmin) cmax = cmin + 1;
+    if (cmax <= cmin) {  /* one value: a narrow range around it, positive for a log scale */
+        double v = cmin;
+        cmin = v > 0 ? v / 1.25 : v - 1, cmax = v > 0 ? v * 1.25 : v + 1;
+    }
     ymax = ymax * 1.1 + 1e-9;
     int hmax = 1;
     char name[4200];
@@ -545,19 +548,22 @@ static void pic_wd_sigma(Run *runs, int nr, const char *dir, const char *color_b
                        "set key inside top right vertical\n", ox, sx);
         int nok = 0;
         for (int i = 0; i < r->n; i++) nok += r->ok[i];
-        aout_printf(g, "set title '%s: %d sets evaluated, %d finished ok'\n", r->label, r->n, nok);
+        aout_printf(g, "set title '%s: %d set%s evaluated, %d finished ok'\n", r->label, r->n,
+                    r->n == 1 ? "" : "s", nok);
         aout_printf(g, "set xlabel ''\nset format x ''\nset ylabel 'sets per bin'\n"
-                       "set yrange [0:%d]\nset style fill solid 0.6 border lc rgb '#333333'\n",
-                    hmax + 1);
+                       "set yrange [0:%d]\nset ytics %d\nset style fill solid 0.6 border lc rgb '#333333'\n",
+                    hmax + 1, hmax <= 8 ? 1 : (hmax + 5) / 6);
         aout_printf(g, "plot 'wd-hist-%d.dat' u 1:2:(%.9g) w boxes lc rgb '#6a8caf' "
                        "title 'histogram of sampled mean W1'\n", k + 1, (xmax - xmin) / NHIST);
-        aout_printf(g, "set origin %g,0.0\nset size %g,0.70\nset title ''\nset format x '%%g'\n", ox, sx);
+        aout_printf(g, "set origin %g,0.0\nset size %g,0.70\nset title ''\nset format x '%%g'\nset ytics autofreq\n", ox, sx);
         aout_printf(g, "set xlabel 'mean W1 over trials (scaled units)'\n"
                        "set ylabel 'σ of W1 over trials (scaled units)'\nset yrange [0:%.9g]\n",
                     ymax);
         int lg = hp_log(r, cidx[k]) && cmin > 0;
         aout_printf(g, "set colorbox\n%s\nset cbrange [%.9g:%.9g]\nset cblabel '%s (%s%s)'\n",
-                    lg ? "set logscale cb" : "unset logscale cb", cmin, cmax, color_by,
+                    lg ? "set logscale cb\nset cbtics (1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 2e-4, "
+                         "5e-4, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1)"
+                       : "unset logscale cb\nset cbtics autofreq", cmin, cmax, color_by,
                     hp_unit(color_by), lg ? ", log scale" : "");
         aout_printf(g, "set key below\nset rmargin 14\n");
         aout_printf(g, "plot 'wd-sigma-%d.dat' index 0 u 2:3:4 w p pt 7 ps 1.4 lc palette "
@@ -623,7 +629,9 @@ static void pic_sensitivity(const Run *r, const char *dir, double thr)
             aout_printf(o, "%.9g %.9g %.9g %d\n", lg ? sqrt(l * h) : 0.5 * (l + h), l, h, cnt[b]);
         }
         aout_printf(o, "\n\n");
-        wid[j] = w;
+        int cmax = 0;
+        for (int b = 0; b < nb; b++) cmax = cnt[b] > cmax ? cnt[b] : cmax;
+        wid[j] = cmax;  /* tallest bin: whole-number tics for small counts */
         free(cnt);
     }
     aout_commit(o);
@@ -657,9 +665,10 @@ static void pic_sensitivity(const Run *r, const char *dir, double thr)
         aout_printf(g, "set title 'sets with mean W1 <= %.4g'\n", thr);
         aout_printf(g, "plot 'sensitivity.dat' index %d u ($5 != 0 ? $1 : NaN):2:3 w yerrorbars pt 7 "
                        "ps 0.8 lc rgb '#d7191c' notitle\n", j);
-        aout_printf(g, "set yrange [0:*]\nset ylabel 'sets sampled'\nset title 'sampling histogram'\n");
+        aout_printf(g, "set yrange [0:*]\nset ylabel 'sets sampled'\nset title 'sampling histogram'\n"
+                       "set ytics %d\n", wid[j] <= 8 ? 1 : (int)ceil(wid[j] / 6));
         aout_printf(g, "plot 'sampling.dat' index %d u 1:4:2:3:(0):4 w boxxyerror lc rgb '#6a8caf' "
-                       "notitle\n", j);
+                       "notitle\nset ytics autofreq\n", j);
     }
     aout_printf(g, "unset multiplot\n");
     aout_commit(g);
@@ -790,6 +799,10 @@ static void pic_convergence(Run *runs, int nr, const char *dir)
     snprintf(name, sizeof name, "%s/convergence.dat", dir);
     AtomicOut *o = aout_open(name);
     aout_printf(o, "# one block per method: evaluation best_so_far_mean minus_sigma plus_sigma runs\n");
+    /* the band as steps like the curves: each value held from e to e+1 */
+    snprintf(name, sizeof name, "%s/convergence-band.dat", dir);
+    AtomicOut *ob = aout_open(name);
+    aout_printf(ob, "# one block per method: x minus_sigma plus_sigma (each evaluation twice)\n");
     int nmax = 0;
     int *gruns = xcalloc((size_t)ng, sizeof *gruns);
     for (int q = 0; q < ng; q++) {
@@ -815,9 +828,27 @@ static void pic_convergence(Run *runs, int nr, const char *dir)
             double mu = s / m, var = m > 1 ? (s2 - m * mu * mu) / (m - 1) : 0;
             double sg = sqrt(var > 0 ? var : 0);
             aout_printf(o, "%d %.9g %.9g %.9g %d\n", e + 1, mu, mu - sg, mu + sg, m);
+            aout_printf(ob, "%d %.9g %.9g\n%d %.9g %.9g\n", e + 1, mu - sg, mu + sg,
+                        e + 1 < len ? e + 2 : e + 1, mu - sg, mu + sg);
         }
         aout_printf(o, "\n\n");
+        aout_printf(ob, "\n\n");
         free(best);
+    }
+    aout_commit(o);
+    aout_commit(ob);
+    /* each run's own curve, thin beneath its method's mean: a band from two runs says little */
+    snprintf(name, sizeof name, "%s/convergence-runs.dat", dir);
+    o = aout_open(name);
+    aout_printf(o, "# one block per run directory: evaluation best_so_far\n");
+    for (int k = 0; k < nr; k++) {
+        aout_printf(o, "# %s\n", runs[k].dir);
+        double b = INFINITY;
+        for (int e = 0; e < runs[k].n; e++) {
+            if (runs[k].ok[e] && runs[k].mean[e] < b) b = runs[k].mean[e];
+            if (isfinite(b)) aout_printf(o, "%d %.9g\n", e + 1, b);
+        }
+        aout_printf(o, "\n\n");
     }
     aout_commit(o);
     snprintf(name, sizeof name, "%s/convergence.gp", dir);
@@ -839,17 +870,25 @@ static void pic_convergence(Run *runs, int nr, const char *dir)
         marked[nm++] = v;
         aout_printf(g, "set arrow from %g, graph 0 to %g, graph 1 nohead dt 2 lw 1.5 lc rgb '#555555'\n",
                     v + 0.5, v + 0.5);
-        aout_printf(g, "set label 'end of initial design (n_init=%d)' at %g, graph 0.96 right "
-                       "offset -0.5,0 tc rgb '#555555'\n", v, v + 0.5);
+        aout_printf(g, "set label 'end of initial design (n_init=%d)' at %g, graph 0.04 left "
+                       "offset 0.5,0 tc rgb '#555555'\n", v, v + 0.5);
     }
     static const char *col[] = {"#d7191c", "#2c7bb6", "#1a9641", "#7b3294", "#fdae61", "#555555"};
     aout_printf(g, "plot ");
     for (int q = 0; q < ng; q++) {
         const char *c = col[q % 6];
         if (q) aout_printf(g, ", \\\n     ");
-        if (gruns[q] > 1)
-            aout_printf(g, "'convergence.dat' index %d u 1:3:4 w filledcurves lc rgb '%s' "
+        if (gruns[q] > 1) {
+            aout_printf(g, "'convergence-band.dat' index %d u 1:2:3 w filledcurves lc rgb '%s' "
                            "title '%s ±1σ', ", q, c, gname[q]);
+            for (int k = 0, first = 1; k < nr; k++)
+                if (group[k] == q) {
+                    aout_printf(g, "'convergence-runs.dat' index %d u 1:2 w steps lw 0.8 dt 3 lc rgb '%s' "
+                                   "%s%s%s, ", k, c, first ? "title '" : "notitle", first ? gname[q] : "",
+                                first ? " single runs'" : "");
+                    first = 0;
+                }
+        }
         aout_printf(g, "'convergence.dat' index %d u 1:2 w steps lw 2.5 lc rgb '%s' "
                        "title '%s (%s of %d run%s)'", q, c, gname[q], gruns[q] > 1 ? "mean" : "one",
                     gruns[q], gruns[q] > 1 ? "s" : "");
@@ -892,6 +931,11 @@ static void pic_pareto(const Run *r, const char *dir, const int *front, int nf)
             aout_printf(o, "%d %.9g %.9g %.9g\n", r->id[i], r->mean[i], r->sd[i], r->params[i]);
             haveparams |= isfinite(r->params[i]);
         }
+    double pmin = INFINITY, pmax = 0;
+    for (int i = 0; i < r->n; i++)
+        if (r->ok[i] && isfinite(r->params[i]) && r->params[i] > 0)
+            pmin = fmin(pmin, r->params[i]), pmax = fmax(pmax, r->params[i]);
+    haveparams = pmax > 0;  /* a log axis needs positive counts */
     aout_printf(o, "\n\n# non-dominated sets, by parameters\n");
     /* the front sorted by parameter count draws as a trade-off curve */
     int *srt = xmalloc((size_t)(nf > 0 ? nf : 1) * sizeof *srt);
@@ -924,28 +968,47 @@ static void pic_pareto(const Run *r, const char *dir, const int *front, int nf)
                 m0 = fmin(m0, r->mean[i]), m1 = fmax(m1, r->mean[i]);
                 p0 = fmin(p0, r->params[i]), p1 = fmax(p1, r->params[i]);
             }
+        double s0 = INFINITY, s1 = -INFINITY;
+        for (int i = 0; i < r->n; i++)
+            if (r->ok[i]) s0 = fmin(s0, r->sd[i]), s1 = fmax(s1, r->sd[i]);
+        if (isfinite(s0))  /* explicit: a single value would leave gnuplot an empty range */
+            aout_printf(g, "set cbrange [%.9g:%.9g]\n", s0, s1 > s0 ? s1 : s0 + 1e-3);
         if (m1 > 0)  /* tight log ranges: autoscaling pads to whole decades */
             aout_printf(g, "set xrange [%.9g:%.9g]\nset yrange [%.9g:%.9g]\n"
                            "set ytics (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10)\n",
                         p0 / 1.6, p1 * 1.6, m0 / 1.25, m1 * 1.6);
         aout_printf(g, "plot 'pareto.dat' index 0 u 4:2:3 w p pt 7 ps 1.2 lc palette title 'finished set', "
                        "'' index 1 u 4:2 w p pt 6 ps 3 lw 2 lc rgb 'black' title 'non-dominated', "
-                       "'' index 1 u 4:($5 > 0 ? $2 : NaN):(sprintf('%%d',$1)) w labels offset 0,1.3 tc rgb 'black' notitle, "
-                       "'' index 1 u 4:($5 < 0 ? $2 : NaN):(sprintf('%%d',$1)) w labels offset 0,-1.3 tc rgb 'black' notitle\n");
+                       "'' index 1 u 4:($5 > 0 ? $2 : NaN):(sprintf('%%d',$1)) w labels offset 0,1.3 tc rgb 'black' notitle");
+        /* gnuplot 5.4 crashes on a labels plot without a valid point: only when there is one */
+        if (nf > 1)
+            aout_printf(g, ", '' index 1 u 4:($5 < 0 ? $2 : NaN):(sprintf('%%d',$1)) w labels offset 0,-1.3 "
+                           "tc rgb 'black' notitle");
+        aout_printf(g, "\n");
         aout_printf(g, "unset logscale xy\nset key bottom right box opaque\nset autoscale xy\nset ytics autofreq\n");
     } else {
         aout_printf(g, "set title 'no parameter counts in trials/: front in (mean W1, σ) only'\n"
                        "unset xtics\nunset ytics\nplot NaN notitle\nset xtics\nset ytics\nset title ''\n");
     }
-    aout_printf(g, "set xlabel 'mean W1 (scaled units)'\nset ylabel 'σ of W1 (scaled units)'\n");
+    double mx = 0, sx = 0;
+    for (int i = 0; i < r->n; i++)
+        if (r->ok[i]) mx = fmax(mx, r->mean[i]), sx = fmax(sx, r->sd[i]);
+    aout_printf(g, "set xlabel 'mean W1 (scaled units)'\nset ylabel 'σ of W1 (scaled units)'\n"
+                   "set xrange [0:%.9g]\nset yrange [0:%.9g]\n", mx * 1.08 + 1e-9, sx * 1.12 + 1e-9);
     if (haveparams)
         aout_printf(g, "set logscale cb\nset cblabel 'trainable parameters (count)'\n"
+                       "set cbrange [%.9g:%.9g]\n", pmin / 1.2, pmax * 1.2);
+    if (haveparams)
+        aout_printf(g, ""
                        "plot 'pareto.dat' index 0 u 2:3:4 w p pt 7 ps 1.2 lc palette title 'finished set', ");
     else
         aout_printf(g, "plot 'pareto.dat' index 0 u 2:3 w p pt 7 ps 1.2 lc rgb '#2c7bb6' title 'finished set', ");
     aout_printf(g, "'' index 1 u 2:3 w p pt 6 ps 3 lw 2 lc rgb 'black' title 'non-dominated', "
-                   "'' index 1 u 2:($5 > 0 ? $3 : NaN):(sprintf('%%d',$1)) w labels offset 1.8,0 tc rgb 'black' notitle, "
-                   "'' index 1 u 2:($5 < 0 ? $3 : NaN):(sprintf('%%d',$1)) w labels offset -1.8,0 tc rgb 'black' notitle\n");
+                   "'' index 1 u 2:($5 > 0 ? $3 : NaN):(sprintf('%%d',$1)) w labels offset 1.8,0 tc rgb 'black' notitle");
+    if (nf > 1)
+        aout_printf(g, ", '' index 1 u 2:($5 < 0 ? $3 : NaN):(sprintf('%%d',$1)) w labels offset -1.8,0 "
+                       "tc rgb 'black' notitle");
+    aout_printf(g, "\n");
     aout_printf(g, "unset multiplot\n");
     aout_commit(g);
 }
@@ -1079,8 +1142,12 @@ static int pic_timing(Run *runs, int nr, const char *dir, Notes *nt)
         aout_printf(g, "set xlabel 'time since run start (%s)'\nset ylabel 'set slot'\n"
                        "set yrange [%g:%g]\nset xrange [0:*]\nset ytics 1\n", uname,
                     t.slot_min - 0.7, t.slot_max + 0.7);
+        int id0 = r->t_id[0], id1 = r->t_id[0];
+        for (int i = 0; i < r->nt; i++)
+            id0 = r->t_id[i] < id0 ? r->t_id[i] : id0, id1 = r->t_id[i] > id1 ? r->t_id[i] : id1;
         aout_printf(g, "set palette defined (0 '#2c7bb6', 0.5 '#1a9641', 1 '#d7191c')\n"
-                       "set cblabel 'set id'\nunset key\n");
+                       "set cblabel 'set id' offset 1.5,0\nunset key\nset cbrange [%g:%g]\nset cbtics %d\n",
+                    id0 - 0.5, id1 + 0.5, id1 - id0 < 10 ? 1 : (id1 - id0 + 9) / 10);
         aout_printf(g, "plot 'timeline-%d.dat' u 1:3:2:(0):4 w vectors nohead lw %.3g lc palette\n",
                     k + 1, lw);
         aout_printf(g, "unset colorbox\nset ytics autofreq\n");
@@ -1092,13 +1159,14 @@ static int pic_timing(Run *runs, int nr, const char *dir, Notes *nt)
         aout_printf(g, "plot 'slots-%d.dat' u 1:3 w boxes lc rgb '#6a8caf' notitle\n", k + 1);
         aout_printf(g, "set xtics autofreq\nset origin 0.62,%g\nset size 0.38,%g\n", y0, h * 0.5);
         aout_printf(g, "set title \"speed-up %.2fx = sum of trial times / wall time\\n"
-                       "utilisation %.0f%% = sum / capacity (%d slots x %d trials x wall)\"\n",
+                       "utilisation %.0f%% = sum / capacity (%d slot%s x %d trial%s x wall)\"\n",
                     t.wall > 0 ? t.sum / t.wall : 0,
-                    t.wall > 0 ? 100 * t.sum / (t.nslots * T * t.wall) : 0, t.nslots, T);
+                    t.wall > 0 ? 100 * t.sum / (t.nslots * T * t.wall) : 0, t.nslots,
+                    t.nslots == 1 ? "" : "s", T, T == 1 ? "" : "s");
         aout_printf(g, "set xlabel ''\nset ylabel 'time (%s)'\nset xrange [-0.6:2.6]\n"
                        "set yrange [0:*]\nset boxwidth 0.6\n", uname);
         aout_printf(g, "plot 'walltime-%d.dat' u 0:2:xtic(1) w boxes lc rgb '#fdae61' notitle\n", k + 1);
-        aout_printf(g, "set colorbox\nset xtics autofreq\n");
+        aout_printf(g, "set colorbox\nset xtics autofreq\nset cbtics autofreq\nset autoscale cb\n");
         row++;
     }
     aout_printf(g, "unset multiplot\n");
@@ -1243,12 +1311,15 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
     free(gfile), free(gerr), free(cfile);
     if (fail) goto done;
     {
-        /* condition bins: quantiles of the first condition column, plus "all events" */
-        int nbins = ncond ? 1 + NCONDBINS : 1;
+        /* condition bins: quantiles of the energy condition (E) when there is one, else of the
+         * first condition column, plus "all events" */
+        int nbins = ncond ? 1 + NCONDBINS : 1, ci = 0;
+        for (int j = 0; j < ncond; j++)
+            if (strcmp(condc[j], "E") == 0 || strcmp(condc[j], "e") == 0) ci = j;
         double edges[NCONDBINS + 1];
         if (ncond) {
             double *cv = xmalloc(nv * sizeof *cv);
-            for (size_t i = 0; i < nv; i++) cv[i] = vdat[i * (nout + ncond) + nout];
+            for (size_t i = 0; i < nv; i++) cv[i] = vdat[i * (nout + ncond) + nout + ci];
             for (int b = 0; b <= NCONDBINS; b++) edges[b] = quantile(cv, (int)nv, (double)b / NCONDBINS);
             free(cv);
         }
@@ -1258,18 +1329,19 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
         aout_printf(o, "# blocks: for each condition bin (all events first), each output column:\n"
                        "# x truth_density ens_mean ens_minus_sigma ens_plus_sigma ratio ratio_lo ratio_hi\n");
         double *h = xmalloc((size_t)(nm + 1) * NGENBINS * sizeof *h);
-        /* every panel of a column shares the validation data's full range */
+        /* every panel of a column shares one range, from the validation data */
         double *xlo = xmalloc((size_t)nout * sizeof *xlo), *xhi = xmalloc((size_t)nout * sizeof *xhi);
+        double *col = xmalloc(nv * sizeof *col);
         for (int j = 0; j < nout; j++) {
-            xlo[j] = INFINITY, xhi[j] = -INFINITY;
-            for (size_t i = 0; i < nv; i++) {
-                double v = vdat[i * (nout + ncond) + j];
-                xlo[j] = fmin(xlo[j], v), xhi[j] = fmax(xhi[j], v);
-            }
-            if (xhi[j] <= xlo[j]) xhi[j] = xlo[j] + 1;
+            /* 0.1% to 99.9% of the data: a falling spectrum's sparse tail would squeeze the rest */
+            for (size_t i = 0; i < nv; i++) col[i] = vdat[i * (nout + ncond) + j];
+            xlo[j] = quantile(col, (int)nv, 0.001), xhi[j] = quantile(col, (int)nv, 0.999);
+            if (!(xhi[j] > xlo[j])) xhi[j] = xlo[j] + 1;
         }
+        free(col);
         /* ratio axis per panel: wide enough for 90% of the bins, 1 +- 0.2 at least */
         double *rr = xmalloc((size_t)nbins * nout * sizeof *rr), dev[NGENBINS];
+        double *ytop = xcalloc((size_t)nbins * nout, sizeof *ytop);  /* histeps escape autoscale */
         for (int cb = 0; cb < nbins; cb++)
             for (int j = 0; j < nout; j++) {
                 double lo = xlo[j], hi = xhi[j];
@@ -1279,7 +1351,7 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
                 double *tot = xcalloc((size_t)nm + 1, sizeof *tot);
                 for (size_t i = 0; i < nv; i++) {
                     if (cb > 0) {
-                        double c = vdat[i * (nout + ncond) + nout];
+                        double c = vdat[i * (nout + ncond) + nout + ci];
                         if (c < edges[cb - 1] || (cb < NCONDBINS ? c >= edges[cb] : c > edges[cb])) continue;
                     }
                     for (int m = 0; m <= nm; m++) {
@@ -1300,6 +1372,7 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
                     double mu = s / nm, var = nm > 1 ? (s2 - nm * mu * mu) / (nm - 1) : 0;
                     double sg = sqrt(var > 0 ? var : 0);
                     if (t > 0) dev[nd++] = fabs(mu / t - 1);
+                    ytop[cb * nout + j] = fmax(ytop[cb * nout + j], fmax(t, mu + sg));
                     if (t > 0)
                         aout_printf(o, "%.9g %.9g %.9g %.9g %.9g %.9g %.9g %.9g\n", lo + (b + 0.5) * w,
                                     t, mu, mu - sg, mu + sg, mu / t, (mu - sg) / t, (mu + sg) / t);
@@ -1317,25 +1390,29 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
         snprintf(name, sizeof name, "%s/generated.gp", dir);
         AtomicOut *g = aout_open(name);
         int pw = 560, ph = 460;
-        gp_header(g, "generated.png", pw * nout, ph * nbins + 50);
+        /* at most 3 panels a row: six dimuon variables make two rows */
+        int ncp = nout < 3 ? nout : 3, rps = (nout + ncp - 1) / ncp, nrows = nbins * rps;
+        gp_header(g, "generated.png", pw * ncp, ph * nrows + 50);
         aout_printf(g, "set multiplot title 'Set #%d: validation data vs %d trained generators "
                        "(band: ±1σ across models)'\n", r->id[r->best], nm);
         aout_printf(g, "set style fill transparent solid 0.3 noborder\nset key top right box opaque font ',9'\n");
         for (int cb = 0; cb < nbins; cb++)
             for (int j = 0; j < nout; j++) {
                 int blk = cb * nout + j;
-                double ox = (double)j / nout, sx = 1.0 / nout;
-                double oy = 1.0 - (double)(cb + 1) / nbins * 0.95 - 0.03, sy = 0.95 / nbins;
+                int prow = cb * rps + j / ncp;
+                double ox = (double)(j % ncp) / ncp, sx = 1.0 / ncp;
+                double oy = 1.0 - (double)(prow + 1) / nrows * 0.95 - 0.03, sy = 0.95 / nrows;
                 char cond[128] = "all events";
                 if (cb > 0)
-                    snprintf(cond, sizeof cond, "%.3g <= %s %s %.3g %s", edges[cb - 1], condc[0],
-                             cb < NCONDBINS ? "<" : "<=", edges[cb], var_unit(condc[0]));
+                    snprintf(cond, sizeof cond, "%.3g <= %s %s %.3g %s", edges[cb - 1], condc[ci],
+                             cb < NCONDBINS ? "<" : "<=", edges[cb], var_unit(condc[ci]));
                 aout_printf(g, "set origin %g,%g\nset size %g,%g\n", ox, oy + 0.32 * sy, sx, 0.68 * sy);
                 aout_printf(g, "set title '%s (%s)'\nset xlabel ''\nset format x ''\n", outc[j], cond);
                 const char *u = var_unit(outc[j]);
-                aout_printf(g, "set ylabel 'normalised density%s%s%s'\nset yrange [0:*]\n"
+                aout_printf(g, "set ylabel 'normalised density%s%s%s'\nset yrange [0:%.9g]\n"
                                "set xrange [%.9g:%.9g]\n", strcmp(u, "dimensionless") ? " (1/" : "",
                             strcmp(u, "dimensionless") ? u : "", strcmp(u, "dimensionless") ? ")" : "",
+                            1.4 * ytop[blk] + 1e-12,  /* headroom: the key sits above the data */
                             xlo[j], xhi[j]);
                 aout_printf(g, "set bmargin 0.5\nset lmargin 10\n");
                 aout_printf(g, "plot 'generated.dat' index %d u 1:4:5 w filledcurves lc rgb '#d7191c' "
@@ -1354,7 +1431,7 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
             }
         aout_printf(g, "unset multiplot\n");
         aout_commit(g);
-        free(xlo), free(xhi), free(rr);
+        free(xlo), free(xhi), free(rr), free(ytop);
         snprintf(desc, descn, "%d models of set #%d sampled with <code>%s</code>, %zu events each%s",
                  nm, r->id[r->best], exe, nv, ncond ? ", conditioned on the validation events" : "");
         made = 1;
@@ -1669,7 +1746,7 @@ int main(int argc, char **argv)
         {"generated.png", "Generated events against validation data",
          "Each output variable's normalised histogram: validation data (black) against the mean of "
          "the trained generators (red, band ±1σ across models), ratio below; for conditional "
-         "studies also in quantile bins of the first condition.", 0},
+         "studies also in quantile bins of the energy condition (E, else the first condition).", 0},
         {"pareto.png", "Pareto view",
          "Sets not dominated in (mean W1, σ, parameter count) are circled and labelled: no other "
          "set is at least as good in all three and better in one.", 0},
@@ -1681,27 +1758,43 @@ int main(int argc, char **argv)
     };
     int np = (int)(sizeof pics / sizeof *pics);
 
-    pic_wd_sigma(runs, nr, tmpl, color_by, cidx);
-    pics[0].made = gnuplot(gp_exe, tmpl, "wd-sigma.gp", "wd-sigma.png", &nt);
-    pic_sensitivity(&runs[0], tmpl, thr[0]);
-    pics[1].made = gnuplot(gp_exe, tmpl, "sensitivity.gp", "sensitivity.png", &nt);
+    /* pictures of finished sets need at least one set with status ok */
+    int anyok = 0, firstok = runs[0].best >= 0;
+    for (int k = 0; k < nr; k++) anyok |= runs[k].best >= 0;
+    if (!anyok)
+        note(&nt, "<li>WD–σ scatter and convergence omitted: no set has finished with status ok.</li>\n");
+    if (!firstok)
+        note(&nt, "<li>Sensitivity, importance and Pareto view omitted: no set of %s has finished "
+                  "with status ok.</li>\n", runs[0].dir);
+    if (anyok) {
+        pic_wd_sigma(runs, nr, tmpl, color_by, cidx);
+        pics[0].made = gnuplot(gp_exe, tmpl, "wd-sigma.gp", "wd-sigma.png", &nt);
+    }
+    if (firstok) {
+        pic_sensitivity(&runs[0], tmpl, thr[0]);
+        pics[1].made = gnuplot(gp_exe, tmpl, "sensitivity.gp", "sensitivity.png", &nt);
+    }
     char pair[256] = "";
-    if (pic_importance(&runs[0], tmpl, surrogate, &nt, pair, sizeof pair))
+    if (firstok && pic_importance(&runs[0], tmpl, surrogate, &nt, pair, sizeof pair))
         pics[2].made = gnuplot(gp_exe, tmpl, "importance.gp", "importance.png", &nt);
-    pic_convergence(runs, nr, tmpl);
-    pics[3].made = gnuplot(gp_exe, tmpl, "convergence.gp", "convergence.png", &nt);
+    if (anyok) {
+        pic_convergence(runs, nr, tmpl);
+        pics[3].made = gnuplot(gp_exe, tmpl, "convergence.gp", "convergence.png", &nt);
+    }
     char gendesc[512] = "";
     if (pic_generated(&runs[0], tmpl, sampler, events, &nt, gendesc, sizeof gendesc))
         pics[4].made = gnuplot(gp_exe, tmpl, "generated.gp", "generated.png", &nt);
     int *front = xmalloc((size_t)runs[0].n * sizeof *front);
     int nf = pareto_front(&runs[0], front);
-    pic_pareto(&runs[0], tmpl, front, nf);
-    pics[5].made = gnuplot(gp_exe, tmpl, "pareto.gp", "pareto.png", &nt);
+    if (firstok) {
+        pic_pareto(&runs[0], tmpl, front, nf);
+        pics[5].made = gnuplot(gp_exe, tmpl, "pareto.gp", "pareto.png", &nt);
+    }
     if (pic_timing(runs, nr, tmpl, &nt))
         pics[6].made = gnuplot(gp_exe, tmpl, "timing.gp", "timing.png", &nt);
     write_index(runs, nr, tmpl, thr, pics, np, &nt, front, nf, pair, gendesc);
     for (int q = 0; q < np; q++)
-        if (!pics[q].made && (q == 0 || q == 1 || q == 3 || q == 5))
+        if (!pics[q].made && (((q == 0 || q == 3) && anyok) || ((q == 1 || q == 5) && firstok)))
             die(EXIT_RUNTIME, "%s: could not be drawn (see the message above)", pics[q].png);
 
     /* swap the new report in: the old one (if any) moves aside first, then goes */

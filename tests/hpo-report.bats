@@ -121,9 +121,10 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   grep -q "$nmodels models of set #1" rep/index.html
   # conditional study: all events plus 3 condition bins, for each of the 2 output columns
   [ "$(grep -c '^# bin ' rep/generated.dat)" -eq 8 ]
-  # each truth histogram is normalised: sum of density x bin width = 1
+  # each truth histogram is normalised to all events: density x bin width sums to the share
+  # inside the drawn range (0.1% to 99.9% of the data)
   awk '/^# bin 0 column theta/ { on = 1; next } /^#/ { on = 0 } on && NF == 8 { x[++n] = $1; s += $2 }
-       END { w = x[2] - x[1]; t = s * w; exit !(t > 0.999 && t < 1.001) }' rep/generated.dat
+       END { w = x[2] - x[1]; t = s * w; exit !(t > 0.99 && t < 1.0001) }' rep/generated.dat
 }
 
 @test "hpo-report: several runs side by side, convergence mean over runs of a method" {
@@ -212,4 +213,39 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   [ "$status" -eq 0 ]
   valid_png rep/generated.png
   grep -q "2 models of set #1 sampled with <code>$ROOT/bin/gan-sample</code>, 1000 events each" rep/index.html
+}
+
+@test "hpo-report: degenerate histories: one finished set, every set failed" {
+  cp -r "$BROAD" one
+  head -2 "$BROAD/history.csv" > one/history.csv
+  run hpo-report one -o rep1 --surrogate none --sampler none
+  [ "$status" -eq 0 ]
+  for p in wd-sigma sensitivity convergence pareto timing; do valid_png "rep1/$p.png"; done
+  [ "$(cell r1-best-id rep1/index.html)" = "$(sed -n '2s/,.*//p' one/history.csv)" ]
+  cp -r "$BROAD" failed
+  awk -F, 'BEGIN { OFS = "," } NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+           { $c["wd_mean"] = "nan"; $c["wd_std"] = "nan"; $c["status"] = "failed"; print }' \
+    "$BROAD/history.csv" > failed/history.csv
+  run hpo-report failed -o rep2 --sampler none
+  [ "$status" -eq 0 ]
+  [ "$(cell r1-failed-sets rep2/index.html)" = 30 ]
+  [ "$(cell r1-best-id rep2/index.html)" = "&ndash;" ]
+  grep -q 'no set has finished with status ok' rep2/index.html
+  [ ! -e rep2/wd-sigma.png ] && [ ! -e rep2/pareto.png ]
+  valid_png rep2/timing.png
+}
+
+@test "make report STUDY=... PHASE=... draws RUNS/STUDY/PHASE/report" {
+  mkdir -p runs/demo && cp -r "$BROAD" runs/demo/broad
+  run make -s -C "$ROOT" report STUDY=demo PHASE=broad RUNS="$TMP/runs" REPORT_FLAGS="--sampler none"
+  [ "$status" -eq 0 ]
+  valid_png runs/demo/broad/report/wd-sigma.png
+  grep -q '<td id="r1-sets">30</td>' runs/demo/broad/report/index.html
+  run make -s -C "$ROOT" report STUDY=demo PHASE=final RUNS="$TMP/runs"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"runs/demo/final/history.csv not found"* ]]
+  # STUDY and PHASE default as for make broad (workflows/anp.mk: hadronization, broad)
+  run make -s -C "$ROOT" report RUNS="$TMP/runs"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"runs/hadronization/broad/history.csv not found"* ]]
 }
