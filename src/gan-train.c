@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "atomic.h"
+#include "device.h"
 #include "csvio.h"
 #include "gan.h"
 #include "gtm.h"
@@ -15,6 +16,9 @@
 #include "rng.h"
 #include "util.h"
 #include "wasserstein.h"
+#ifdef GANTUNE_CUDA
+#include "../cuda/gcu.h"
+#endif
 
 static const char usage[] =
     "usage: gan-train --train FILE --val FILE --out-cols LIST [--cond-cols LIST]\n"
@@ -80,8 +84,8 @@ static void parse_opts(int argc, char **argv, Opts *o)
 /* The one place where the device is chosen. A CUDA backend hooks in here (cuda/). */
 static void select_device(const Opts *o)
 {
-    if (strcmp(o->device, "cuda") == 0)
-        die(EXIT_RUNTIME, "--device cuda: this gan-train was built without CUDA");
+    /* a CPU-only build refuses cuda; a CUDA build refuses it without a usable GPU (exit 1) */
+    device_require(device_parse("--device", o->device));
 }
 
 /* Unknown or missing columns are a usage error (exit 2), checked before anything is read. */
@@ -208,6 +212,15 @@ int main(int argc, char **argv)
         aout_printf(log, ",wd_mean,seconds\n");
     }
 
+#ifdef GANTUNE_CUDA
+    /* --device cuda: the same weights, data, permutations and validation inputs go to the GPU
+     * once; each epoch then runs there (cuda/gan.cu), noise from Philox keyed by this seed */
+    GcuTrainer *cu = strcmp(o.device, "cuda") == 0
+        ? gcu_trainer_create(nc, nz, no, (int)o.gw, (int)o.dw, B, (float)o.lr_g, (float)o.lr_d,
+                             g.G.p, g.G.rm1, g.D.p, g.D.rm1, Xtr, Ctr, ntr, vin, vsorted, nva,
+                             rng_u64(&r_noise))
+        : NULL;
+#endif
     double best_wd = INFINITY, t0 = now_seconds();
     long best_epoch = 0, epochs_run = 0;
     int diverged = 0;
@@ -215,6 +228,15 @@ int main(int argc, char **argv)
         rng_shuffle_u32(&r_shuf, perm, ntr);
         double dsum = 0, gsum = 0;
         long nb = 0;
+        double mean = 0;
+#ifdef GANTUNE_CUDA
+        if (cu) {   /* divergence shows in the epoch's loss sums (the epoch is discarded) */
+            gcu_trainer_epoch(cu, perm, &dsum, &gsum, &nb, wd);
+            for (int j = 0; j < no; j++) mean += wd[j] / no;
+            diverged = !isfinite(dsum) || !isfinite(gsum);
+        } else
+#endif
+        { /* CPU */
         for (size_t s = 0; s < ntr; s += (size_t)B) {
             int b = ntr - s < (size_t)B ? (int)(ntr - s) : B;
             if (b < 2) continue;   /* batch norm needs two rows, as the reference skips it */
@@ -235,13 +257,14 @@ int main(int argc, char **argv)
         if (diverged) break;
         gan_mlp_fwd_infer(&g.G, (int)nva, vin, vh1, vh2, vout);
         nn_tanh_fwd((int64_t)nva * no, vout);
-        double mean = 0;
         for (int j = 0; j < no; j++) {
             for (size_t i = 0; i < nva; i++) col[i] = vout[i * no + j];
             w1_sort(col, nva, wtmp);
             wd[j] = w1_sorted(col, nva, vsorted + (size_t)j * nva, nva);
             mean += wd[j] / no;
         }
+        } /* CPU */
+        if (diverged) break;
         if (!isfinite(mean)) {
             diverged = 1;
             break;
@@ -250,8 +273,13 @@ int main(int argc, char **argv)
         if (mean < best_wd) {
             best_wd = mean, best_epoch = ep;
             memcpy(best_wds, wd, no * sizeof(double));
+#ifdef GANTUNE_CUDA
+            if (cu) gcu_trainer_get_generator(cu, best.G.p, best.G.rm1); else
+#endif
+            {
             memcpy(best.G.p, g.G.p, (size_t)g.G.nparams * sizeof(float));
             memcpy(best.G.rm1, g.G.rm1, 4 * (size_t)o.gw * sizeof(float));
+            }
         }
         if (log) {
             aout_printf(log, "%ld,%.6g,%.6g", ep, dsum / nb, gsum / nb);
@@ -260,6 +288,9 @@ int main(int argc, char **argv)
         }
     }
     double secs = now_seconds() - t0;
+#ifdef GANTUNE_CUDA
+    gcu_trainer_destroy(cu);
+#endif
     if (log) aout_commit(log);
 
     if (o.save) {
