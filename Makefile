@@ -47,8 +47,8 @@ unit: $(UNITS)
 	@fail=0; for t in $(UNITS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 bats: all
 	bats tests/
-test: all
-	@$(MAKE) --no-print-directory unit && $(MAKE) --no-print-directory bats
+test: all $(UNITS)
+	@tests/run-all
 
 clean:
 	rm -rf build $(PROGS)
