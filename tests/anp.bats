@@ -41,8 +41,8 @@ assert_complete() {
 
 @test "anp: new sets start while slower ones still run; slots stay >= 90% busy" {
   standin_env --sleep 16
-  rd=$(BUDGET=4 TRIALS=2 ARCH_SLOTS=2 "$ANP" init broad hadronization)
-  # a slow architecture (widest layers) and a fast one (narrowest) first, then two guided sets
+  rd=$(BUDGET=3 TRIALS=2 ARCH_SLOTS=2 "$ANP" init broad hadronization)
+  # a slow architecture (widest layers) and a fast one (narrowest) first, then a guided set
   hpo-step "$rd" --add 64,512,0.001,0.001,1024,1024 > /dev/null
   hpo-step "$rd" --add 64,512,0.001,0.001,64,64 > /dev/null
   run "$ANP" run "$rd"
@@ -51,7 +51,7 @@ assert_complete() {
   run "$STATS" "$rd"
   echo "$output"
   eval "$(echo "$output" | tr '\n' ';')"
-  [ "$sets" -eq 4 ]
+  [ "$sets" -eq 3 ]
   [ "$async_starts" -ge 1 ]                  # set 3 started while slow set 1 still ran
   awk -v b="$slot_busy" 'BEGIN { exit !(b >= 0.90) }'
   # the slow set's trials overlap the fast slot's later sets
@@ -61,8 +61,8 @@ assert_complete() {
 }
 
 @test "anp: kill -9 mid-run, rerun: complete, duplicate-free, no finished trial redone" {
-  standin_env --sleep 1.5
-  export BUDGET=6 TRIALS=2 ARCH_SLOTS=2
+  standin_env --sleep 1.2
+  export BUDGET=5 TRIALS=2 ARCH_SLOTS=2
   rd=$RUNS/hadronization/broad
   setsid "$ANP" broad hadronization > log1 2>&1 &
   pid=$!
@@ -73,11 +73,11 @@ assert_complete() {
   sleep 0.5
   # kill -9 everything of the run (GNU Parallel puts each job in a process group of its own,
   # so the run is its session): as a crash of the machine or of a batch job would
-  pkill -9 -s "$pid"
+  # (repeated: a process forked while pkill ran escapes the first round)
+  while pkill -9 -s "$pid"; do sleep 0.2; done
   wait "$pid" || true
-  sleep 0.3
   n1=$(tail -n +2 "$rd/history.csv" | wc -l)
-  [ "$n1" -ge 2 ] && [ "$n1" -lt 6 ]
+  [ "$n1" -ge 2 ] && [ "$n1" -lt 5 ]
   mkdir before
   cp "$rd"/trials/*.csv before/
   run "$ANP" broad hadronization
@@ -88,7 +88,7 @@ assert_complete() {
   for f in before/*.csv; do cmp "$f" "$rd/trials/$(basename "$f")"; done
   # no trial ran twice to completion; every trial of every set has its record
   [ -z "$(tail -n +2 "$rd/timeline.csv" | cut -d, -f1,2 | sort | uniq -d)" ]
-  [ "$(ls "$rd"/trials/*.csv | wc -l)" -eq 12 ]
+  [ "$(ls "$rd"/trials/*.csv | wc -l)" -eq 10 ]
 }
 
 @test "anp: failing and diverging trainings are recorded and the search goes on" {
@@ -105,7 +105,7 @@ assert_complete() {
   grep -q 'simulated crash' "$rd/trials/1-1.err"
   # the other sets were trained and one of them is the best
   [ "$(awk -F, 'NR > 1 && $12 == "ok"' "$rd/history.csv" | wc -l)" -ge 1 ]
-  [[ $output == *"done: 6 sets; best set"* ]]
+  [[ $output == *"done: 6 sets in "*"; best set "* ]]
 }
 
 @test "anp: trials run on another host through ssh (HOSTS=file, --sshloginfile)" {
