@@ -227,6 +227,14 @@ static int make_candidates(Ctx *c, const long *best, const Dycors *st, int neval
                 if (rng_uniform(&c->rng) >= p) continue;
                 long w = sp->hi[j] - sp->lo[j];
                 if (w == 0) continue;
+                if (m % 3 == 2) {
+                    /* A third of the local candidates redraw the perturbed coordinates over
+                     * their whole range: a coordinate stuck in the wrong basin of a
+                     * multimodal objective can only leave it by a long jump. */
+                    k[j] = sp->lo[j] + (long)rng_below(&c->rng, (uint64_t)w + 1);
+                    moved |= k[j] != best[j];
+                    continue;
+                }
                 double step = st->sigma * rng_normal(&c->rng) * (double)w;
                 long s = (long)nearbyint(step);
                 if (s == 0) s = step < 0 ? -1 : 1;      /* at least one lattice step */
