@@ -8,12 +8,17 @@
 #include <string.h>
 
 #include "atomic.h"
+#include "device.h"
 #include "csvio.h"
 #include "gan.h"
 #include "gtm.h"
 #include "nn.h"
 #include "rng.h"
 #include "util.h"
+#include "wasserstein.h"
+#ifdef GANTUNE_CUDA
+#include "../cuda/gcu.h"
+#endif
 
 static const char usage[] =
     "usage: gan-train --train FILE --val FILE --out-cols LIST [--cond-cols LIST]\n"
@@ -52,8 +57,8 @@ static void parse_opts(int argc, char **argv, Opts *o)
         case 'c': conds = optarg; break;
         case 'n': o->noise = parse_long("--noise-dim", optarg, 1, 1 << 16); break;
         case 'b': o->batch = parse_long("--batch-size", optarg, 2, 1 << 24); break;
-        case 'G': o->lr_g = parse_double("--lr-gen", optarg, 1e-300, 1e3); break;
-        case 'D': o->lr_d = parse_double("--lr-disc", optarg, 1e-300, 1e3); break;
+        case 'G': o->lr_g = parse_double("--lr-gen", optarg, 1e-300, 1e30); break;
+        case 'D': o->lr_d = parse_double("--lr-disc", optarg, 1e-300, 1e30); break;
         case 'g': o->gw = parse_long("--gen-layersize", optarg, 1, 1 << 16); break;
         case 'd': o->dw = parse_long("--disc-layersize", optarg, 1, 1 << 16); break;
         case 'e': o->epochs = parse_long("--epochs", optarg, 1, 1L << 30); break;
@@ -79,8 +84,8 @@ static void parse_opts(int argc, char **argv, Opts *o)
 /* The one place where the device is chosen. A CUDA backend hooks in here (cuda/). */
 static void select_device(const Opts *o)
 {
-    if (strcmp(o->device, "cuda") == 0)
-        die(EXIT_RUNTIME, "--device cuda: this gan-train was built without CUDA");
+    /* a CPU-only build refuses cuda; a CUDA build refuses it without a usable GPU (exit 1) */
+    device_require(device_parse("--device", o->device));
 }
 
 /* Unknown or missing columns are a usage error (exit 2), checked before anything is read. */
@@ -120,23 +125,6 @@ static float *scale(const double *v, size_t rows, int n, const double *lo, const
             f[i * n + j] = (float)(2.0 * (v[i * n + j] - lo[j]) / w - 1.0);
         }
     return f;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* W1 between two equal-size samples = mean |sorted a - sorted b| (scipy's definition for
- * equal weights). a is sorted in place; b is already sorted. TODO: dedup with wasserstein.h
- * once the data helper's module is in main. */
-static double w1_sorted_equal(double *a, const double *b, size_t n)
-{
-    qsort(a, n, sizeof *a, cmp_double);
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++) s += fabs(a[i] - b[i]);
-    return s / (double)n;
 }
 
 int main(int argc, char **argv)
@@ -205,11 +193,13 @@ int main(int argc, char **argv)
     }
     float *vh1 = xmalloc(nva * o.gw * sizeof(float)), *vh2 = xmalloc(nva * o.gw * sizeof(float));
     float *vout = xmalloc(nva * no * sizeof(float));
+    /* W1 per column as wd-score computes it (wasserstein.h), validation sorted once */
     double *vsorted = xmalloc(nva * no * sizeof(double)), *col = xmalloc(nva * sizeof(double));
+    double *wtmp = xmalloc(nva * sizeof(double));
     for (int j = 0; j < no; j++) {
         double *vs = vsorted + (size_t)j * nva;
         for (size_t i = 0; i < nva; i++) vs[i] = Xva[i * no + j];
-        qsort(vs, nva, sizeof *vs, cmp_double);
+        w1_sort(vs, nva, wtmp);
     }
     double *wd = xmalloc(no * sizeof(double)), *best_wds = xmalloc(no * sizeof(double));
     for (int j = 0; j < no; j++) best_wds[j] = INFINITY;
@@ -222,6 +212,15 @@ int main(int argc, char **argv)
         aout_printf(log, ",wd_mean,seconds\n");
     }
 
+#ifdef GANTUNE_CUDA
+    /* --device cuda: the same weights, data, permutations and validation inputs go to the GPU
+     * once; each epoch then runs there (cuda/gan.cu), noise from Philox keyed by this seed */
+    GcuTrainer *cu = strcmp(o.device, "cuda") == 0
+        ? gcu_trainer_create(nc, nz, no, (int)o.gw, (int)o.dw, B, (float)o.lr_g, (float)o.lr_d,
+                             g.G.p, g.G.rm1, g.D.p, g.D.rm1, Xtr, Ctr, ntr, vin, vsorted, nva,
+                             rng_u64(&r_noise))
+        : NULL;
+#endif
     double best_wd = INFINITY, t0 = now_seconds();
     long best_epoch = 0, epochs_run = 0;
     int diverged = 0;
@@ -229,6 +228,15 @@ int main(int argc, char **argv)
         rng_shuffle_u32(&r_shuf, perm, ntr);
         double dsum = 0, gsum = 0;
         long nb = 0;
+        double mean = 0;
+#ifdef GANTUNE_CUDA
+        if (cu) {   /* divergence shows in the epoch's loss sums (the epoch is discarded) */
+            gcu_trainer_epoch(cu, perm, &dsum, &gsum, &nb, wd);
+            for (int j = 0; j < no; j++) mean += wd[j] / no;
+            diverged = !isfinite(dsum) || !isfinite(gsum);
+        } else
+#endif
+        { /* CPU */
         for (size_t s = 0; s < ntr; s += (size_t)B) {
             int b = ntr - s < (size_t)B ? (int)(ntr - s) : B;
             if (b < 2) continue;   /* batch norm needs two rows, as the reference skips it */
@@ -249,12 +257,14 @@ int main(int argc, char **argv)
         if (diverged) break;
         gan_mlp_fwd_infer(&g.G, (int)nva, vin, vh1, vh2, vout);
         nn_tanh_fwd((int64_t)nva * no, vout);
-        double mean = 0;
         for (int j = 0; j < no; j++) {
             for (size_t i = 0; i < nva; i++) col[i] = vout[i * no + j];
-            wd[j] = w1_sorted_equal(col, vsorted + (size_t)j * nva, nva);
+            w1_sort(col, nva, wtmp);
+            wd[j] = w1_sorted(col, nva, vsorted + (size_t)j * nva, nva);
             mean += wd[j] / no;
         }
+        } /* CPU */
+        if (diverged) break;
         if (!isfinite(mean)) {
             diverged = 1;
             break;
@@ -263,8 +273,13 @@ int main(int argc, char **argv)
         if (mean < best_wd) {
             best_wd = mean, best_epoch = ep;
             memcpy(best_wds, wd, no * sizeof(double));
+#ifdef GANTUNE_CUDA
+            if (cu) gcu_trainer_get_generator(cu, best.G.p, best.G.rm1); else
+#endif
+            {
             memcpy(best.G.p, g.G.p, (size_t)g.G.nparams * sizeof(float));
             memcpy(best.G.rm1, g.G.rm1, 4 * (size_t)o.gw * sizeof(float));
+            }
         }
         if (log) {
             aout_printf(log, "%ld,%.6g,%.6g", ep, dsum / nb, gsum / nb);
@@ -273,6 +288,9 @@ int main(int argc, char **argv)
         }
     }
     double secs = now_seconds() - t0;
+#ifdef GANTUNE_CUDA
+    gcu_trainer_destroy(cu);
+#endif
     if (log) aout_commit(log);
 
     if (o.save) {
@@ -294,7 +312,7 @@ int main(int argc, char **argv)
     gan_free(&g);
     gan_mlp_free(&best.G);
     free(best.out_lo), free(perm), free(bx), free(bc), free(bz), free(vin), free(vnoise);
-    free(vh1), free(vh2), free(vout), free(vsorted), free(col), free(wd), free(best_wds);
+    free(vh1), free(vh2), free(vout), free(vsorted), free(col), free(wtmp), free(wd), free(best_wds);
     free(Xtr), free(Xva), free(Ctr), free(Cva);
     free(o.out[0]), free(o.out);
     if (o.cond) free(o.cond[0]), free(o.cond);

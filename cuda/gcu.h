@@ -1,0 +1,159 @@
+/* gcu.h — the CUDA twin of nn.h and gan.h, callable from C.
+ *
+ * Every gcu_X mirrors nn_X or gan_X one to one: same argument order, same layouts (row-major,
+ * see nn.h), same conventions (gradients overwritten, NULL = not needed), but the float pointers
+ * are device pointers and the work is queued on the context's stream. Where the CPU function
+ * returns a value or reads a host counter, the twin reads/writes a device scalar instead, so a
+ * training step never waits for the host and can be captured into a CUDA graph:
+ *   nn_bce_logits returns the loss     -> gcu_bce_logits adds it to a device double
+ *   nn_adam_step takes step t          -> gcu_adam_step reads t from a device long
+ * Errors in any CUDA or cuBLAS call end the program with "prog: FILE:LINE: ..." and exit 1. */
+#ifndef GANTUNE_GCU_H
+#define GANTUNE_GCU_H
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* 0 when a usable CUDA device is present (and selects device 0); otherwise -1 with the reason
+ * (no driver, no device, ...) in why. Never exits. */
+int gcu_probe(char *why, size_t n);
+/* "NAME (sm_XY, N MiB)" of the current device, for logs. */
+void gcu_device_desc(char *buf, size_t n);
+
+typedef struct GcuCtx GcuCtx;      /* one stream + one cuBLAS handle bound to it */
+GcuCtx *gcu_ctx_create(void);
+void gcu_ctx_destroy(GcuCtx *ctx);
+void gcu_sync(GcuCtx *ctx);
+
+void *gcu_malloc(size_t bytes);    /* zero-filled device memory; dies when out of memory */
+void gcu_free(void *p);
+void gcu_upload(GcuCtx *ctx, void *dev, const void *host, size_t bytes);    /* synchronous */
+void gcu_download(GcuCtx *ctx, void *host, const void *dev, size_t bytes);  /* synchronous */
+
+/* ---- nn.h twins ---------------------------------------------------------------------- */
+void gcu_dense_fwd(GcuCtx *ctx, int B, int nin, int nout, const float *x, const float *W,
+                   const float *b, float *y);
+void gcu_dense_bwd(GcuCtx *ctx, int B, int nin, int nout, const float *x, const float *W,
+                   const float *dy, float *dx, float *dW, float *db);
+void gcu_bn_act_train_fwd(GcuCtx *ctx, int B, int n, float *h, const float *gamma,
+                          const float *beta, float slope, float *xhat, float *mean,
+                          float *invstd, float *run_mean, float *run_var);
+void gcu_bn_act_train_bwd(GcuCtx *ctx, int B, int n, float *da, const float *xhat,
+                          const float *gamma, const float *beta, const float *invstd,
+                          float slope, float *dgamma, float *dbeta);
+void gcu_bn_act_infer_fwd(GcuCtx *ctx, int B, int n, float *h, const float *gamma,
+                          const float *beta, const float *run_mean, const float *run_var,
+                          float slope);
+void gcu_leaky_fwd(GcuCtx *ctx, int64_t len, float *x, float slope);
+void gcu_leaky_bwd(GcuCtx *ctx, int64_t len, const float *y, float *dy, float slope);
+void gcu_tanh_fwd(GcuCtx *ctx, int64_t len, float *x);
+void gcu_tanh_bwd(GcuCtx *ctx, int64_t len, const float *y, float *dy);
+/* loss_acc[0] += mean BCE (double, device); dz as nn_bce_logits (may be NULL). */
+void gcu_bce_logits(GcuCtx *ctx, int B, const float *z, float target, float *dz,
+                    double *loss_acc);
+/* t: device pointer to the (already incremented) step counter, as nn_adam_step's t. */
+void gcu_adam_step(GcuCtx *ctx, int64_t n, float *p, const float *g, float *m, float *v,
+                   float lr, float b1, float b2, float eps, const long *t);
+/* ++*t on the device (the `++g->tD` of gan_step). */
+void gcu_counter_inc(GcuCtx *ctx, long *t);
+/* n standard normals from Philox4x32-10 keyed by seed, at counter position (*step, i):
+ * a pure function of (seed, *step, i), so a replayed graph draws fresh noise each step. */
+void gcu_normal_fill(GcuCtx *ctx, float *x, int64_t n, uint64_t seed, const long *step);
+
+/* ---- gan.h twins --------------------------------------------------------------------- */
+/* Same fields as GanMlp / GanCache; every pointer is device memory. */
+typedef struct {
+    int nin, w, nout;
+    int64_t nparams;
+    float *p;
+    float *W1, *g1, *be1, *W2, *g2, *be2, *W3, *b3;
+    float *rm1, *rv1, *rm2, *rv2;
+} GcuMlp;
+
+typedef struct {
+    int rows, groups;
+    float *x;
+    float *h1, *xh1, *h2, *xh2;
+    float *mean1, *inv1, *mean2, *inv2;
+    float *out;
+    float *da1, *da2;
+    float *dx;
+    float *dg, *db;
+} GcuCache;
+
+void gcu_mlp_init(GcuMlp *m, int nin, int w, int nout);
+void gcu_mlp_free(GcuMlp *m);
+void gcu_cache_init(GcuCache *c, const GcuMlp *m, int rows, int groups);
+void gcu_cache_free(GcuCache *c);
+/* host <-> device copies of parameters and running statistics. The GanMlp is passed as its
+ * fields (p, nparams, rm1, w) so this header does not depend on gan.h. */
+void gcu_mlp_upload(GcuCtx *ctx, GcuMlp *m, const float *p, const float *rm1);
+void gcu_mlp_download(GcuCtx *ctx, const GcuMlp *m, float *p, float *rm1);
+
+void gcu_mlp_fwd_train(GcuCtx *ctx, GcuMlp *m, GcuCache *c, int B, int groups,
+                       int update_running);
+void gcu_mlp_bwd(GcuCtx *ctx, GcuMlp *m, GcuCache *c, int B, int groups, float *dout,
+                 float *grad, int want_dx);
+void gcu_mlp_fwd_infer(GcuCtx *ctx, const GcuMlp *m, int B, const float *x, float *h1,
+                       float *h2, float *out);
+
+/* The Gan twin: networks, optimizer state and caches on the device; counters on the device. */
+typedef struct {
+    int ncond, nnoise, nout, gw, dw, batch;
+    float lr_g, lr_d;
+    GcuMlp G, D;
+    float *gG, *mG, *vG, *gD, *mD, *vD;
+    float *dfake;
+    long *tG, *tD;                   /* device counters (gan.h: host longs) */
+    GcuCache cG, cD;
+} GcuGan;
+
+void gcu_gan_init(GcuCtx *ctx, GcuGan *g, int ncond, int nnoise, int nout, int gw, int dw,
+                  int batch, float lr_g, float lr_d);
+void gcu_gan_free(GcuGan *g);
+/* gan_step on device buffers x [B x nout], c [B x ncond], z [B x nnoise]; the step's losses
+ * are added to the device doubles d_loss_acc and g_loss_acc. */
+void gcu_gan_step(GcuCtx *ctx, GcuGan *g, int B, const float *x, const float *c,
+                  const float *z, double *d_loss_acc, double *g_loss_acc);
+
+/* ---- the training loop of gan-train on the device ----------------------------------------
+ * Data, validation inputs and scratch are uploaded once. Each epoch takes the host's shuffled
+ * permutation (one copy), replays one captured CUDA graph per batch (gather rows, draw noise,
+ * gcu_gan_step: no host round trip), then scores the generator on the validation inputs in
+ * inference mode with a per-column device sort and an order-statistics W1 reduction, and copies
+ * back only the two loss sums and the per-column W1. */
+typedef struct GcuTrainer GcuTrainer;
+
+/* Xtr [ntr x nout], Ctr [ntr x ncond] scaled training data; vin [nva x (ncond+nnoise)] the
+ * validation inputs (conditions ++ fixed noise), vsorted [nout x nva] each validation output
+ * column sorted ascending (as gan-train builds them). params/rm1: the CPU Gan's initial
+ * generator and discriminator (so both devices start from the same weights). */
+GcuTrainer *gcu_trainer_create(int ncond, int nnoise, int nout, int gw, int dw, int batch,
+                               float lr_g, float lr_d, const float *G_p, const float *G_rm1,
+                               const float *D_p, const float *D_rm1, const float *Xtr,
+                               const float *Ctr, size_t ntr, const float *vin,
+                               const double *vsorted, size_t nva, uint64_t noise_seed);
+void gcu_trainer_destroy(GcuTrainer *t);
+/* One epoch over perm[0..ntr) in batches of `batch` (a last batch of fewer than 2 rows is
+ * skipped, as on the CPU). Writes the sums of the per-batch losses, the batch count and the
+ * per-column W1 wd[nout] of the generator after the epoch. Non-finite values are returned as
+ * they are: the caller decides on divergence. */
+void gcu_trainer_epoch(GcuTrainer *t, const uint32_t *perm, double *d_sum, double *g_sum,
+                       long *nbatches, double *wd);
+/* Copy the generator's parameters and running statistics to the host (GanMlp p and rm1). */
+void gcu_trainer_get_generator(GcuTrainer *t, float *G_p, float *G_rm1);
+
+/* gan-sample on the device: out [n x nout] = tanh(G(in)) in inference mode, in [n x nin]. */
+typedef struct GcuSampler GcuSampler;
+GcuSampler *gcu_sampler_create(int nin, int w, int nout, const float *G_p, const float *G_rm1,
+                               int max_rows);
+void gcu_sampler_run(GcuSampler *s, int n, const float *in, float *out);
+void gcu_sampler_destroy(GcuSampler *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
