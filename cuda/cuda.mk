@@ -51,7 +51,11 @@ build/cuda/libgantune.a: $(CUDA_MODOBJ)
 	$(AR) rcs $@ $^
 bin/cuda/%: build/cuda/%.o $(CUDA_CUOBJ) build/cuda/libgantune.a | bin/cuda
 	$(NVCC) $(CUDA_GENCODE) --cudart shared -o $@ $^ $(CUDA_LIBS)
-build/cuda bin/cuda:
+# after the Makefile's `build` (which also makes build/tests), so that `make cuda` run first in
+# a clean tree does not leave build/ without build/tests
+build/cuda: | build
+	mkdir -p $@
+bin/cuda:
 	mkdir -p $@
 .PRECIOUS: build/cuda/%.o build/cuda/%.cu.o
 
