@@ -9,3 +9,7 @@ build/nn.o: CFLAGS += -O3 -fno-math-errno -fno-trapping-math
 bench: bench-gan
 bench-gan: all
 	bench/gan.sh
+
+build/gan_infer: bench/gan_infer.c build/libgantune.a | build
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< build/libgantune.a $(LDLIBS)
+bench-gan: build/gan_infer

@@ -15,6 +15,7 @@
 #include "nn.h"
 #include "rng.h"
 #include "util.h"
+#include "wasserstein.h"
 #ifdef GANTUNE_CUDA
 #include "../cuda/gcu.h"
 #endif
@@ -56,8 +57,8 @@ static void parse_opts(int argc, char **argv, Opts *o)
         case 'c': conds = optarg; break;
         case 'n': o->noise = parse_long("--noise-dim", optarg, 1, 1 << 16); break;
         case 'b': o->batch = parse_long("--batch-size", optarg, 2, 1 << 24); break;
-        case 'G': o->lr_g = parse_double("--lr-gen", optarg, 1e-300, 1e3); break;
-        case 'D': o->lr_d = parse_double("--lr-disc", optarg, 1e-300, 1e3); break;
+        case 'G': o->lr_g = parse_double("--lr-gen", optarg, 1e-300, 1e30); break;
+        case 'D': o->lr_d = parse_double("--lr-disc", optarg, 1e-300, 1e30); break;
         case 'g': o->gw = parse_long("--gen-layersize", optarg, 1, 1 << 16); break;
         case 'd': o->dw = parse_long("--disc-layersize", optarg, 1, 1 << 16); break;
         case 'e': o->epochs = parse_long("--epochs", optarg, 1, 1L << 30); break;
@@ -126,23 +127,6 @@ static float *scale(const double *v, size_t rows, int n, const double *lo, const
     return f;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* W1 between two equal-size samples = mean |sorted a - sorted b| (scipy's definition for
- * equal weights). a is sorted in place; b is already sorted. TODO: dedup with wasserstein.h
- * once the data helper's module is in main. */
-static double w1_sorted_equal(double *a, const double *b, size_t n)
-{
-    qsort(a, n, sizeof *a, cmp_double);
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++) s += fabs(a[i] - b[i]);
-    return s / (double)n;
-}
-
 int main(int argc, char **argv)
 {
     set_progname(argv[0]);
@@ -209,11 +193,13 @@ int main(int argc, char **argv)
     }
     float *vh1 = xmalloc(nva * o.gw * sizeof(float)), *vh2 = xmalloc(nva * o.gw * sizeof(float));
     float *vout = xmalloc(nva * no * sizeof(float));
+    /* W1 per column as wd-score computes it (wasserstein.h), validation sorted once */
     double *vsorted = xmalloc(nva * no * sizeof(double)), *col = xmalloc(nva * sizeof(double));
+    double *wtmp = xmalloc(nva * sizeof(double));
     for (int j = 0; j < no; j++) {
         double *vs = vsorted + (size_t)j * nva;
         for (size_t i = 0; i < nva; i++) vs[i] = Xva[i * no + j];
-        qsort(vs, nva, sizeof *vs, cmp_double);
+        w1_sort(vs, nva, wtmp);
     }
     double *wd = xmalloc(no * sizeof(double)), *best_wds = xmalloc(no * sizeof(double));
     for (int j = 0; j < no; j++) best_wds[j] = INFINITY;
@@ -273,7 +259,8 @@ int main(int argc, char **argv)
         nn_tanh_fwd((int64_t)nva * no, vout);
         for (int j = 0; j < no; j++) {
             for (size_t i = 0; i < nva; i++) col[i] = vout[i * no + j];
-            wd[j] = w1_sorted_equal(col, vsorted + (size_t)j * nva, nva);
+            w1_sort(col, nva, wtmp);
+            wd[j] = w1_sorted(col, nva, vsorted + (size_t)j * nva, nva);
             mean += wd[j] / no;
         }
         } /* CPU */
@@ -325,7 +312,7 @@ int main(int argc, char **argv)
     gan_free(&g);
     gan_mlp_free(&best.G);
     free(best.out_lo), free(perm), free(bx), free(bc), free(bz), free(vin), free(vnoise);
-    free(vh1), free(vh2), free(vout), free(vsorted), free(col), free(wd), free(best_wds);
+    free(vh1), free(vh2), free(vout), free(vsorted), free(col), free(wtmp), free(wd), free(best_wds);
     free(Xtr), free(Xva), free(Ctr), free(Cva);
     free(o.out[0]), free(o.out);
     if (o.cond) free(o.cond[0]), free(o.cond);

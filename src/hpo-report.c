@@ -39,7 +39,7 @@ typedef struct {
     int best;                    /* index into history, -1 if no set finished ok */
     int npending;
     int nt;                      /* timeline rows */
-    int *t_id, *t_slot;
+    int *t_id, *t_trial, *t_slot;
     double *t_start, *t_end;
 } Run;
 
@@ -244,7 +244,8 @@ static void read_trials(Run *r)
         while (cp >= 0 && csv_next(c)) {
             int i = hist_index(r, (int)csv_num(c, cid));
             double v;
-            if (i >= 0 && !isfinite(r->params[i]) && csv_parse_double(csv_str(c, cp), &v) == 0)
+            /* a failed trial's record says params 0: take a real count */
+            if (i >= 0 && !isfinite(r->params[i]) && csv_parse_double(csv_str(c, cp), &v) == 0 && v > 0)
                 r->params[i] = v;
         }
         csv_close(c);
@@ -259,11 +260,13 @@ static void read_timeline(Run *r)
     char *p = path_join(r->dir, "timeline.csv");
     if (!file_exists(p)) { free(p); return; }
     CsvReader *c = csv_open(p);
-    int cid = csv_require(c, "id"), cs = csv_require(c, "slot"), cb = csv_require(c, "start"),
+    int cid = csv_require(c, "id"), ct = csv_require(c, "trial"), cs = csv_require(c, "slot"),
+        cb = csv_require(c, "start"),
         ce = csv_require(c, "end");
     int cap = 64;
     r->t_id = xmalloc((size_t)cap * sizeof *r->t_id);
     r->t_slot = xmalloc((size_t)cap * sizeof *r->t_slot);
+    r->t_trial = xmalloc((size_t)cap * sizeof *r->t_trial);
     r->t_start = xmalloc((size_t)cap * sizeof *r->t_start);
     r->t_end = xmalloc((size_t)cap * sizeof *r->t_end);
     while (csv_next(c)) {
@@ -271,11 +274,13 @@ static void read_timeline(Run *r)
             cap *= 2;
             r->t_id = xrealloc(r->t_id, (size_t)cap * sizeof *r->t_id);
             r->t_slot = xrealloc(r->t_slot, (size_t)cap * sizeof *r->t_slot);
+            r->t_trial = xrealloc(r->t_trial, (size_t)cap * sizeof *r->t_trial);
             r->t_start = xrealloc(r->t_start, (size_t)cap * sizeof *r->t_start);
             r->t_end = xrealloc(r->t_end, (size_t)cap * sizeof *r->t_end);
         }
         r->t_id[r->nt] = (int)csv_num(c, cid);
         r->t_slot[r->nt] = (int)csv_num(c, cs);
+        r->t_trial[r->nt] = (int)csv_num(c, ct);
         r->t_start[r->nt] = csv_num(c, cb);
         r->t_end[r->nt] = csv_num(c, ce);
         if (r->t_end[r->nt] < r->t_start[r->nt]) csv_fail(c, "end before start");
@@ -357,7 +362,7 @@ static const char *var_unit(const char *name)
 {
     if (strncmp(name, "theta", 5) == 0 || strncmp(name, "phi", 3) == 0) return "rad";
     if (strncmp(name, "eta", 3) == 0 || strcmp(name, "y") == 0) return "dimensionless";
-    if (strncmp(name, "pt", 2) == 0 || strcmp(name, "E") == 0 || strcmp(name, "px") == 0 ||
+    if (strncmp(name, "pt", 2) == 0 || strcmp(name, "E") == 0 || strcmp(name, "e") == 0 || strcmp(name, "px") == 0 ||
         strcmp(name, "py") == 0 || strcmp(name, "pz") == 0 || name[0] == 'm') return "GeV";
     return "units of the data";
 }
@@ -381,7 +386,7 @@ static char *find_exec(const char *prog)
     return res;
 }
 
-/* Run argv in directory cwd (NULL: ours) with stdout to out_path (NULL: /dev/null) and stderr to
+/* Run argv (an absolute or ./ path when cwd is given) in directory cwd (NULL: ours) with stdout to out_path (NULL: /dev/null) and stderr to
  * err_path (NULL: inherited). Returns the exit status, or -1 if it did not exit normally. */
 static int run_cmd(char *const argv[], const char *cwd, const char *out_path, const char *err_path)
 {
@@ -389,7 +394,6 @@ static int run_cmd(char *const argv[], const char *cwd, const char *out_path, co
     pid_t pid = fork();
     if (pid < 0) die(EXIT_RUNTIME, "fork: %s", strerror(errno));
     if (pid == 0) {
-        if (cwd && chdir(cwd) != 0) _exit(127);
         int fd = open(out_path ? out_path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (fd < 0 || dup2(fd, 1) < 0) _exit(127);
         close(fd);
@@ -398,6 +402,7 @@ static int run_cmd(char *const argv[], const char *cwd, const char *out_path, co
             if (fd < 0 || dup2(fd, 2) < 0) _exit(127);
             close(fd);
         }
+        if (cwd && chdir(cwd) != 0) _exit(127);  /* after opening: the paths may be relative */
         execv(argv[0], argv);
         _exit(127);
     }
@@ -497,10 +502,13 @@ static void pic_wd_sigma(Run *runs, int nr, const char *dir, const char *color_b
     double pad = fmax(0.04 * (xmax - xmin), fmax(0.1 * fabs(xmax), 1e-3));
     xmin -= pad, xmax += pad;
     if (xmin < 0) xmin = 0;
-    if (cmax <= cmin) cmax = cmin + 1;
+    if (cmax <= cmin) {  /* one value: a narrow range around it, positive for a log scale */
+        double v = cmin;
+        cmin = v > 0 ? v / 1.25 : v - 1, cmax = v > 0 ? v * 1.25 : v + 1;
+    }
     ymax = ymax * 1.1 + 1e-9;
     int hmax = 1;
-    char name[64];
+    char name[4200];
     for (int k = 0; k < nr; k++) {
         Run *r = &runs[k];
         snprintf(name, sizeof name, "%s/wd-sigma-%d.dat", dir, k + 1);
@@ -537,21 +545,26 @@ static void pic_wd_sigma(Run *runs, int nr, const char *dir, const char *color_b
         Run *r = &runs[k];
         double ox = (double)k / nr, sx = 1.0 / nr;
         aout_printf(g, "set origin %g,0.68\nset size %g,0.30\nunset colorbox\nset rmargin 14\n"
-                       "set key top right\n", ox, sx);
+                       "set key inside top right vertical\n", ox, sx);
         int nok = 0;
         for (int i = 0; i < r->n; i++) nok += r->ok[i];
-        aout_printf(g, "set title '%s: %d sets evaluated, %d finished ok'\n", r->label, r->n, nok);
+        aout_printf(g, "set title '%s: %d set%s evaluated, %d finished ok'\n", r->label, r->n,
+                    r->n == 1 ? "" : "s", nok);
         aout_printf(g, "set xlabel ''\nset format x ''\nset ylabel 'sets per bin'\n"
-                       "set yrange [0:%d]\nset style fill solid 0.6 border lc rgb '#333333'\n",
-                    hmax + 1);
+                       "set yrange [0:%d]\nset ytics %d\nset style fill solid 0.6 border lc rgb '#333333'\n",
+                    hmax + 1, hmax <= 8 ? 1 : (hmax + 5) / 6);
         aout_printf(g, "plot 'wd-hist-%d.dat' u 1:2:(%.9g) w boxes lc rgb '#6a8caf' "
                        "title 'histogram of sampled mean W1'\n", k + 1, (xmax - xmin) / NHIST);
-        aout_printf(g, "set origin %g,0.0\nset size %g,0.70\nset title ''\nset format x '%%g'\n", ox, sx);
+        aout_printf(g, "set origin %g,0.0\nset size %g,0.70\nset title ''\nset format x '%%g'\nset ytics autofreq\n", ox, sx);
         aout_printf(g, "set xlabel 'mean W1 over trials (scaled units)'\n"
                        "set ylabel 'σ of W1 over trials (scaled units)'\nset yrange [0:%.9g]\n",
                     ymax);
-        aout_printf(g, "set colorbox\nset cbrange [%.9g:%.9g]\nset cblabel '%s (%s)'\n", cmin,
-                    cmax, color_by, hp_unit(color_by));
+        int lg = hp_log(r, cidx[k]) && cmin > 0;
+        aout_printf(g, "set colorbox\n%s\nset cbrange [%.9g:%.9g]\nset cblabel '%s (%s%s)'\n",
+                    lg ? "set logscale cb\nset cbtics (1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 2e-4, "
+                         "5e-4, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1)"
+                       : "unset logscale cb\nset cbtics autofreq", cmin, cmax, color_by,
+                    hp_unit(color_by), lg ? ", log scale" : "");
         aout_printf(g, "set key below\nset rmargin 14\n");
         aout_printf(g, "plot 'wd-sigma-%d.dat' index 0 u 2:3:4 w p pt 7 ps 1.4 lc palette "
                        "title 'hyperparameter set'", k + 1);
@@ -578,7 +591,7 @@ static double default_threshold(const Run *r)
  * sampling histogram. */
 static void pic_sensitivity(const Run *r, const char *dir, double thr)
 {
-    char name[64];
+    char name[4200];
     snprintf(name, sizeof name, "%s/sensitivity.dat", dir);
     AtomicOut *o = aout_open(name);
     aout_printf(o, "# one block per hyperparameter: value wd_mean wd_std id under_threshold\n");
@@ -616,7 +629,9 @@ static void pic_sensitivity(const Run *r, const char *dir, double thr)
             aout_printf(o, "%.9g %.9g %.9g %d\n", lg ? sqrt(l * h) : 0.5 * (l + h), l, h, cnt[b]);
         }
         aout_printf(o, "\n\n");
-        wid[j] = w;
+        int cmax = 0;
+        for (int b = 0; b < nb; b++) cmax = cnt[b] > cmax ? cnt[b] : cmax;
+        wid[j] = cmax;  /* tallest bin: whole-number tics for small counts */
         free(cnt);
     }
     aout_commit(o);
@@ -650,19 +665,34 @@ static void pic_sensitivity(const Run *r, const char *dir, double thr)
         aout_printf(g, "set title 'sets with mean W1 <= %.4g'\n", thr);
         aout_printf(g, "plot 'sensitivity.dat' index %d u ($5 != 0 ? $1 : NaN):2:3 w yerrorbars pt 7 "
                        "ps 0.8 lc rgb '#d7191c' notitle\n", j);
-        aout_printf(g, "set yrange [0:*]\nset ylabel 'sets sampled'\nset title 'sampling histogram'\n");
+        aout_printf(g, "set yrange [0:*]\nset ylabel 'sets sampled'\nset title 'sampling histogram'\n"
+                       "set ytics %d\n", wid[j] <= 8 ? 1 : (int)ceil(wid[j] / 6));
         aout_printf(g, "plot 'sampling.dat' index %d u 1:4:2:3:(0):4 w boxxyerror lc rgb '#6a8caf' "
-                       "notitle\n", j);
+                       "notitle\nset ytics autofreq\n", j);
     }
     aout_printf(g, "unset multiplot\n");
     aout_commit(g);
     free(wid);
 }
 
-/* 2b. Importance from the surrogate (surrogate-propose --importance), when it is available.
- * Expected output: CSV with a name column (name|hyperparameter) and first-order indices
- * (S1|first_order); rows whose name is "a:b" are pairs, their second-order index in S2 (or S1).
- * Returns 1 when the chart was set up. */
+/* 2b. Importance from the surrogate: `surrogate-propose --importance` prints name,S1,ST (first-
+ * order and total Sobol indices of the fitted surrogate), `--interactions` prints
+ * name_a,name_b,S2 with the strongest pair first. Nothing is drawn when it is unavailable: the
+ * report says why instead. Returns 1 when the chart was set up. */
+static int run_surrogate(const char *exe, const Run *r, const char *mode, const char *out,
+                         const char *err, char *msg, size_t msgn)
+{
+    char *space = path_join(r->dir, "space.csv"), *hist = path_join(r->dir, "history.csv");
+    const char *method = conf_get(r, "method");
+    int gp = method && strcmp(method, "gp") == 0;
+    char *argv[] = {(char *)exe, "--space", space, "--history", hist, (char *)mode, "--method",
+                    gp ? "gp" : "rbf", "--seed", "1", NULL};
+    int rc = run_cmd(argv, NULL, out, err);
+    first_line(err, msg, msgn);
+    free(space), free(hist);
+    return rc;
+}
+
 static int pic_importance(const Run *r, const char *dir, const char *surrogate, Notes *nt,
                           char *pair, size_t pairn)
 {
@@ -672,16 +702,11 @@ static int pic_importance(const Run *r, const char *dir, const char *surrogate, 
              surrogate);
         return 0;
     }
-    char *space = path_join(r->dir, "space.csv"), *hist = path_join(r->dir, "history.csv");
     char *out = path_join(dir, ".importance.csv"), *err = path_join(dir, ".importance.err");
     const char *method = conf_get(r, "method");
     int gp = method && strcmp(method, "gp") == 0;
-    char *argv[] = {exe, "--space", space, "--history", hist, "--importance", "--method",
-                    gp ? "gp" : "rbf", NULL};
-    int rc = run_cmd(argv, NULL, out, err);
     char line[512];
-    first_line(err, line, sizeof line);
-    int made = 0;
+    int made = 0, rc = run_surrogate(exe, r, "--importance", out, err, line, sizeof line);
     if (rc != 0) {
         note(nt, "<li>Surrogate importance omitted: <code>%s --importance</code> exited %d", exe, rc);
         note(nt, " (%s).</li>\n", line);
@@ -689,38 +714,26 @@ static int pic_importance(const Run *r, const char *dir, const char *surrogate, 
     }
     {
         CsvReader *c = csv_open(out);
-        int cn = csv_find(c, "name");
-        if (cn < 0) cn = csv_find(c, "hyperparameter");
-        int c1 = csv_find(c, "S1");
-        if (c1 < 0) c1 = csv_find(c, "first_order");
-        int c2 = csv_find(c, "S2");
+        int cn = csv_find(c, "name"), c1 = csv_find(c, "S1"), ct = csv_find(c, "ST");
         if (cn < 0 || c1 < 0) {
             csv_close(c);
             note(nt, "<li>Surrogate importance omitted: output of <code>%s --importance</code> "
                      "has no name and S1 columns.</li>\n", exe);
             goto done;
         }
-        char name[64];
+        char name[4200];
         snprintf(name, sizeof name, "%s/importance.dat", dir);
         AtomicOut *o = aout_open(name);
-        aout_printf(o, "# hyperparameter S1\n");
-        double bestpair = -INFINITY;
+        aout_printf(o, "# hyperparameter S1 ST\n");
         int nrow = 0;
         while (csv_next(c)) {
             const char *nm = csv_str(c, cn);
-            double v;
-            if (strchr(nm, ':')) {
-                int col = c2 >= 0 ? c2 : c1;
-                if (csv_parse_double(csv_str(c, col), &v) == 0 && v > bestpair) {
-                    bestpair = v;
-                    snprintf(pair, pairn, "%s (second-order index %.3g)", nm, v);
-                }
-                continue;
-            }
-            if (csv_parse_double(csv_str(c, c1), &v) != 0) v = NAN;
-            for (const char *s = nm; *s; s++)
-                if (*s == ' ' || *s == '"') csv_fail(c, "odd hyperparameter name '%s'", nm);
-            aout_printf(o, "\"%s\" %.9g\n", nm, v);
+            for (const char *q = nm; *q; q++)
+                if (*q == ' ' || *q == '"' || *q == '\'') csv_fail(c, "odd hyperparameter name '%s'", nm);
+            double v1, vt;
+            if (csv_parse_double(csv_str(c, c1), &v1) != 0) v1 = NAN;
+            if (ct < 0 || csv_parse_double(csv_str(c, ct), &vt) != 0) vt = NAN;
+            aout_printf(o, "\"%s\" %.9g %.9g\n", nm, v1, vt);
             nrow++;
         }
         csv_close(c);
@@ -729,23 +742,40 @@ static int pic_importance(const Run *r, const char *dir, const char *surrogate, 
             note(nt, "<li>Surrogate importance omitted: no rows from <code>%s</code>.</li>\n", exe);
             goto done;
         }
+        /* the strongest interacting pair: first row of --interactions */
+        rc = run_surrogate(exe, r, "--interactions", out, err, line, sizeof line);
+        if (rc == 0) {
+            c = csv_open(out);
+            int ca = csv_find(c, "name_a"), cb = csv_find(c, "name_b"), c2 = csv_find(c, "S2");
+            double v;
+            if (ca >= 0 && cb >= 0 && c2 >= 0 && csv_next(c) && csv_parse_double(csv_str(c, c2), &v) == 0)
+                snprintf(pair, pairn, "%s x %s (second-order index %.3g)", csv_str(c, ca), csv_str(c, cb), v);
+            csv_close(c);
+        }
+        if (!pair[0]) {
+            note(nt, "<li>Strongest interaction omitted: <code>%s --interactions</code> gave none "
+                     "(exit %d", exe, rc);
+            note(nt, "%s%s).</li>\n", line[0] ? ": " : "", line);
+        }
         snprintf(name, sizeof name, "%s/importance.gp", dir);
         AtomicOut *g = aout_open(name);
-        gp_header(g, "importance.png", 900, 520);
-        aout_printf(g, "set title \"%s: first-order Sobol indices of the %s surrogate%s%s\"\n",
+        gp_header(g, "importance.png", 960, 560);
+        aout_printf(g, "set title \"%s: Sobol indices of the %s surrogate fitted to the history%s%s\"\n",
                     r->label, gp ? "GP" : "RBF", pair[0] ? "\\nstrongest interaction: " : "", pair);
-        aout_printf(g, "set style fill solid 0.7 border lc rgb '#333333'\nset boxwidth 0.6\n"
-                       "set yrange [0:*]\nset xtics rotate by -25\n"
-                       "set ylabel 'first-order index S1 (share of variance of W1)'\n"
+        aout_printf(g, "set style data histograms\nset style histogram clustered gap 1\n"
+                       "set style fill solid 0.75 border lc rgb '#333333'\nset yrange [0:*]\n"
+                       "set xtics rotate by -25\nset key top right box opaque\n"
+                       "set ylabel 'Sobol index (share of the variance of mean W1)'\n"
                        "set xlabel 'hyperparameter'\n");
-        aout_printf(g, "plot 'importance.dat' u 0:2:xtic(1) w boxes lc rgb '#2c7bb6' notitle\n");
+        aout_printf(g, "plot 'importance.dat' u 2:xtic(1) lc rgb '#2c7bb6' title 'first order S1 (alone)', "
+                       "'' u 3 lc rgb '#fdae61' title 'total ST (with interactions)'\n");
         aout_commit(g);
         made = 1;
     }
 done:
     unlink(out);
     unlink(err);
-    free(out), free(err), free(space), free(hist), free(exe);
+    free(out), free(err), free(exe);
     return made;
 }
 
@@ -765,10 +795,14 @@ static void pic_convergence(Run *runs, int nr, const char *dir)
         if (g < 0) { g = ng; gname[ng++] = m; }
         group[k] = g;
     }
-    char name[64];
+    char name[4200];
     snprintf(name, sizeof name, "%s/convergence.dat", dir);
     AtomicOut *o = aout_open(name);
     aout_printf(o, "# one block per method: evaluation best_so_far_mean minus_sigma plus_sigma runs\n");
+    /* the band as steps like the curves: each value held from e to e+1 */
+    snprintf(name, sizeof name, "%s/convergence-band.dat", dir);
+    AtomicOut *ob = aout_open(name);
+    aout_printf(ob, "# one block per method: x minus_sigma plus_sigma (each evaluation twice)\n");
     int nmax = 0;
     int *gruns = xcalloc((size_t)ng, sizeof *gruns);
     for (int q = 0; q < ng; q++) {
@@ -794,9 +828,27 @@ static void pic_convergence(Run *runs, int nr, const char *dir)
             double mu = s / m, var = m > 1 ? (s2 - m * mu * mu) / (m - 1) : 0;
             double sg = sqrt(var > 0 ? var : 0);
             aout_printf(o, "%d %.9g %.9g %.9g %d\n", e + 1, mu, mu - sg, mu + sg, m);
+            aout_printf(ob, "%d %.9g %.9g\n%d %.9g %.9g\n", e + 1, mu - sg, mu + sg,
+                        e + 1 < len ? e + 2 : e + 1, mu - sg, mu + sg);
         }
         aout_printf(o, "\n\n");
+        aout_printf(ob, "\n\n");
         free(best);
+    }
+    aout_commit(o);
+    aout_commit(ob);
+    /* each run's own curve, thin beneath its method's mean: a band from two runs says little */
+    snprintf(name, sizeof name, "%s/convergence-runs.dat", dir);
+    o = aout_open(name);
+    aout_printf(o, "# one block per run directory: evaluation best_so_far\n");
+    for (int k = 0; k < nr; k++) {
+        aout_printf(o, "# %s\n", runs[k].dir);
+        double b = INFINITY;
+        for (int e = 0; e < runs[k].n; e++) {
+            if (runs[k].ok[e] && runs[k].mean[e] < b) b = runs[k].mean[e];
+            if (isfinite(b)) aout_printf(o, "%d %.9g\n", e + 1, b);
+        }
+        aout_printf(o, "\n\n");
     }
     aout_commit(o);
     snprintf(name, sizeof name, "%s/convergence.gp", dir);
@@ -818,17 +870,25 @@ static void pic_convergence(Run *runs, int nr, const char *dir)
         marked[nm++] = v;
         aout_printf(g, "set arrow from %g, graph 0 to %g, graph 1 nohead dt 2 lw 1.5 lc rgb '#555555'\n",
                     v + 0.5, v + 0.5);
-        aout_printf(g, "set label 'end of initial design (n_init=%d)' at %g, graph 0.96 right "
-                       "offset -0.5,0 tc rgb '#555555'\n", v, v + 0.5);
+        aout_printf(g, "set label 'end of initial design (n_init=%d)' at %g, graph 0.04 left "
+                       "offset 0.5,0 tc rgb '#555555'\n", v, v + 0.5);
     }
     static const char *col[] = {"#d7191c", "#2c7bb6", "#1a9641", "#7b3294", "#fdae61", "#555555"};
     aout_printf(g, "plot ");
     for (int q = 0; q < ng; q++) {
         const char *c = col[q % 6];
         if (q) aout_printf(g, ", \\\n     ");
-        if (gruns[q] > 1)
-            aout_printf(g, "'convergence.dat' index %d u 1:3:4 w filledcurves lc rgb '%s' "
+        if (gruns[q] > 1) {
+            aout_printf(g, "'convergence-band.dat' index %d u 1:2:3 w filledcurves lc rgb '%s' "
                            "title '%s ±1σ', ", q, c, gname[q]);
+            for (int k = 0, first = 1; k < nr; k++)
+                if (group[k] == q) {
+                    aout_printf(g, "'convergence-runs.dat' index %d u 1:2 w steps lw 0.8 dt 3 lc rgb '%s' "
+                                   "%s%s%s, ", k, c, first ? "title '" : "notitle", first ? gname[q] : "",
+                                first ? " single runs'" : "");
+                    first = 0;
+                }
+        }
         aout_printf(g, "'convergence.dat' index %d u 1:2 w steps lw 2.5 lc rgb '%s' "
                        "title '%s (%s of %d run%s)'", q, c, gname[q], gruns[q] > 1 ? "mean" : "one",
                     gruns[q], gruns[q] > 1 ? "s" : "");
@@ -861,7 +921,7 @@ static int pareto_front(const Run *r, int *front)
 
 static void pic_pareto(const Run *r, const char *dir, const int *front, int nf)
 {
-    char name[64];
+    char name[4200];
     snprintf(name, sizeof name, "%s/pareto.dat", dir);
     AtomicOut *o = aout_open(name);
     aout_printf(o, "# all finished sets: id wd_mean wd_std params\n");
@@ -871,6 +931,11 @@ static void pic_pareto(const Run *r, const char *dir, const int *front, int nf)
             aout_printf(o, "%d %.9g %.9g %.9g\n", r->id[i], r->mean[i], r->sd[i], r->params[i]);
             haveparams |= isfinite(r->params[i]);
         }
+    double pmin = INFINITY, pmax = 0;
+    for (int i = 0; i < r->n; i++)
+        if (r->ok[i] && isfinite(r->params[i]) && r->params[i] > 0)
+            pmin = fmin(pmin, r->params[i]), pmax = fmax(pmax, r->params[i]);
+    haveparams = pmax > 0;  /* a log axis needs positive counts */
     aout_printf(o, "\n\n# non-dominated sets, by parameters\n");
     /* the front sorted by parameter count draws as a trade-off curve */
     int *srt = xmalloc((size_t)(nf > 0 ? nf : 1) * sizeof *srt);
@@ -879,9 +944,11 @@ static void pic_pareto(const Run *r, const char *dir, const int *front, int nf)
         for (int b = a; b > 0 && r->params[srt[b]] < r->params[srt[b - 1]]; b--) {
             int t = srt[b]; srt[b] = srt[b - 1]; srt[b - 1] = t;
         }
+    /* column 5: labels above (1) or below (-1), alternating along the front so neighbours
+     * do not print over each other */
     for (int a = 0; a < nf; a++)
-        aout_printf(o, "%d %.9g %.9g %.9g\n", r->id[srt[a]], r->mean[srt[a]], r->sd[srt[a]],
-                    r->params[srt[a]]);
+        aout_printf(o, "%d %.9g %.9g %.9g %d\n", r->id[srt[a]], r->mean[srt[a]], r->sd[srt[a]],
+                    r->params[srt[a]], a % 2 ? -1 : 1);
     aout_commit(o);
     free(srt);
     snprintf(name, sizeof name, "%s/pareto.gp", dir);
@@ -892,37 +959,99 @@ static void pic_pareto(const Run *r, const char *dir, const int *front, int nf)
     aout_printf(g, "set palette defined (0 '#2c7bb6', 0.5 '#ffffbf', 1 '#d7191c')\n"
                    "set key bottom right box opaque\nset lmargin 10\nset rmargin 18\n");
     if (haveparams) {
-        aout_printf(g, "set logscale x\nset xlabel 'trainable parameters (generator + discriminator, count)'\n"
-                       "set ylabel 'mean W1 (scaled units)'\nset cblabel 'σ of W1 (scaled units)'\n");
+        aout_printf(g, "set logscale xy\nset xlabel 'trainable parameters (generator + discriminator, count)'\n"
+                       "set ylabel 'mean W1 (scaled units, log scale)'\nset cblabel 'σ of W1 (scaled units)'\n"
+                       "set key top left box opaque\n");
+        double m0 = INFINITY, m1 = 0, p0 = INFINITY, p1 = 0;
+        for (int i = 0; i < r->n; i++)
+            if (r->ok[i] && r->mean[i] > 0 && isfinite(r->params[i]) && r->params[i] > 0) {
+                m0 = fmin(m0, r->mean[i]), m1 = fmax(m1, r->mean[i]);
+                p0 = fmin(p0, r->params[i]), p1 = fmax(p1, r->params[i]);
+            }
+        double s0 = INFINITY, s1 = -INFINITY;
+        for (int i = 0; i < r->n; i++)
+            if (r->ok[i]) s0 = fmin(s0, r->sd[i]), s1 = fmax(s1, r->sd[i]);
+        if (isfinite(s0))  /* explicit: a single value would leave gnuplot an empty range */
+            aout_printf(g, "set cbrange [%.9g:%.9g]\n", s0, s1 > s0 ? s1 : s0 + 1e-3);
+        if (m1 > 0)  /* tight log ranges: autoscaling pads to whole decades */
+            aout_printf(g, "set xrange [%.9g:%.9g]\nset yrange [%.9g:%.9g]\n"
+                           "set ytics (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10)\n",
+                        p0 / 1.6, p1 * 1.6, m0 / 1.25, m1 * 1.6);
         aout_printf(g, "plot 'pareto.dat' index 0 u 4:2:3 w p pt 7 ps 1.2 lc palette title 'finished set', "
                        "'' index 1 u 4:2 w p pt 6 ps 3 lw 2 lc rgb 'black' title 'non-dominated', "
-                       "'' index 1 u 4:2:(sprintf('%%d',$1)) w labels offset 0,1.2 tc rgb 'black' notitle\n");
-        aout_printf(g, "unset logscale x\n");
+                       "'' index 1 u 4:($5 > 0 ? $2 : NaN):(sprintf('%%d',$1)) w labels offset 0,1.3 tc rgb 'black' notitle");
+        /* gnuplot 5.4 crashes on a labels plot without a valid point: only when there is one */
+        if (nf > 1)
+            aout_printf(g, ", '' index 1 u 4:($5 < 0 ? $2 : NaN):(sprintf('%%d',$1)) w labels offset 0,-1.3 "
+                           "tc rgb 'black' notitle");
+        aout_printf(g, "\n");
+        aout_printf(g, "unset logscale xy\nset key bottom right box opaque\nset autoscale xy\nset ytics autofreq\n");
     } else {
         aout_printf(g, "set title 'no parameter counts in trials/: front in (mean W1, σ) only'\n"
                        "unset xtics\nunset ytics\nplot NaN notitle\nset xtics\nset ytics\nset title ''\n");
     }
-    aout_printf(g, "set xlabel 'mean W1 (scaled units)'\nset ylabel 'σ of W1 (scaled units)'\n");
+    double mx = 0, sx = 0;
+    for (int i = 0; i < r->n; i++)
+        if (r->ok[i]) mx = fmax(mx, r->mean[i]), sx = fmax(sx, r->sd[i]);
+    aout_printf(g, "set xlabel 'mean W1 (scaled units)'\nset ylabel 'σ of W1 (scaled units)'\n"
+                   "set xrange [0:%.9g]\nset yrange [0:%.9g]\n", mx * 1.08 + 1e-9, sx * 1.12 + 1e-9);
     if (haveparams)
         aout_printf(g, "set logscale cb\nset cblabel 'trainable parameters (count)'\n"
+                       "set cbrange [%.9g:%.9g]\n", pmin / 1.2, pmax * 1.2);
+    if (haveparams)
+        aout_printf(g, ""
                        "plot 'pareto.dat' index 0 u 2:3:4 w p pt 7 ps 1.2 lc palette title 'finished set', ");
     else
         aout_printf(g, "plot 'pareto.dat' index 0 u 2:3 w p pt 7 ps 1.2 lc rgb '#2c7bb6' title 'finished set', ");
     aout_printf(g, "'' index 1 u 2:3 w p pt 6 ps 3 lw 2 lc rgb 'black' title 'non-dominated', "
-                   "'' index 1 u 2:3:(sprintf('%%d',$1)) w labels offset 0,1.2 tc rgb 'black' notitle\n");
+                   "'' index 1 u 2:($5 > 0 ? $3 : NaN):(sprintf('%%d',$1)) w labels offset 1.8,0 tc rgb 'black' notitle");
+    if (nf > 1)
+        aout_printf(g, ", '' index 1 u 2:($5 < 0 ? $3 : NaN):(sprintf('%%d',$1)) w labels offset -1.8,0 "
+                       "tc rgb 'black' notitle");
+    aout_printf(g, "\n");
     aout_printf(g, "unset multiplot\n");
     aout_commit(g);
 }
 
-/* 6. Timing: each trial as a bar on its slot, busy share per slot, wall time vs trial time. */
+/* 6. Timing. timeline.csv's slot is the set slot (workflows/anp): a set's trials run side by side
+ * on it, so a slot is busy while any of its trials runs (the union of their intervals), and the
+ * run's capacity in trial time is slots x trials per set x wall time. */
 typedef struct {
-    double wall, sum, t0;
-    int nslots, slot_min, slot_max;
+    double wall, sum, t0, busy;    /* busy: summed over slots, union of each slot's trials */
+    int nslots, slot_min, slot_max, trials;
 } Timing;
+
+static int cmp_interval(const void *a, const void *b)
+{
+    const double *x = a, *y = b;
+    return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/* Seconds during which slot sl had at least one trial running. */
+static double slot_busy(const Run *r, int sl)
+{
+    double *iv = xmalloc(2 * (size_t)(r->nt > 0 ? r->nt : 1) * sizeof *iv);
+    int n = 0;
+    for (int i = 0; i < r->nt; i++)
+        if (r->t_slot[i] == sl) iv[2 * n] = r->t_start[i], iv[2 * n + 1] = r->t_end[i], n++;
+    qsort(iv, (size_t)n, 2 * sizeof *iv, cmp_interval);
+    double busy = 0, a = 0, b = -INFINITY;
+    for (int i = 0; i < n; i++) {
+        if (iv[2 * i] > b) {
+            if (isfinite(b)) busy += b - a;
+            a = iv[2 * i], b = iv[2 * i + 1];
+        } else if (iv[2 * i + 1] > b) {
+            b = iv[2 * i + 1];
+        }
+    }
+    if (isfinite(b)) busy += b - a;
+    free(iv);
+    return busy;
+}
 
 static Timing timing_of(const Run *r)
 {
-    Timing t = {0, 0, 0, 0, 0, 0};
+    Timing t = {0, 0, 0, 0, 0, 0, 0, 0};
     if (r->nt == 0) return t;
     const char *st = conf_get(r, "started");
     double t0 = INFINITY, t1 = -INFINITY;
@@ -930,7 +1059,10 @@ static Timing timing_of(const Run *r)
         t0 = fmin(t0, r->t_start[i]);
         t1 = fmax(t1, r->t_end[i]);
         t.sum += r->t_end[i] - r->t_start[i];
+        if (r->t_trial[i] > t.trials) t.trials = r->t_trial[i];
     }
+    const char *tc = conf_get(r, "trials");
+    if (tc && atoi(tc) > 0) t.trials = atoi(tc);
     double s;
     if (st && csv_parse_double(st, &s) == 0 && s <= t0) t0 = s;
     t.t0 = t0;
@@ -942,7 +1074,11 @@ static Timing timing_of(const Run *r)
     }
     for (int sl = t.slot_min; sl <= t.slot_max; sl++)
         for (int i = 0; i < r->nt; i++)
-            if (r->t_slot[i] == sl) { t.nslots++; break; }
+            if (r->t_slot[i] == sl) {
+                t.nslots++;
+                t.busy += slot_busy(r, sl);
+                break;
+            }
     return t;
 }
 
@@ -954,10 +1090,11 @@ static int pic_timing(Run *runs, int nr, const char *dir, Notes *nt)
         note(nt, "<li>Timing omitted: no timeline.csv with finished trials.</li>\n");
         return 0;
     }
-    char name[64];
+    char name[4200];
     snprintf(name, sizeof name, "%s/timing.gp", dir);
     AtomicOut *g = aout_open(name);
-    gp_header(g, "timing.png", 1400, 560 * have);
+    int rowpx = 560;
+    gp_header(g, "timing.png", 1400, rowpx * have);
     aout_printf(g, "set multiplot\nset style fill solid 0.8 border lc rgb '#333333'\n");
     int row = 0;
     for (int k = 0; k < nr; k++) {
@@ -966,54 +1103,70 @@ static int pic_timing(Run *runs, int nr, const char *dir, Notes *nt)
         Timing t = timing_of(r);
         double unit = t.wall > 2 * 3600 ? 3600 : t.wall > 120 ? 60 : 1;
         const char *uname = unit == 3600 ? "h" : unit == 60 ? "min" : "s";
+        int T = t.trials > 0 ? t.trials : 1;
         snprintf(name, sizeof name, "%s/timeline-%d.dat", dir, k + 1);
         AtomicOut *o = aout_open(name);
-        aout_printf(o, "# start_since_run_start duration slot set_id (%s)\n", uname);
-        for (int i = 0; i < r->nt; i++)
-            aout_printf(o, "%.9g %.9g %d %d\n", (r->t_start[i] - t.t0) / unit,
-                        (r->t_end[i] - r->t_start[i]) / unit, r->t_slot[i], r->t_id[i]);
+        aout_printf(o, "# start_since_run_start(%s) duration(%s) y set_id slot trial\n", uname, uname);
+        for (int i = 0; i < r->nt; i++) {
+            /* a set's trials side by side within their slot's row */
+            int tr = r->t_trial[i] >= 1 && r->t_trial[i] <= T ? r->t_trial[i] : 1;
+            double y = r->t_slot[i] - 0.4 + (tr - 0.5) * 0.8 / T;
+            aout_printf(o, "%.9g %.9g %.6g %d %d %d\n", (r->t_start[i] - t.t0) / unit,
+                        (r->t_end[i] - r->t_start[i]) / unit, y, r->t_id[i], r->t_slot[i], tr);
+        }
         aout_commit(o);
         snprintf(name, sizeof name, "%s/slots-%d.dat", dir, k + 1);
         o = aout_open(name);
-        aout_printf(o, "# slot busy_seconds busy_percent_of_wall\n");
+        aout_printf(o, "# slot busy_seconds busy_percent_of_wall (busy: any of its trials running)\n");
         for (int sl = t.slot_min; sl <= t.slot_max; sl++) {
-            double busy = 0;
             int any = 0;
-            for (int i = 0; i < r->nt; i++)
-                if (r->t_slot[i] == sl) busy += r->t_end[i] - r->t_start[i], any = 1;
-            if (any) aout_printf(o, "%d %.9g %.9g\n", sl, busy, t.wall > 0 ? 100 * busy / t.wall : 0);
+            for (int i = 0; i < r->nt && !any; i++) any = r->t_slot[i] == sl;
+            if (!any) continue;
+            double busy = slot_busy(r, sl);
+            aout_printf(o, "%d %.9g %.9g\n", sl, busy, t.wall > 0 ? 100 * busy / t.wall : 0);
         }
         aout_commit(o);
         snprintf(name, sizeof name, "%s/walltime-%d.dat", dir, k + 1);
         o = aout_open(name);
         aout_printf(o, "# quantity %s\n", uname);
-        aout_printf(o, "\"run wall time\" %.9g\n\"sum of trial times\" %.9g\n"
-                       "\"slots x wall time\" %.9g\n", t.wall / unit, t.sum / unit,
-                    t.nslots * t.wall / unit);
+        aout_printf(o, "\"wall time\" %.9g\n\"sum of trial times\" %.9g\n\"capacity\" %.9g\n",
+                    t.wall / unit, t.sum / unit, (double)t.nslots * T * t.wall / unit);
         aout_commit(o);
         double h = 1.0 / have, y0 = 1.0 - (row + 1) * h;
+        /* bar thickness in pixels: the row's share of a slot, most of it */
+        double ppu = 0.75 * rowpx / (t.slot_max - t.slot_min + 1.4);
+        double lw = fmin(14, fmax(1.5, 0.75 * ppu * 0.8 / T));
         aout_printf(g, "set origin 0,%g\nset size 0.62,%g\nunset logscale\n", y0, h);
-        aout_printf(g, "set title '%s: trials per slot over the run (colour: set id)'\n", r->label);
-        aout_printf(g, "set xlabel 'time since run start (%s)'\nset ylabel 'slot'\n"
+        aout_printf(g, "set title '%s: each trial on its set slot (%d trials per set side by side; "
+                       "colour: set id)'\n", r->label, T);
+        aout_printf(g, "set xlabel 'time since run start (%s)'\nset ylabel 'set slot'\n"
                        "set yrange [%g:%g]\nset xrange [0:*]\nset ytics 1\n", uname,
                     t.slot_min - 0.7, t.slot_max + 0.7);
+        int id0 = r->t_id[0], id1 = r->t_id[0];
+        for (int i = 0; i < r->nt; i++)
+            id0 = r->t_id[i] < id0 ? r->t_id[i] : id0, id1 = r->t_id[i] > id1 ? r->t_id[i] : id1;
         aout_printf(g, "set palette defined (0 '#2c7bb6', 0.5 '#1a9641', 1 '#d7191c')\n"
-                       "set cblabel 'set id'\nunset key\n");
-        aout_printf(g, "plot 'timeline-%d.dat' u 1:3:2:(0):4 w vectors nohead lw 9 lc palette\n", k + 1);
+                       "set cblabel 'set id' offset 1.5,0\nunset key\nset cbrange [%g:%g]\nset cbtics %d\n",
+                    id0 - 0.5, id1 + 0.5, id1 - id0 < 10 ? 1 : (id1 - id0 + 9) / 10);
+        aout_printf(g, "plot 'timeline-%d.dat' u 1:3:2:(0):4 w vectors nohead lw %.3g lc palette\n",
+                    k + 1, lw);
         aout_printf(g, "unset colorbox\nset ytics autofreq\n");
         aout_printf(g, "set origin 0.62,%g\nset size 0.38,%g\n", y0 + h * 0.5, h * 0.5);
-        aout_printf(g, "set title 'busy share of the run wall time per slot'\n"
-                       "set xlabel 'slot'\nset ylabel 'busy (%% of wall time)'\nset xrange [%g:%g]\n"
+        aout_printf(g, "set title 'share of the wall time each set slot was busy'\n"
+                       "set xlabel 'set slot'\nset ylabel 'busy (%% of wall time)'\nset xrange [%g:%g]\n"
                        "set yrange [0:110]\nset boxwidth 0.7\nset xtics 1\n",
                     t.slot_min - 0.7, t.slot_max + 0.7);
         aout_printf(g, "plot 'slots-%d.dat' u 1:3 w boxes lc rgb '#6a8caf' notitle\n", k + 1);
         aout_printf(g, "set xtics autofreq\nset origin 0.62,%g\nset size 0.38,%g\n", y0, h * 0.5);
-        aout_printf(g, "set title sprintf('speed-up %%.2fx on %d slots', %.9g)\n", t.nslots,
-                    t.wall > 0 ? t.sum / t.wall : 0);
+        aout_printf(g, "set title \"speed-up %.2fx = sum of trial times / wall time\\n"
+                       "utilisation %.0f%% = sum / capacity (%d slot%s x %d trial%s x wall)\"\n",
+                    t.wall > 0 ? t.sum / t.wall : 0,
+                    t.wall > 0 ? 100 * t.sum / (t.nslots * T * t.wall) : 0, t.nslots,
+                    t.nslots == 1 ? "" : "s", T, T == 1 ? "" : "s");
         aout_printf(g, "set xlabel ''\nset ylabel 'time (%s)'\nset xrange [-0.6:2.6]\n"
                        "set yrange [0:*]\nset boxwidth 0.6\n", uname);
         aout_printf(g, "plot 'walltime-%d.dat' u 0:2:xtic(1) w boxes lc rgb '#fdae61' notitle\n", k + 1);
-        aout_printf(g, "set colorbox\nset xtics autofreq\n");
+        aout_printf(g, "set colorbox\nset xtics autofreq\nset cbtics autofreq\nset autoscale cb\n");
         row++;
     }
     aout_printf(g, "unset multiplot\n");
@@ -1031,6 +1184,11 @@ static char *resolve_data(const Run *r, const char *p)
 {
     if (p[0] == '/' || file_exists(p)) return xstrdup(p);
     char *q = path_join(r->dir, p);
+    if (file_exists(q)) return q;
+    free(q);
+    char *root = path_join(r->dir, "../../..");  /* runs/STUDY/PHASE: paths from the project root */
+    q = path_join(root, p);
+    free(root);
     if (file_exists(q)) return q;
     free(q);
     return NULL;
@@ -1153,40 +1311,47 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
     free(gfile), free(gerr), free(cfile);
     if (fail) goto done;
     {
-        /* condition bins: quantiles of the first condition column, plus "all events" */
-        int nbins = ncond ? 1 + NCONDBINS : 1;
+        /* condition bins: quantiles of the energy condition (E) when there is one, else of the
+         * first condition column, plus "all events" */
+        int nbins = ncond ? 1 + NCONDBINS : 1, ci = 0;
+        for (int j = 0; j < ncond; j++)
+            if (strcmp(condc[j], "E") == 0 || strcmp(condc[j], "e") == 0) ci = j;
         double edges[NCONDBINS + 1];
         if (ncond) {
             double *cv = xmalloc(nv * sizeof *cv);
-            for (size_t i = 0; i < nv; i++) cv[i] = vdat[i * (nout + ncond) + nout];
+            for (size_t i = 0; i < nv; i++) cv[i] = vdat[i * (nout + ncond) + nout + ci];
             for (int b = 0; b <= NCONDBINS; b++) edges[b] = quantile(cv, (int)nv, (double)b / NCONDBINS);
             free(cv);
         }
-        char name[64];
+        char name[4200];
         snprintf(name, sizeof name, "%s/generated.dat", dir);
         AtomicOut *o = aout_open(name);
         aout_printf(o, "# blocks: for each condition bin (all events first), each output column:\n"
                        "# x truth_density ens_mean ens_minus_sigma ens_plus_sigma ratio ratio_lo ratio_hi\n");
         double *h = xmalloc((size_t)(nm + 1) * NGENBINS * sizeof *h);
-        /* every panel of a column shares the validation data's full range */
+        /* every panel of a column shares one range, from the validation data */
         double *xlo = xmalloc((size_t)nout * sizeof *xlo), *xhi = xmalloc((size_t)nout * sizeof *xhi);
+        double *col = xmalloc(nv * sizeof *col);
         for (int j = 0; j < nout; j++) {
-            xlo[j] = INFINITY, xhi[j] = -INFINITY;
-            for (size_t i = 0; i < nv; i++) {
-                double v = vdat[i * (nout + ncond) + j];
-                xlo[j] = fmin(xlo[j], v), xhi[j] = fmax(xhi[j], v);
-            }
-            if (xhi[j] <= xlo[j]) xhi[j] = xlo[j] + 1;
+            /* 0.1% to 99.9% of the data: a falling spectrum's sparse tail would squeeze the rest */
+            for (size_t i = 0; i < nv; i++) col[i] = vdat[i * (nout + ncond) + j];
+            xlo[j] = quantile(col, (int)nv, 0.001), xhi[j] = quantile(col, (int)nv, 0.999);
+            if (!(xhi[j] > xlo[j])) xhi[j] = xlo[j] + 1;
         }
+        free(col);
+        /* ratio axis per panel: wide enough for 90% of the bins, 1 +- 0.2 at least */
+        double *rr = xmalloc((size_t)nbins * nout * sizeof *rr), dev[NGENBINS];
+        double *ytop = xcalloc((size_t)nbins * nout, sizeof *ytop);  /* histeps escape autoscale */
         for (int cb = 0; cb < nbins; cb++)
             for (int j = 0; j < nout; j++) {
                 double lo = xlo[j], hi = xhi[j];
+                int nd = 0;
                 double w = (hi - lo) / NGENBINS;
                 memset(h, 0, (size_t)(nm + 1) * NGENBINS * sizeof *h);
                 double *tot = xcalloc((size_t)nm + 1, sizeof *tot);
                 for (size_t i = 0; i < nv; i++) {
                     if (cb > 0) {
-                        double c = vdat[i * (nout + ncond) + nout];
+                        double c = vdat[i * (nout + ncond) + nout + ci];
                         if (c < edges[cb - 1] || (cb < NCONDBINS ? c >= edges[cb] : c > edges[cb])) continue;
                     }
                     for (int m = 0; m <= nm; m++) {
@@ -1206,6 +1371,8 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
                     }
                     double mu = s / nm, var = nm > 1 ? (s2 - nm * mu * mu) / (nm - 1) : 0;
                     double sg = sqrt(var > 0 ? var : 0);
+                    if (t > 0) dev[nd++] = fabs(mu / t - 1);
+                    ytop[cb * nout + j] = fmax(ytop[cb * nout + j], fmax(t, mu + sg));
                     if (t > 0)
                         aout_printf(o, "%.9g %.9g %.9g %.9g %.9g %.9g %.9g %.9g\n", lo + (b + 0.5) * w,
                                     t, mu, mu - sg, mu + sg, mu / t, (mu - sg) / t, (mu + sg) / t);
@@ -1215,31 +1382,37 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
                 }
                 aout_printf(o, "\n\n");
                 free(tot);
+                double q = nd ? quantile(dev, nd, 0.9) : 0.5;
+                rr[cb * nout + j] = fmin(1.5, fmax(0.2, ceil(11.5 * q) / 10));
             }
         aout_commit(o);
         free(h);
         snprintf(name, sizeof name, "%s/generated.gp", dir);
         AtomicOut *g = aout_open(name);
         int pw = 560, ph = 460;
-        gp_header(g, "generated.png", pw * nout, ph * nbins + 50);
+        /* at most 3 panels a row: six dimuon variables make two rows */
+        int ncp = nout < 3 ? nout : 3, rps = (nout + ncp - 1) / ncp, nrows = nbins * rps;
+        gp_header(g, "generated.png", pw * ncp, ph * nrows + 50);
         aout_printf(g, "set multiplot title 'Set #%d: validation data vs %d trained generators "
                        "(band: ±1σ across models)'\n", r->id[r->best], nm);
         aout_printf(g, "set style fill transparent solid 0.3 noborder\nset key top right box opaque font ',9'\n");
         for (int cb = 0; cb < nbins; cb++)
             for (int j = 0; j < nout; j++) {
                 int blk = cb * nout + j;
-                double ox = (double)j / nout, sx = 1.0 / nout;
-                double oy = 1.0 - (double)(cb + 1) / nbins * 0.95 - 0.03, sy = 0.95 / nbins;
+                int prow = cb * rps + j / ncp;
+                double ox = (double)(j % ncp) / ncp, sx = 1.0 / ncp;
+                double oy = 1.0 - (double)(prow + 1) / nrows * 0.95 - 0.03, sy = 0.95 / nrows;
                 char cond[128] = "all events";
                 if (cb > 0)
-                    snprintf(cond, sizeof cond, "%.3g <= %s %s %.3g %s", edges[cb - 1], condc[0],
-                             cb < NCONDBINS ? "<" : "<=", edges[cb], var_unit(condc[0]));
+                    snprintf(cond, sizeof cond, "%.3g <= %s %s %.3g %s", edges[cb - 1], condc[ci],
+                             cb < NCONDBINS ? "<" : "<=", edges[cb], var_unit(condc[ci]));
                 aout_printf(g, "set origin %g,%g\nset size %g,%g\n", ox, oy + 0.32 * sy, sx, 0.68 * sy);
                 aout_printf(g, "set title '%s (%s)'\nset xlabel ''\nset format x ''\n", outc[j], cond);
                 const char *u = var_unit(outc[j]);
-                aout_printf(g, "set ylabel 'normalised density%s%s%s'\nset yrange [0:*]\n"
+                aout_printf(g, "set ylabel 'normalised density%s%s%s'\nset yrange [0:%.9g]\n"
                                "set xrange [%.9g:%.9g]\n", strcmp(u, "dimensionless") ? " (1/" : "",
                             strcmp(u, "dimensionless") ? u : "", strcmp(u, "dimensionless") ? ")" : "",
+                            1.4 * ytop[blk] + 1e-12,  /* headroom: the key sits above the data */
                             xlo[j], xhi[j]);
                 aout_printf(g, "set bmargin 0.5\nset lmargin 10\n");
                 aout_printf(g, "plot 'generated.dat' index %d u 1:4:5 w filledcurves lc rgb '#d7191c' "
@@ -1248,16 +1421,17 @@ static int pic_generated(const Run *r, const char *dir, const char *sampler, lon
                                "title 'validation data'\n", blk, blk, nm, blk);
                 aout_printf(g, "set origin %g,%g\nset size %g,%g\nset title ''\nset format x '%%g'\n",
                             ox, oy, sx, 0.32 * sy);
-                aout_printf(g, "set xlabel '%s (%s)'\nset ylabel 'generated / data'\nset yrange [0.5:1.5]\n"
-                               "set tmargin 0.5\nset bmargin 3.5\n", outc[j], var_unit(outc[j]));
-                aout_printf(g, "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2\n");
+                aout_printf(g, "set xlabel '%s (%s)'\nset ylabel 'generated / data'\nset yrange [%g:%g]\n"
+                               "set ytics %g\nset tmargin 0.5\nset bmargin 3.5\n", outc[j], var_unit(outc[j]),
+                            fmax(0, 1 - rr[blk]), 1 + rr[blk], rr[blk] > 0.5 ? 0.5 : rr[blk] > 0.25 ? 0.2 : 0.1);
+                aout_printf(g, "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2\nunset key\n");
                 aout_printf(g, "plot 'generated.dat' index %d u 1:7:8 w filledcurves lc rgb '#d7191c' notitle, "
                                "'' index %d u 1:6 w histeps lw 2 lc rgb '#d7191c' notitle\n", blk, blk);
-                aout_printf(g, "unset arrow 1\nset tmargin\nset bmargin\n");
+                aout_printf(g, "unset arrow 1\nset tmargin\nset bmargin\nset key\nset ytics autofreq\n");
             }
         aout_printf(g, "unset multiplot\n");
         aout_commit(g);
-        free(xlo), free(xhi);
+        free(xlo), free(xhi), free(rr), free(ytop);
         snprintf(desc, descn, "%d models of set #%d sampled with <code>%s</code>, %zu events each%s",
                  nm, r->id[r->best], exe, nv, ncond ? ", conditioned on the validation events" : "");
         made = 1;
@@ -1273,7 +1447,7 @@ done:
 
 /* ---------------------------------------------------------------- index.html */
 
-enum { ST_FAILED, ST_TRIALS, ST_TRIALS_FAILED, ST_MEDIAN, ST_UNDER, ST_SPEEDUP, ST_UTIL };
+enum { ST_FAILED, ST_TRIALS, ST_TRIALS_FAILED, ST_MEDIAN, ST_UNDER, ST_SPEEDUP, ST_UTIL, ST_SLOTBUSY };
 
 /* One summary number of a run (NaN where it cannot be computed). */
 static double stat_of(const Run *r, double thr, int what)
@@ -1295,7 +1469,9 @@ static double stat_of(const Run *r, double thr, int what)
         if (r->nt == 0) return NAN;
         Timing t = timing_of(r);
         if (t.wall <= 0) return NAN;
-        return what == ST_SPEEDUP ? t.sum / t.wall : 100 * t.sum / (t.nslots * t.wall);
+        if (what == ST_SLOTBUSY) return 100 * t.busy / (t.nslots * t.wall);
+        return what == ST_SPEEDUP ? t.sum / t.wall
+                                  : 100 * t.sum / (t.nslots * (t.trials > 0 ? t.trials : 1) * t.wall);
     }
     }
 }
@@ -1378,23 +1554,41 @@ static void write_index(Run *runs, int nr, const char *dir, double *thr, Picture
     ROW("sets under the threshold", "under-threshold", stat_of(r, thr[k], ST_UNDER));
     ROW("run wall time (s)", "wall-s", r->nt ? timing_of(r).wall : NAN);
     ROW("sum of trial times (s)", "trial-sum-s", r->nt ? timing_of(r).sum : NAN);
-    ROW("slots used", "slots-used", r->nt ? timing_of(r).nslots : NAN);
+    ROW("set slots used (timeline.csv)", "slots-used", r->nt ? timing_of(r).nslots : NAN);
     ROW("speed-up (sum of trial times / wall time)", "speedup", stat_of(r, thr[k], ST_SPEEDUP));
-    ROW("slot utilisation (%)", "utilisation", stat_of(r, thr[k], ST_UTIL));
+    ROW("set slots busy (% of slots x wall time)", "slot-busy", stat_of(r, thr[k], ST_SLOTBUSY));
+    ROW("trial utilisation (% of slots x trials x wall time)", "utilisation", stat_of(r, thr[k], ST_UTIL));
 #undef ROW
     aout_printf(o, "</table>\n");
     if (nr > 1)
         aout_printf(o, "<p>Sensitivity, importance, Pareto and generated-vs-truth panels are drawn for "
                        "the first run (");
     if (nr > 1) { html_esc(o, runs[0].dir); aout_printf(o, ").</p>\n"); }
-    aout_printf(o, "<h2>Non-dominated sets (mean W1, σ, parameters) of %s</h2>\n<table id=\"pareto\">"
-                   "<tr><th>set</th><th>mean W1</th><th>σ</th><th>parameters</th></tr>\n", runs[0].label);
-    for (int a = 0; a < nf; a++) {
-        const Run *r = &runs[0];
-        int i = front[a];
-        aout_printf(o, "<tr><td>%d</td><td>%.6g</td><td>%.6g</td><td>%.6g</td></tr>\n", r->id[i],
-                    r->mean[i], r->sd[i], r->params[i]);
+    aout_printf(o, "<h2>Non-dominated sets (mean W1, σ, parameters) of %s, by mean W1</h2>\n"
+                   "<table id=\"pareto\">\n<tr><th>set</th><th>mean W1</th><th>σ</th><th>parameters</th>",
+                runs[0].label);
+    for (int j = 0; j < runs[0].d; j++) {
+        aout_printf(o, "<th>");
+        html_esc(o, runs[0].hp[j]);
+        aout_printf(o, "</th>");
     }
+    aout_printf(o, "</tr>\n");
+    const Run *r0 = &runs[0];
+    int *order = xmalloc((size_t)(nf > 0 ? nf : 1) * sizeof *order);
+    memcpy(order, front, (size_t)nf * sizeof *order);
+    for (int a = 1; a < nf; a++)
+        for (int b = a; b > 0 && r0->mean[order[b]] < r0->mean[order[b - 1]]; b--) {
+            int t = order[b]; order[b] = order[b - 1]; order[b - 1] = t;
+        }
+    for (int a = 0; a < nf; a++) {
+        int i = order[a];
+        aout_printf(o, "<tr><td>%d</td><td>%.6g</td><td>%.6g</td>", r0->id[i], r0->mean[i], r0->sd[i]);
+        if (isfinite(r0->params[i])) aout_printf(o, "<td>%.0f</td>", r0->params[i]);
+        else aout_printf(o, "<td>&ndash;</td>");
+        for (int j = 0; j < r0->d; j++) aout_printf(o, "<td>%.6g</td>", r0->x[(size_t)i * r0->d + j]);
+        aout_printf(o, "</tr>\n");
+    }
+    free(order);
     aout_printf(o, "</table>\n<h2>Figures</h2>\n");
     for (int q = 0; q < np; q++) {
         if (!pics[q].made) continue;
@@ -1490,6 +1684,13 @@ int main(int argc, char **argv)
     }
     char *gp_exe = find_exec(gp_name);
     if (!gp_exe) die(EXIT_RUNTIME, "%s: not found on PATH (make deps installs gnuplot-nox)", gp_name);
+    if (gp_exe[0] != '/') {  /* gnuplot runs inside the report directory: make the path absolute */
+        char cwd[4096];
+        if (!getcwd(cwd, sizeof cwd)) die(EXIT_RUNTIME, "getcwd: %s", strerror(errno));
+        char *abs = path_join(cwd, gp_exe);
+        free(gp_exe);
+        gp_exe = abs;
+    }
     Run *runs = xcalloc((size_t)nr, sizeof *runs);
     for (int k = 0; k < nr; k++) read_run(&runs[k], argv[optind + k]);
     if (!color_by) color_by = "lr_gen";
@@ -1519,6 +1720,7 @@ int main(int argc, char **argv)
     const char *slash = strrchr(target, '/');
     int dl = slash ? (int)(slash - target + 1) : 0;
     snprintf(tmpl, tl + 32, "%.*s.%s.tmp.XXXXXX", dl, target, target + dl);
+    if (tl > 4000) die(EXIT_USAGE, "%s: report directory path too long", target);
     if (dl > 0) mkdir_parents(target, dl);
     if (!mkdtemp(tmpl)) die(EXIT_RUNTIME, "%s: cannot create a temp directory: %s", tmpl, strerror(errno));
     g_tmpdir = tmpl;
@@ -1535,46 +1737,64 @@ int main(int argc, char **argv)
          "Per hyperparameter: mean W1 ± σ of every finished set against its value; the same for the "
          "sets under the threshold; how often each value range was sampled.", 0},
         {"importance.png", "Surrogate importance",
-         "First-order Sobol indices of the fitted surrogate: the share of W1's variance each "
-         "hyperparameter explains alone.", 0},
+         "Sobol indices of the surrogate fitted to the history: first order S1, the share of the "
+         "variance of mean W1 a hyperparameter explains alone, and total ST, with its "
+         "interactions.", 0},
         {"convergence.png", "Convergence",
          "Best mean W1 found so far against the number of finished sets, one curve per method "
          "(mean and ±1σ band over repeated runs); the dashed line ends the initial design.", 0},
         {"generated.png", "Generated events against validation data",
          "Each output variable's normalised histogram: validation data (black) against the mean of "
          "the trained generators (red, band ±1σ across models), ratio below; for conditional "
-         "studies also in quantile bins of the first condition.", 0},
+         "studies also in quantile bins of the energy condition (E, else the first condition).", 0},
         {"pareto.png", "Pareto view",
          "Sets not dominated in (mean W1, σ, parameter count) are circled and labelled: no other "
          "set is at least as good in all three and better in one.", 0},
         {"timing.png", "Timing",
-         "Left: every trial as a bar on the slot that ran it, over the run. Right: each slot's busy "
-         "share of the run's wall time; the wall time against the sum of the trial times (and the "
-         "slots' capacity).", 0},
+         "Left: every trial as a bar on the set slot that ran it (a set's trials side by side), over "
+         "the run. Right: the share of the wall time each set slot had a trial running; the wall "
+         "time against the sum of the trial times and the capacity (slots × trials per set × wall "
+         "time).", 0},
     };
     int np = (int)(sizeof pics / sizeof *pics);
 
-    pic_wd_sigma(runs, nr, tmpl, color_by, cidx);
-    pics[0].made = gnuplot(gp_exe, tmpl, "wd-sigma.gp", "wd-sigma.png", &nt);
-    pic_sensitivity(&runs[0], tmpl, thr[0]);
-    pics[1].made = gnuplot(gp_exe, tmpl, "sensitivity.gp", "sensitivity.png", &nt);
+    /* pictures of finished sets need at least one set with status ok */
+    int anyok = 0, firstok = runs[0].best >= 0;
+    for (int k = 0; k < nr; k++) anyok |= runs[k].best >= 0;
+    if (!anyok)
+        note(&nt, "<li>WD–σ scatter and convergence omitted: no set has finished with status ok.</li>\n");
+    if (!firstok)
+        note(&nt, "<li>Sensitivity, importance and Pareto view omitted: no set of %s has finished "
+                  "with status ok.</li>\n", runs[0].dir);
+    if (anyok) {
+        pic_wd_sigma(runs, nr, tmpl, color_by, cidx);
+        pics[0].made = gnuplot(gp_exe, tmpl, "wd-sigma.gp", "wd-sigma.png", &nt);
+    }
+    if (firstok) {
+        pic_sensitivity(&runs[0], tmpl, thr[0]);
+        pics[1].made = gnuplot(gp_exe, tmpl, "sensitivity.gp", "sensitivity.png", &nt);
+    }
     char pair[256] = "";
-    if (pic_importance(&runs[0], tmpl, surrogate, &nt, pair, sizeof pair))
+    if (firstok && pic_importance(&runs[0], tmpl, surrogate, &nt, pair, sizeof pair))
         pics[2].made = gnuplot(gp_exe, tmpl, "importance.gp", "importance.png", &nt);
-    pic_convergence(runs, nr, tmpl);
-    pics[3].made = gnuplot(gp_exe, tmpl, "convergence.gp", "convergence.png", &nt);
+    if (anyok) {
+        pic_convergence(runs, nr, tmpl);
+        pics[3].made = gnuplot(gp_exe, tmpl, "convergence.gp", "convergence.png", &nt);
+    }
     char gendesc[512] = "";
     if (pic_generated(&runs[0], tmpl, sampler, events, &nt, gendesc, sizeof gendesc))
         pics[4].made = gnuplot(gp_exe, tmpl, "generated.gp", "generated.png", &nt);
     int *front = xmalloc((size_t)runs[0].n * sizeof *front);
     int nf = pareto_front(&runs[0], front);
-    pic_pareto(&runs[0], tmpl, front, nf);
-    pics[5].made = gnuplot(gp_exe, tmpl, "pareto.gp", "pareto.png", &nt);
+    if (firstok) {
+        pic_pareto(&runs[0], tmpl, front, nf);
+        pics[5].made = gnuplot(gp_exe, tmpl, "pareto.gp", "pareto.png", &nt);
+    }
     if (pic_timing(runs, nr, tmpl, &nt))
         pics[6].made = gnuplot(gp_exe, tmpl, "timing.gp", "timing.png", &nt);
     write_index(runs, nr, tmpl, thr, pics, np, &nt, front, nf, pair, gendesc);
     for (int q = 0; q < np; q++)
-        if (!pics[q].made && (q == 0 || q == 1 || q == 3 || q == 5))
+        if (!pics[q].made && (((q == 0 || q == 3) && anyok) || ((q == 1 || q == 5) && firstok)))
             die(EXIT_RUNTIME, "%s: could not be drawn (see the message above)", pics[q].png);
 
     /* swap the new report in: the old one (if any) moves aside first, then goes */

@@ -29,27 +29,60 @@ enum { NARROW = 16 };
 #define NN_HOT
 #endif
 
+/* Dot product in 16 independent lanes summed in a fixed order at the end: vectorises without
+ * -ffast-math (a single running sum is a serial dependency chain) and stays deterministic. */
+static inline float dot_lanes(const float *restrict a, const float *restrict b, int n)
+{
+    enum { L = 16 };
+    float acc[L] = {0};
+    int k = 0;
+    for (; k + L <= n; k += L)
+        for (int l = 0; l < L; l++) acc[l] += a[k + l] * b[k + l];
+    float s = 0.0f;
+    for (int l = 0; l < L; l++) s += acc[l];
+    for (; k < n; k++) s += a[k] * b[k];
+    return s;
+}
+
 NN_HOT void nn_dense_fwd(int B, int nin, int nout, const float *x, const float *W, const float *b,
                   float *y)
 {
     if (nout == 1) {
         for (int r = 0; r < B; r++) {
-            const float *xr = x + (size_t)r * nin;
-            float s = 0.0f;
-            for (int k = 0; k < nin; k++) s += xr[k] * W[k];
+            float s = dot_lanes(x + (size_t)r * nin, W, nin);
             y[r] = b ? s + b[0] : s;
         }
         return;
     }
     if (nin <= NARROW) {
+        /* register blocks of 16 outputs accumulated over the few inputs */
         for (int r = 0; r < B; r++) {
-            const float *xr = x + (size_t)r * nin;
+            const float *restrict xr = x + (size_t)r * nin;
             float *restrict yr = y + (size_t)r * nout;
-            if (b) memcpy(yr, b, (size_t)nout * sizeof *b);
-            else memset(yr, 0, (size_t)nout * sizeof *yr);
-            for (int k = 0; k < nin; k++) {
-                const float xk = xr[k], *restrict wk = W + (size_t)k * nout;
-                for (int j = 0; j < nout; j++) yr[j] += xk * wk[j];
+            /* 64-wide blocks give four independent FMA chains; then 16-wide, then scalar */
+            int j0 = 0;
+            for (; j0 + 64 <= nout; j0 += 64) {
+                float acc[64];
+                for (int l = 0; l < 64; l++) acc[l] = b ? b[j0 + l] : 0.0f;
+                for (int k = 0; k < nin; k++) {
+                    const float xk = xr[k], *restrict wk = W + (size_t)k * nout + j0;
+                    for (int l = 0; l < 64; l++) acc[l] += xk * wk[l];
+                }
+                for (int l = 0; l < 64; l++) yr[j0 + l] = acc[l];
+            }
+            for (; j0 + 16 <= nout; j0 += 16) {
+                float acc[16];
+                for (int l = 0; l < 16; l++) acc[l] = b ? b[j0 + l] : 0.0f;
+                for (int k = 0; k < nin; k++) {
+                    const float xk = xr[k], *restrict wk = W + (size_t)k * nout + j0;
+                    for (int l = 0; l < 16; l++) acc[l] += xk * wk[l];
+                }
+                for (int l = 0; l < 16; l++) yr[j0 + l] = acc[l];
+            }
+            for (int j = j0; j < nout; j++) {
+                float a = b ? b[j] : 0.0f;
+                for (int k = 0; k < nin; k++) a += xr[k] * W[(size_t)k * nout + j];
+                yr[j] = a;
             }
         }
         return;
@@ -75,10 +108,7 @@ NN_HOT void nn_dense_bwd(int B, int nin, int nout, const float *x, const float *
             for (int r = 0; r < B; r++) {
                 const float *dr = dy + (size_t)r * nout;
                 for (int k = 0; k < nin; k++) {
-                    const float *wk = W + (size_t)k * nout;
-                    float s = 0.0f;
-                    for (int j = 0; j < nout; j++) s += dr[j] * wk[j];
-                    dx[(size_t)r * nin + k] = s;
+                    dx[(size_t)r * nin + k] = dot_lanes(dr, W + (size_t)k * nout, nout);
                 }
             }
         } else {
@@ -87,19 +117,48 @@ NN_HOT void nn_dense_bwd(int B, int nin, int nout, const float *x, const float *
         }
     }
     if (dW) {  /* dW[nin x nout] = x^T dy */
-        if (nout == 1 || nin <= NARROW) {
-            memset(dW, 0, (size_t)nin * nout * sizeof *dW);
-            for (int r = 0; r < B; r++) {
-                const float *xr = x + (size_t)r * nin, *dr = dy + (size_t)r * nout;
-                if (nout == 1) {
-                    const float d = dr[0];
-                    for (int k = 0; k < nin; k++) dW[k] += d * xr[k];
-                } else {
-                    for (int k = 0; k < nin; k++) {
-                        const float xk = xr[k];
-                        float *restrict wk = dW + (size_t)k * nout;
-                        for (int j = 0; j < nout; j++) wk[j] += xk * dr[j];
+        if (nout == 1) {
+            /* dW[k] = sum_r x[r][k] dy[r]: 16-input register blocks accumulated over rows */
+            int k0 = 0;
+            for (; k0 + 16 <= nin; k0 += 16) {
+                float acc[16] = {0};
+                for (int r = 0; r < B; r++) {
+                    const float d = dy[r], *restrict xr = x + (size_t)r * nin + k0;
+                    for (int l = 0; l < 16; l++) acc[l] += d * xr[l];
+                }
+                for (int l = 0; l < 16; l++) dW[k0 + l] = acc[l];
+            }
+            for (int k = k0; k < nin; k++) {
+                float a = 0.0f;
+                for (int r = 0; r < B; r++) a += dy[r] * x[(size_t)r * nin + k];
+                dW[k] = a;
+            }
+        } else if (nin <= NARROW) {
+            /* dW[k][j] = sum_r x[r][k] dy[r][j]: 16-output register blocks over rows */
+            for (int k = 0; k < nin; k++) {
+                int j0 = 0;
+                for (; j0 + 64 <= nout; j0 += 64) {
+                    float acc[64] = {0};
+                    for (int r = 0; r < B; r++) {
+                        const float xk = x[(size_t)r * nin + k];
+                        const float *restrict dr = dy + (size_t)r * nout + j0;
+                        for (int l = 0; l < 64; l++) acc[l] += xk * dr[l];
                     }
+                    for (int l = 0; l < 64; l++) dW[(size_t)k * nout + j0 + l] = acc[l];
+                }
+                for (; j0 + 16 <= nout; j0 += 16) {
+                    float acc[16] = {0};
+                    for (int r = 0; r < B; r++) {
+                        const float xk = x[(size_t)r * nin + k];
+                        const float *restrict dr = dy + (size_t)r * nout + j0;
+                        for (int l = 0; l < 16; l++) acc[l] += xk * dr[l];
+                    }
+                    for (int l = 0; l < 16; l++) dW[(size_t)k * nout + j0 + l] = acc[l];
+                }
+                for (int j = j0; j < nout; j++) {
+                    float a = 0.0f;
+                    for (int r = 0; r < B; r++) a += x[(size_t)r * nin + k] * dy[(size_t)r * nout + j];
+                    dW[(size_t)k * nout + j] = a;
                 }
             }
         } else {

@@ -20,6 +20,13 @@ static const char digit_pairs[201] =
 /* round(v * 10^k), k in [-22, 22]: one correctly rounded operation with an exact power. */
 static inline double scaled(double v, int k) { return k >= 0 ? v * p10d[k] : v / p10d[-k]; }
 
+/* short copies: a byte loop beats a call to memcpy for 1..15 bytes */
+static inline char *copy(char *p, const char *d, int n)
+{
+    for (int i = 0; i < n; i++) p[i] = d[i];
+    return p + n;
+}
+
 static int fallback(char *buf, double v, int sig)
 {
     return snprintf(buf, NUMFMT_MAX, "%.*g", sig, v);
@@ -43,7 +50,7 @@ int numfmt_g(char *buf, double v, int sig)
     }
     if (v < 0) { *p++ = '-'; v = -v; }
     /* Decimal exponent: floor(log10 v) is e or e+1 for e from the binary exponent. */
-    int e10 = (int)floor((be - 1023) * 0.30102999566398120);
+    int e10 = ((be - 1023) * 78913) >> 18;   /* floor(e log10 2) for |e| < 1024, no libm */
     int k = sig - 1 - e10;
     if (k < -21 || k > 22) return fallback(buf, orig, sig);   /* k may drop by one below */
     double m = scaled(v, k);
@@ -68,7 +75,7 @@ int numfmt_g(char *buf, double v, int sig)
 
     if (e10 < -4 || e10 >= sig) {                      /* d.ddde+XX */
         *p++ = d[0];
-        if (nd > 1) { *p++ = '.'; memcpy(p, d + 1, (size_t)nd - 1); p += nd - 1; }
+        if (nd > 1) { *p++ = '.'; p = copy(p, d + 1, nd - 1); }
         *p++ = 'e';
         int ae = e10 < 0 ? -e10 : e10;
         *p++ = e10 < 0 ? '-' : '+';
@@ -78,18 +85,18 @@ int numfmt_g(char *buf, double v, int sig)
     } else if (e10 >= 0) {                             /* ddd.ddd */
         int ip = e10 + 1;
         if (nd <= ip) {
-            memcpy(p, d, (size_t)nd); p += nd;
+            p = copy(p, d, nd);
             for (int i = nd; i < ip; i++) *p++ = '0';
         } else {
-            memcpy(p, d, (size_t)ip); p += ip;
+            p = copy(p, d, ip);
             *p++ = '.';
-            memcpy(p, d + ip, (size_t)(nd - ip)); p += nd - ip;
+            p = copy(p, d + ip, nd - ip);
         }
     } else {                                           /* 0.000ddd */
         *p++ = '0';
         *p++ = '.';
         for (int i = 0; i < -e10 - 1; i++) *p++ = '0';
-        memcpy(p, d, (size_t)nd); p += nd;
+        p = copy(p, d, nd);
     }
     *p = '\0';
     return (int)(p - buf);

@@ -1,10 +1,12 @@
 /* physics.c — see physics.h and event-gen(1). */
 #include "physics.h"
 
+#include "util.h"
+
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define TWO_PI 6.283185307179586
 
 double phys_mass(P4 p)
 {
@@ -35,12 +37,26 @@ static void perp_basis(const double n[3], double u[3], double v[3])
     v[0] = b; v[1] = s + n[1] * n[1] * a; v[2] = -n[1];
 }
 
-/* Unit vector at polar cos c, azimuth phi about axis n. */
-static void around(const double n[3], double c, double phi, double out[3])
+/* cos and sin of a uniform azimuth without trigonometry: a uniform point (x, y) in the unit
+ * disk has angle a, and (x^2 - y^2, 2xy) / r^2 = (cos 2a, sin 2a). */
+static void rand_cossin(Rng *r, double *c, double *s)
 {
-    double u[3], v[3], s = sqrt(fmax(0.0, 1.0 - c * c));
+    double x, y, r2;
+    do {
+        x = 2.0 * rng_uniform(r) - 1.0;
+        y = 2.0 * rng_uniform(r) - 1.0;
+        r2 = x * x + y * y;
+    } while (r2 > 1.0 || r2 < 1e-200);
+    *c = (x * x - y * y) / r2;
+    *s = 2.0 * x * y / r2;
+}
+
+/* Unit vector at polar cos c and a uniform azimuth about axis n. */
+static void around(Rng *r, const double n[3], double c, double out[3])
+{
+    double u[3], v[3], s = sqrt(fmax(0.0, 1.0 - c * c)), cp, sp;
     perp_basis(n, u, v);
-    double cp = cos(phi), sp = sin(phi);
+    rand_cossin(r, &cp, &sp);
     for (int i = 0; i < 3; i++) out[i] = c * n[i] + s * (cp * u[i] + sp * v[i]);
 }
 
@@ -66,8 +82,9 @@ void had_generate(Rng *r, HadEvent *ev)
     double p = -HAD_PSCALE * log(rng_uniform_pos(r) * rng_uniform_pos(r));
     double n[3];
     double ct = 2.0 * rng_uniform(r) - 1.0, st = sqrt(fmax(0.0, 1.0 - ct * ct));
-    double ph = TWO_PI * rng_uniform(r);
-    n[0] = st * cos(ph); n[1] = st * sin(ph); n[2] = ct;
+    double cph, sph;
+    rand_cossin(r, &cph, &sph);
+    n[0] = st * cph; n[1] = st * sph; n[2] = ct;
     P4 P = {sqrt(p * p + m * m), p * n[0], p * n[1], p * n[2]};
 
     /* decay direction of the leading pion in the rest frame */
@@ -76,11 +93,11 @@ void had_generate(Rng *r, HadEvent *ev)
     if (iso) {
         double c = 2.0 * rng_uniform(r) - 1.0;
         double zero[3] = {0, 0, 1};
-        around(zero, c, TWO_PI * rng_uniform(r), d);
+        around(r, zero, c, d);
     } else {
         double s = had_smear(m), c;
         do c = 1.0 + s * log(rng_uniform_pos(r)); while (c < -1.0);
-        around(n, c, TWO_PI * rng_uniform(r), d);
+        around(r, n, c, d);
     }
     double q = sqrt(0.25 * m * m - PHYS_MPI * PHYS_MPI), es = 0.5 * m;
     ev->cluster = P;
@@ -95,6 +112,23 @@ void had_generate(Rng *r, HadEvent *ev)
 }
 
 /* ---------------- dimuon ---------------- */
+
+/* S and A of u and d quarks at once (they share the propagator). */
+static void coeffs_ud(double m, double *Su, double *Au, double *Sd, double *Ad)
+{
+    const double sw2 = PHYS_SW2, kappa = 1.0 / (4.0 * sw2 * (1.0 - sw2));
+    double s = m * m, dm = s - PHYS_MZ * PHYS_MZ, g = PHYS_MZ * PHYS_GZ;
+    double inv = 1.0 / (dm * dm + g * g);
+    double re = kappa * s * dm * inv, abs2 = kappa * kappa * s * s * inv;
+    const double vl = -0.5 + 2.0 * sw2, al = -0.5, Ql = -1.0, ll = vl * vl + al * al;
+    for (int up = 0; up < 2; up++) {
+        double Qq = up ? 2.0 / 3.0 : -1.0 / 3.0, T3q = up ? 0.5 : -0.5;
+        double vq = T3q - 2.0 * Qq * sw2, aq = T3q;
+        double S = Qq * Qq * Ql * Ql + 2.0 * Qq * Ql * vq * vl * re + (vq * vq + aq * aq) * ll * abs2;
+        double A = 4.0 * Qq * Ql * aq * al * re + 8.0 * vq * aq * vl * al * abs2;
+        if (up) { *Su = S; *Au = A; } else { *Sd = S; *Ad = A; }
+    }
+}
 
 /* Couplings in the normalisation chi(s) = s / (s - MZ^2 + i MZ GZ) / (4 sw2 cw2):
  * v = T3 - 2 Q sw2, a = T3. */
@@ -130,7 +164,7 @@ static double t_of_m(double m) { return atan((m * m - PHYS_MZ * PHYS_MZ) / (PHYS
 void dimu_init(DimuGen *g)
 {
     enum { NF = 1 << 16 };
-    static double cdf[NF + 1];   /* init-time scratch only */
+    double *cdf = xmalloc((NF + 1) * sizeof *cdf);
     double t0 = t_of_m(DIMU_MLO), t1 = t_of_m(DIMU_MHI), h = (t1 - t0) / NF;
     /* density in t: f(m) dm/dt, dm/dt = MZ GZ / (2 m cos^2 t) */
     double prev = 0;
@@ -150,11 +184,17 @@ void dimu_init(DimuGen *g)
     }
     g->t_of_u[0] = t0;
     g->t_of_u[DIMU_NTAB] = t1;
+    /* Quantiles are 1/16384 apart, so linear interpolation of m between them is as good as
+     * through t (both are smooth in u) and saves a tan per event. */
+    for (int j = 0; j <= DIMU_NTAB; j++) g->m_of_u[j] = m_of_t(g->t_of_u[j]);
+    g->m_of_u[0] = DIMU_MLO;
+    g->m_of_u[DIMU_NTAB] = DIMU_MHI;
+    free(cdf);
 }
 
 static int pt_eta_ok(P4 p, double *pt)
 {
-    *pt = hypot(p.x, p.y);
+    *pt = sqrt(p.x * p.x + p.y * p.y);
     double pabs = sqrt(p.x * p.x + p.y * p.y + p.z * p.z);
     /* |eta| < 2.5  <=>  |pz| / |p| < tanh 2.5 */
     return fabs(p.z) < 0.98661429815143 * pabs;
@@ -165,12 +205,10 @@ void dimu_generate(const DimuGen *g, Rng *r, DimuEvent *ev)
     /* mass */
     double u = rng_uniform(r) * DIMU_NTAB;
     int k = (int)u;
-    double t = g->t_of_u[k] + (u - k) * (g->t_of_u[k + 1] - g->t_of_u[k]);
-    double m = m_of_t(t);
+    double m = g->m_of_u[k] + (u - k) * (g->m_of_u[k + 1] - g->m_of_u[k]);
     /* quark type at this mass */
     double Su, Au, Sd, Ad;
-    dimu_coeffs(m, 1, &Su, &Au);
-    dimu_coeffs(m, 0, &Sd, &Ad);
+    coeffs_ud(m, &Su, &Au, &Sd, &Ad);
     int up = rng_uniform(r) * (DIMU_WUP * Su + (1 - DIMU_WUP) * Sd) < DIMU_WUP * Su;
     double S = up ? Su : Sd, A = up ? Au : Ad;
     /* rapidity: broad Gaussian inside the kinematic limit */
@@ -178,10 +216,14 @@ void dimu_generate(const DimuGen *g, Rng *r, DimuEvent *ev)
     do y = 2.2 * rng_normal(r); while (fabs(y) >= ymax);
     /* pT: f(pT) ~ pT (pT^2 + a^2)^-2.5, a = 8 GeV (peak near 4 GeV, pT^-4 tail) */
     double pt;
-    do pt = 8.0 * sqrt(pow(rng_uniform_pos(r), -2.0 / 3.0) - 1.0); while (pt > 1000.0);
-    double phz = TWO_PI * rng_uniform(r);
+    do {
+        double cu = cbrt(rng_uniform_pos(r));       /* u^(-2/3) = 1 / cbrt(u)^2 */
+        pt = 8.0 * sqrt(1.0 / (cu * cu) - 1.0);
+    } while (pt > 1000.0);
+    double cz, sz;
+    rand_cossin(r, &cz, &sz);
     double mt = sqrt(m * m + pt * pt), ey = exp(y);
-    P4 Q = {0.5 * mt * (ey + 1 / ey), pt * cos(phz), pt * sin(phz), 0.5 * mt * (ey - 1 / ey)};
+    P4 Q = {0.5 * mt * (ey + 1 / ey), pt * cz, pt * sz, 0.5 * mt * (ey - 1 / ey)};
 
     /* Collins-Soper axes in the boson rest frame: z bisects beam 1 and minus beam 2. */
     P4 b1 = phys_unboost((P4){1, 0, 0, 1}, Q, m), b2 = phys_unboost((P4){1, 0, 0, -1}, Q, m);
@@ -197,7 +239,7 @@ void dimu_generate(const DimuGen *g, Rng *r, DimuEvent *ev)
     do c = 2.0 * rng_uniform(r) - 1.0;
     while (rng_uniform(r) * (2.0 + fabs(a)) > 1.0 + c * c + a * c);
     double d[3];
-    around(zq, c, TWO_PI * rng_uniform(r), d);
+    around(r, zq, c, d);
     double q = sqrt(0.25 * m * m - PHYS_MMU * PHYS_MMU), es = 0.5 * m;
     ev->mu_minus = phys_boost((P4){es, q * d[0], q * d[1], q * d[2]}, Q, m);
     ev->mu_plus = phys_boost((P4){es, -q * d[0], -q * d[1], -q * d[2]}, Q, m);
@@ -207,8 +249,8 @@ void dimu_generate(const DimuGen *g, Rng *r, DimuEvent *ev)
     ev->pt = pt;
     ev->quark_up = up;
     ev->cos_quark = c;
-    double cz = d[0] * z[0] + d[1] * z[1] + d[2] * z[2];
-    ev->cos_cs = Q.z >= 0 ? cz : -cz;
+    double cd = d[0] * z[0] + d[1] * z[1] + d[2] * z[2];
+    ev->cos_cs = Q.z >= 0 ? cd : -cd;
     double pt1, pt2;
     int ok1 = pt_eta_ok(ev->mu_minus, &pt1), ok2 = pt_eta_ok(ev->mu_plus, &pt2);
     if (pt1 >= pt2) { ev->lead = ev->mu_minus; ev->sub = ev->mu_plus; }

@@ -52,6 +52,7 @@ double had_mean_cos(double mass);                /* E[cos(dir, axis)] of a smear
 
 typedef struct {
     double t_of_u[DIMU_NTAB + 1];   /* inverse CDF of the mass in the Breit-Wigner variable t */
+    double m_of_u[DIMU_NTAB + 1];   /* the same as masses: sampling interpolates these */
 } DimuGen;
 
 typedef struct {

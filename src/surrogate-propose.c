@@ -88,7 +88,7 @@ static const double SIGMA_INIT = 0.2, SIGMA_MAX = 0.4;
 static Dycors dycors_replay(const PointSet *h, int n_init, int d)
 {
     Dycors s = { SIGMA_INIT, 0, 0, 0 };
-    double best = INFINITY, sigma_min = SIGMA_INIT / 32;
+    double best = INFINITY, sigma_min = SIGMA_INIT / 16;
     int seen = 0, tol_fail = d > 4 ? d : 4;
     for (size_t i = 0; i < h->n; i++) {
         int ok = h->ok[i];
@@ -124,6 +124,7 @@ typedef struct {
     Rbf rbf;
     Gp gp;
     double ymu, ysd;       /* standardisation of y for the GP */
+    double *gy;            /* the GP's standardised targets (fantasies are appended to them) */
 } Model;
 
 static double model_mean(const void *ctx, const double *u)
@@ -192,6 +193,8 @@ static void model_fit(Model *m, int kind, const Space *sp, const PointSet *h, co
         m->ymu = mu;
         m->ysd = sd;
         gp_fit(&m->gp, X, y, var, n, d, r, 4);
+        m->gy = xmalloc((size_t)n * sizeof *m->gy);
+        memcpy(m->gy, y, (size_t)n * sizeof *y);
     }
     free(X); free(y); free(var); free(t);
 }
@@ -199,7 +202,7 @@ static void model_fit(Model *m, int kind, const Space *sp, const PointSet *h, co
 static void model_free(Model *m)
 {
     if (m->kind == M_RBF) rbf_free(&m->rbf);
-    else gp_free(&m->gp);
+    else { gp_free(&m->gp); free(m->gy); }
 }
 
 /* ---- candidates: DYCORS perturbations of the best point plus uniform lattice points */
@@ -224,6 +227,14 @@ static int make_candidates(Ctx *c, const long *best, const Dycors *st, int neval
                 if (rng_uniform(&c->rng) >= p) continue;
                 long w = sp->hi[j] - sp->lo[j];
                 if (w == 0) continue;
+                if (m % 3 == 2) {
+                    /* A third of the local candidates redraw the perturbed coordinates over
+                     * their whole range: a coordinate stuck in the wrong basin of a
+                     * multimodal objective can only leave it by a long jump. */
+                    k[j] = sp->lo[j] + (long)rng_below(&c->rng, (uint64_t)w + 1);
+                    moved |= k[j] != best[j];
+                    continue;
+                }
                 double step = st->sigma * rng_normal(&c->rng) * (double)w;
                 long s = (long)nearbyint(step);
                 if (s == 0) s = step < 0 ? -1 : 1;      /* at least one lattice step */
@@ -283,21 +294,7 @@ static void propose_model(Ctx *c, const Opts *o, const PointSet *h, const PointS
         Fv = xmalloc((size_t)cap * sizeof *Fv);
         memcpy(FX, m.gp.x, (size_t)n * d * sizeof *FX);
         memcpy(Fv, m.gp.noise, (size_t)n * sizeof *Fv);
-        for (int i = 0; i < n; i++) gp_predict(&m.gp, FX + (size_t)i * d, &Fy[i], NULL);
-        /* Fy must hold the training targets, not predictions: recover them from alpha. */
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            const double *L = m.gp.L;
-            /* y = K alpha = L L^T alpha */
-            double *tmp = xmalloc((size_t)n * sizeof *tmp);
-            for (int a = 0; a < n; a++) {
-                tmp[a] = 0;
-                for (int b = a; b < n; b++) tmp[a] += L[(size_t)b * n + a] * m.gp.alpha[b];
-            }
-            for (int a = 0; a <= i; a++) s += L[(size_t)i * n + a] * tmp[a];
-            Fy[i] = s;
-            free(tmp);
-        }
+        memcpy(Fy, m.gy, (size_t)n * sizeof *Fy);
         nf = n;
         for (size_t i = 0; i < pend->n; i++) {
             to_unit(sp, pend->k + i * d, FX + (size_t)nf * d);

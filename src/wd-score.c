@@ -16,7 +16,8 @@ static void usage(FILE *f)
     fprintf(f,
         "usage: wd-score [--cols C1,C2,...] [--scale-from TRAIN] [-o OUT] A B\n"
         "Exact 1-D Wasserstein-1 distance between samples A and B for each column, and their mean,\n"
-        "printed as one CSV record with header wd_C1,...,wd_mean. A and B may be .gz.\n"
+        "printed as one CSV record with header wd_C1,...,wd_mean. A and B may be .gz;\n"
+        "one of A, B and TRAIN may be - for standard input.\n"
         "  -c, --cols LIST         columns to compare (default: every column of A)\n"
         "  -s, --scale-from TRAIN  min-max scale both samples to [-1,1] with each column's range in\n"
         "                          TRAIN first (a constant column is shifted, not scaled)\n"
@@ -67,13 +68,16 @@ int main(int argc, char **argv)
     }
     if (argc - optind != 2) die(EXIT_USAGE, "need two sample files A and B (try --help)");
     const char *pa = argv[optind], *pb = argv[optind + 1];
+    /* standard input can be read once */
+    if ((!strcmp(pa, "-")) + (!strcmp(pb, "-")) + (train && !strcmp(train, "-")) > 1)
+        die(EXIT_USAGE, "only one of A, B and TRAIN can be standard input (-)");
 
     char **names;
     int nc;
     if (cols_arg) {
         nc = split_list("--cols", cols_arg, &names);
     } else {
-        CsvReader *r = csv_open(pa);
+        CsvReader *r = csv_open(strcmp(pa, "-") ? pa : pb);   /* A's header, B's if A is stdin */
         nc = csv_ncols(r);
         size_t len = 0;
         for (int j = 0; j < nc; j++) len += strlen(csv_name(r, j)) + 1;

@@ -72,3 +72,15 @@ check_case() {
   run wd-score --cols x,x "$FIX/wd_a.csv" "$FIX/wd_b.csv"
   [ "$status" -eq 2 ]
 }
+
+@test "wd-score: one sample may come from standard input" {
+  printf 'v\n1\n2\n' > a.csv
+  printf 'v\n2\n3\n' > b.csv
+  run bash -c 'wd-score - b.csv < a.csv'
+  [ "$status" -eq 0 ]
+  [ "${lines[1]}" = "1,1" ]
+  run bash -c 'gzip -c a.csv | wd-score b.csv -'
+  [ "${lines[1]}" = "1,1" ]
+  run wd-score - -
+  [ "$status" -eq 2 ]
+}

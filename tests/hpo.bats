@@ -1,0 +1,234 @@
+#!/usr/bin/env bats
+# surrogate-propose and trial-aggregate: the CLI contract, refusals of bad input, and the
+# properties a study relies on (nothing evaluated, pending or failed is proposed again).
+load helpers
+
+space3() {   # a 3 x 3 lattice (9 points) and the broad space of the study
+  printf 'name,lower,upper,scaling\na,1,3,0.5\nb,0,2,2\n' > small.csv
+  cp "$SHARED/bench/broad-space.csv" broad.csv
+}
+
+hist_small() {   # 4 finished points (one failed) of the 3 x 3 lattice
+  cat > hist.csv <<'H'
+a,b,wd_mean,wd_std,n_trials,n_failed,status
+0.5,0,1.5,0.1,3,0,ok
+1,2,0.7,0.2,3,0,ok
+1.5,4,nan,nan,3,3,failed
+0.5,4,2.5,0.3,3,1,ok
+H
+  printf 'id,a,b\n7,1.5,0\n8,1,0\n' > pend.csv
+}
+
+@test "surrogate-propose --help and usage errors" {
+  run surrogate-propose --help
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"--method"* ]]
+  run surrogate-propose
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"--space"* ]]
+  space3
+  run surrogate-propose --space small.csv --method tpe
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"unknown method 'tpe'"* ]]
+  run surrogate-propose --space small.csv --n 0
+  [ "$status" -eq 2 ]
+  run surrogate-propose --space small.csv --bogus
+  [ "$status" -eq 2 ]
+}
+
+@test "bad space files are refused with FILE:LINE" {
+  printf 'name,lower,upper,scaling\na,1,3,0.5\nb,5,2,1\n' > s1.csv
+  run surrogate-propose --space s1.csv
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"s1.csv:3:"*"lower 5 > upper 2"* ]]
+  printf 'name,lower,upper,scaling\na,1,3,0\n' > s2.csv
+  run surrogate-propose --space s2.csv
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"s2.csv:2:"*"scaling 0 is not positive"* ]]
+  printf 'name,lower,upper,scaling\na,1,3,-2\n' > s3.csv
+  run surrogate-propose --space s3.csv
+  [ "$status" -eq 1 ]
+  printf 'name,lower,upper\na,1,3\n' > s4.csv
+  run surrogate-propose --space s4.csv
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"scaling"* ]]
+  printf 'name,lower,upper,scaling\na,1.5,3,1\n' > s5.csv
+  run surrogate-propose --space s5.csv
+  [ "$status" -eq 1 ]
+}
+
+@test "history off the lattice or missing a column is refused" {
+  space3
+  printf 'noise_dim,batch_size,lr_gen,lr_disc,gen_layersize,disc_layersize,wd_mean\n4,256,0.00012,0.001,64,64,1.0\n' > h1.csv
+  run surrogate-propose --space broad.csv --history h1.csv
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"h1.csv:2: lr_gen=0.00012 is off the lattice"* ]]
+  printf 'noise_dim,batch_size,lr_gen,lr_disc,gen_layersize,wd_mean\n4,256,0.0001,0.001,64,1.0\n' > h2.csv
+  run surrogate-propose --space broad.csv --history h2.csv
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"h2.csv:1:"*"disc_layersize"* ]]
+  printf 'a,b\n0.5,0\n' > h3.csv
+  run surrogate-propose --space small.csv --history h3.csv
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"wd_mean"* ]]
+  printf 'a,b\n0.5,3\n' > p1.csv
+  run surrogate-propose --space small.csv --pending p1.csv
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"p1.csv:2: b=3 is off the lattice"* ]]
+  hist_small
+  run surrogate-propose --space small.csv --history hist.csv --kappa 1 --std sd
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"'sd'"* ]]
+}
+
+@test "evaluated, failed and pending points are never proposed; exhaustion exits 1" {
+  space3
+  hist_small
+  for m in rbf gp random lhs; do
+    run surrogate-propose --space small.csv --history hist.csv --pending pend.csv --n 3 --method $m --n-init 2
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -eq 4 ]
+    [ "${lines[0]}" = "a,b" ]
+    printf '%s\n' "${lines[@]:1}" > got
+    [ "$(sort -u got | wc -l)" -eq 3 ]                   # no duplicates in one call
+    ! grep -qxE '0\.5,0|1,2|1\.5,4|0\.5,4|1\.5,0|1,0' got # nothing taken
+  done
+  run surrogate-propose --space small.csv --history hist.csv --pending pend.csv --n 4
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"exhausted"* ]]
+  [ "${#lines[@]}" -eq 1 ]
+}
+
+@test "proposals lie on the lattice, are deterministic per seed and differ across seeds" {
+  space3
+  for m in rbf gp random lhs; do
+    surrogate-propose --space broad.csv --n 20 --method $m --seed 5 > a.csv
+    surrogate-propose --space broad.csv --n 20 --method $m --seed 5 > b.csv
+    surrogate-propose --space broad.csv --n 20 --method $m --seed 6 > c.csv
+    cmp a.csv b.csv
+    ! cmp -s a.csv c.csv
+    [ "$(wc -l < a.csv)" -eq 21 ]
+    # the proposals are themselves valid pending points (values back on the lattice)
+    surrogate-propose --space broad.csv --pending a.csv --n 1 --method $m > /dev/null
+  done
+}
+
+@test "the initial design is a symmetric Latin hypercube; later calls continue it" {
+  space3
+  surrogate-propose --space broad.csv --n 14 --seed 3 > d.csv
+  [ "$(tail -n +2 d.csv | sort -u | wc -l)" -eq 14 ]
+  for c in 1 2 3 4 5 6; do [ "$(tail -n +2 d.csv | cut -d, -f$c | sort -u | wc -l)" -eq 14 ]; done
+  # one at a time, with the earlier ones pending, gives the same design
+  head -1 d.csv > pend.csv
+  for i in $(seq 14); do
+    surrogate-propose --space broad.csv --pending pend.csv --seed 3 | tail -n 1 >> pend.csv
+  done
+  cmp <(tail -n +2 d.csv | sort) <(tail -n +2 pend.csv | sort)
+}
+
+@test "degenerate histories give a sensible proposal" {
+  space3
+  names=noise_dim,batch_size,lr_gen,lr_disc,gen_layersize,disc_layersize
+  surrogate-propose --space broad.csv --n 20 --method random --seed 9 > pts.csv
+  for m in rbf gp; do
+    # all equal
+    { echo "$names,wd_mean,wd_std,n_trials,status"; tail -n +2 pts.csv | sed 's/$/,1.0,0.1,5,ok/'; } > eq.csv
+    run surrogate-propose --space broad.csv --history eq.csv --method $m --n 2
+    [ "$status" -eq 0 ] && [ "${#lines[@]}" -eq 3 ]
+    # one point
+    head -2 eq.csv > one.csv
+    run surrogate-propose --space broad.csv --history one.csv --method $m --n-init 1
+    [ "$status" -eq 0 ] && [ "${#lines[@]}" -eq 2 ]
+    # all failed
+    { echo "$names,wd_mean,wd_std,n_trials,status"; tail -n +2 pts.csv | sed 's/$/,nan,nan,5,failed/'; } > fail.csv
+    run surrogate-propose --space broad.csv --history fail.csv --method $m --n 2
+    [ "$status" -eq 0 ] && [ "${#lines[@]}" -eq 3 ]
+    # zero spread with kappa, and a model fit past the design
+    { echo "$names,wd_mean,wd_std,n_trials,status"; tail -n +2 pts.csv | awk -F, '{print $0 "," NR % 7 ",0,5,ok"}'; } > fit.csv
+    run surrogate-propose --space broad.csv --history fit.csv --method $m --kappa 2 --n 3
+    [ "$status" -eq 0 ] && [ "${#lines[@]}" -eq 4 ]
+  done
+}
+
+@test "--importance and --interactions report Sobol indices of the fitted surrogate" {
+  space3
+  names=noise_dim,batch_size,lr_gen,lr_disc,gen_layersize,disc_layersize
+  surrogate-propose --space broad.csv --n 40 --method lhs --seed 2 > pts.csv
+  # an objective driven by lr_gen alone: it must dominate
+  { echo "$names,wd_mean,wd_std,n_trials,status"
+    tail -n +2 pts.csv | awk -F, '{x = $3 / 0.01; print $0 "," (x - 0.3) ^ 2 ",0,5,ok"}'; } > h.csv
+  for m in rbf gp; do
+    run surrogate-propose --space broad.csv --history h.csv --method $m --importance
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "name,S1,ST" ]
+    [ "${#lines[@]}" -eq 7 ]
+    top=$(printf '%s\n' "${lines[@]:1}" | sort -t, -k2 -gr | head -1 | cut -d, -f1)
+    [ "$top" = lr_gen ]
+  done
+  run surrogate-propose --space broad.csv --history h.csv --interactions
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "name_a,name_b,S2" ]
+  [ "${#lines[@]}" -eq 16 ]
+  head -2 h.csv > one.csv
+  run surrogate-propose --space broad.csv --history one.csv --importance
+  [ "$status" -eq 1 ]
+}
+
+@test "trial-aggregate: mean, sample std, failed trials counted not averaged" {
+  cat > t.csv <<'T'
+id,trial,seed,lr,bs,best_wd,best_epoch,epochs,seconds,params,status,wd_x
+1,1,11,0.0001,32,1.0,3,5,1.0,100,ok,1.0
+1,2,12,0.0001,32,3.0,3,5,1.0,100,ok,3.0
+1,3,13,0.0001,32,99,3,5,1.0,100,diverged,99
+2,1,21,0.0002,64,nan,3,5,1.0,100,ok,nan
+2,2,22,0.0002,64,inf,3,5,1.0,100,ok,inf
+1,4,14,0.0001,32,2.0,3,5,1.0,100,ok,2.0
+T
+  run trial-aggregate t.csv
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "id,lr,bs,wd_mean,wd_std,n_trials,n_failed,status" ]
+  [ "${lines[1]}" = "1,0.0001,32,2,1,4,1,ok" ]
+  [[ "${lines[2]}" == 2,0.0002,64,nan,nan,2,2,failed ]]
+  [ "${#lines[@]}" -eq 3 ]
+  # stdin, several files, no header, and grouping by values when there is no id
+  cut -d, -f2- t.csv > noid.csv
+  head -3 noid.csv > part1.csv; { head -1 noid.csv; tail -n +4 noid.csv; } > part2.csv
+  run trial-aggregate --no-header part1.csv part2.csv
+  [ "${lines[0]}" = "0.0001,32,2,1,4,1,ok" ]
+  [ "${#lines[@]}" -eq 2 ]
+  run bash -c 'trial-aggregate < noid.csv'
+  [ "${lines[1]}" = "0.0001,32,2,1,4,1,ok" ]
+}
+
+@test "trial-aggregate: --space checks the lattice, -o writes atomically, bad input refused" {
+  printf 'name,lower,upper,scaling\nlr,1,200,5e-5\nbs,1,4,32\n' > s.csv
+  printf 'lr,bs,best_wd,status\n0.00465,32,1.5,ok\n0.0046500000000000005,32,2.5,ok\n' > t.csv
+  run trial-aggregate --space s.csv t.csv
+  [ "$status" -eq 0 ]
+  [ "${lines[1]}" = "0.00465,32,2,0.7071067812,2,0,ok" ]
+  printf 'lr,bs,best_wd,status\n0.00012,32,1.5,ok\n' > bad.csv
+  run trial-aggregate --space s.csv -o out.csv bad.csv
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"bad.csv:2: lr=0.00012 is off the lattice"* ]]
+  assert_no_output out.csv
+  trial-aggregate --space s.csv -o out.csv t.csv
+  [ "$(wc -l < out.csv)" -eq 2 ]
+  printf 'lr,bs,status\n0.0001,32,ok\n' > nowd.csv
+  run trial-aggregate nowd.csv
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"best_wd"* ]]
+  printf 'lr,bs,best_wd,status\n0.0001,32,abc,ok\n' > junk.csv
+  run trial-aggregate junk.csv
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"junk.csv:2:"* ]]
+  printf 'id,lr,bs,best_wd,status\n1,0.0001,32,1,ok\n1,0.0002,32,1,ok\n' > clash.csv
+  run trial-aggregate clash.csv
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"clash.csv:3:"* ]]
+  run trial-aggregate --help
+  [ "$status" -eq 0 ]
+  run trial-aggregate --nope
+  [ "$status" -eq 2 ]
+  run trial-aggregate missing.csv
+  [ "$status" -eq 1 ]
+}

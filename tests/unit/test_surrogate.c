@@ -1,0 +1,120 @@
+/* test_surrogate.c — the RBF interpolates exactly without noise and smooths with it; the GP's
+ * marginal-likelihood gradient matches finite differences and its fit beats its starting
+ * point; the SLHD is Latin, symmetric and of full rank; Sobol indices of known functions. */
+#include "check.h"
+#include "surrogate.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double testf(const double *u, int d)
+{
+    double s = 0;
+    for (int j = 0; j < d; j++) s += sin(3 * u[j]) + (u[j] - 0.3) * (u[j] - 0.3);
+    return s;
+}
+
+static double additive(const void *ctx, const double *u) { (void)ctx; return u[0] + 0.1 * u[1]; }
+static double product(const void *ctx, const double *u) { (void)ctx; return (u[0] - 0.5) * (u[1] - 0.5) + 0.2 * u[2]; }
+
+int main(void)
+{
+    Rng r;
+    rng_seed(&r, 7);
+    enum { N = 30, D = 3 };
+    double x[N * D], y[N], sm[N];
+
+    /* RBF: exact where the smoothing is zero, off the data where it is not. */
+    for (int i = 0; i < N * D; i++) x[i] = rng_uniform(&r);
+    for (int i = 0; i < N; i++) { y[i] = testf(x + i * D, D) + 0.3 * rng_normal(&r); sm[i] = i % 2 ? 0.5 : 0; }
+    Rbf m;
+    rbf_fit(&m, x, y, NULL, N, D);
+    double maxres = 0;
+    for (int i = 0; i < N; i++) maxres = fmax(maxres, fabs(rbf_eval(&m, x + i * D) - y[i]));
+    CHECK(maxres < 1e-8, "interpolation residual %g", maxres);
+    CHECK(m.tail == 1, "linear tail used with %d points in %d-D", N, D);
+    rbf_free(&m);
+    rbf_fit(&m, x, y, sm, N, D);
+    double res0 = 0, res1 = 0;
+    for (int i = 0; i < N; i++) {
+        double e = fabs(rbf_eval(&m, x + i * D) - y[i]);
+        if (sm[i] == 0) res0 = fmax(res0, e); else res1 = fmax(res1, e);
+    }
+    CHECK(res0 < 1e-8, "noise-free points still interpolated (%g)", res0);
+    CHECK(res1 > 1e-3, "noisy points smoothed (max residual %g)", res1);
+    rbf_free(&m);
+    /* One point, or too few for the linear tail: a constant tail, still exact. */
+    rbf_fit(&m, x, y, NULL, 2, D);
+    CHECK(m.tail == 0, "constant tail with 2 points");
+    CHECK_CLOSE(rbf_eval(&m, x + D), y[1], 1e-9, 0, "2-point interpolation");
+    rbf_free(&m);
+    rbf_fit(&m, x, y, NULL, 1, D);
+    CHECK_CLOSE(rbf_eval(&m, x + 2 * D), y[0], 1e-9, 0, "1-point model is the constant");
+    rbf_free(&m);
+
+    /* GP: analytic gradient vs central differences at random hyperparameters. */
+    double noise[N], yc[N], mean = 0;
+    for (int i = 0; i < N; i++) mean += y[i] / N;
+    for (int i = 0; i < N; i++) { yc[i] = y[i] - mean; noise[i] = 0.01 * (i % 3); }
+    for (int trial = 0; trial < 3; trial++) {
+        double th[D + 2], g[D + 2];
+        for (int j = 0; j < D; j++) th[j] = log(0.1 + rng_uniform(&r));
+        th[D] = log(0.5 + rng_uniform(&r));
+        th[D + 1] = log(1e-3 + 0.1 * rng_uniform(&r));
+        double f = gp_nll(x, yc, noise, N, D, th, g);
+        CHECK(isfinite(f), "finite NLL");
+        for (int j = 0; j < D + 2; j++) {
+            double h = 1e-5, tp[D + 2], tm[D + 2];
+            memcpy(tp, th, sizeof th); memcpy(tm, th, sizeof th);
+            tp[j] += h; tm[j] -= h;
+            double fd = (gp_nll(x, yc, noise, N, D, tp, NULL) - gp_nll(x, yc, noise, N, D, tm, NULL)) / (2 * h);
+            CHECK_CLOSE(g[j], fd, 1e-5, 1e-4, "dNLL/dtheta");
+        }
+    }
+    Gp gp;
+    gp_fit(&gp, x, yc, noise, N, D, &r, 3);
+    double th0[D + 2] = { log(0.3), log(0.3), log(0.3), 0, log(1e-3) };
+    CHECK(gp_nll(x, yc, noise, N, D, gp.theta, NULL) <= gp_nll(x, yc, noise, N, D, th0, NULL) + 1e-9,
+          "fitted hyperparameters no worse than the default start");
+    double mu, sd, mu_far, sd_far, far[D] = { 0.5, 0.5, 0.5 };
+    gp_predict(&gp, x, &mu, &sd);
+    gp_predict(&gp, far, &mu_far, &sd_far);
+    CHECK(fabs(mu - yc[0]) < 3 * sqrt(exp(gp.theta[D + 1]) + noise[0]) + 0.5, "GP mean near the data (%g vs %g)", mu, yc[0]);
+    CHECK(sd > 0 && isfinite(sd_far), "positive predictive sd");
+    gp_free(&gp);
+
+    /* SLHD: Latin in every column, symmetric through the centre, [1 X] of full rank. */
+    enum { SN = 14, SD = 6 };
+    double u[SN * SD];
+    slhd(&r, SN, SD, 100, u);
+    int latin = 1, sym = 1;
+    for (int j = 0; j < SD; j++) {
+        int seen[SN] = { 0 };
+        for (int i = 0; i < SN; i++) {
+            int lv = (int)floor(u[i * SD + j] * SN);
+            if (lv < 0 || lv >= SN || seen[lv]++) latin = 0;
+            if (fabs(u[i * SD + j] + u[(SN - 1 - i) * SD + j] - 1) > 1e-12) sym = 0;
+        }
+    }
+    CHECK(latin, "each column hits each of %d levels once", SN);
+    CHECK(sym, "design symmetric through the centre");
+    CHECK(design_rank(u, SN, SD) == SD + 1, "[1 X] full rank (%d)", design_rank(u, SN, SD));
+    double flat[4 * 2] = { 0.1, 0.1, 0.2, 0.2, 0.3, 0.3, 0.4, 0.4 };
+    CHECK(design_rank(flat, 4, 2) == 2, "collinear design is rank deficient");
+
+    /* Sobol: an additive function has S1 = ST; a product has a second-order term. */
+    double S1[3], ST[3], S2[9];
+    sobol_indices(additive, NULL, 2, 20000, &r, S1, ST, NULL);
+    CHECK_CLOSE(S1[0], 1 / 1.01, 0.03, 0, "S1 of the dominant input");
+    CHECK_CLOSE(S1[1], 0.01 / 1.01, 0.02, 0, "S1 of the weak input");
+    CHECK_CLOSE(ST[0], S1[0], 0.03, 0, "no interactions: ST = S1");
+    sobol_indices(product, NULL, 3, 20000, &r, S1, ST, S2);
+    /* Var((u0-.5)(u1-.5)) = 1/144, Var(0.2 u2) = 0.04/12. */
+    double v12 = 1.0 / 144, v3 = 0.04 / 12, tot = v12 + v3;
+    CHECK_CLOSE(S2[0 * 3 + 1], v12 / tot, 0.06, 0, "S2 of the interacting pair");
+    CHECK_CLOSE(S1[0], 0, 0.05, 0, "no first-order effect of u0");
+    CHECK_CLOSE(S1[2], v3 / tot, 0.05, 0, "S1 of the additive input");
+    CHECK_CLOSE(S2[0 * 3 + 2], 0, 0.05, 0, "no u0-u2 interaction");
+    return check_done("test_surrogate");
+}
