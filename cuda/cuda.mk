@@ -41,6 +41,9 @@ cuda: cuda-info
 .PHONY: cuda-progs
 cuda-progs: $(filter-out $(if $(wildcard src/gan-sample.c),,bin/cuda/gan-sample),$(CUDA_PROGS))
 
+# nn.c is built as bench/gan.mk builds build/nn.o, so that the CUDA build's CPU path gives the
+# same bits as bin/gan-train (tests/cuda.bats compares their records and model files)
+build/cuda/nn.o: CFLAGS += -O3 -fno-math-errno -fno-trapping-math
 build/cuda/%.cu.o: cuda/%.cu cuda/gcu.h cuda/common.cuh $(wildcard src/*.h) | build/cuda
 	$(NVCC) $(NVCCFLAGS) -c -o $@ $<
 build/cuda/%.o: src/%.c $(wildcard src/*.h) cuda/gcu.h | build/cuda
