@@ -37,7 +37,7 @@ cuda: cuda-info
 .PHONY: cuda-progs
 cuda-progs: $(CUDA_PROGS)
 
-# nn.c is built as bench/gan.mk builds build/nn.o, so that the CUDA build's CPU path gives the
+# nn.c is built as the Makefile builds build/nn.o, so that the CUDA build's CPU path gives the
 # same bits as bin/gan-train (tests/cuda.bats compares their records and model files)
 build/cuda/nn.o: CFLAGS += -O3 -fno-math-errno -fno-trapping-math
 build/cuda/%.cu.o: cuda/%.cu cuda/gcu.h cuda/common.cuh $(wildcard src/*.h) | build/cuda
