@@ -7,15 +7,19 @@
 
 #include "atomic.h"
 #include "csvio.h"
+#include "device.h"
 #include "gtm.h"
 #include "nn.h"
 #include "numfmt.h"
 #include "rng.h"
 #include "util.h"
+#ifdef GANTUNE_CUDA
+#include "../cuda/gcu.h"
+#endif
 
 static const char usage[] =
     "usage: gan-sample --model FILE (--events N | --cond FILE [--events N]) [--seed S]\n"
-    "                  [--threads N] -o OUT\n";
+    "                  [--threads N] [--device cpu|cuda] -o OUT\n";
 
 enum { CHUNK = 4096 };   /* rows per inference batch: workspace stays small and in cache */
 
@@ -26,10 +30,12 @@ int main(int argc, char **argv)
     set_progname(argv[0]);
     static const struct option lo[] = {
         {"model", 1, 0, 'm'}, {"events", 1, 0, 'n'}, {"cond", 1, 0, 'c'}, {"seed", 1, 0, 's'},
-        {"threads", 1, 0, 'T'}, {"output", 1, 0, 'o'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+        {"threads", 1, 0, 'T'}, {"device", 1, 0, 'X'}, {"output", 1, 0, 'o'},
+        {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
     const char *model = NULL, *cond = NULL, *out = NULL;
     long events = -1, threads = 1;
     uint64_t seed = 1;
+    Device dev = DEVICE_CPU;
     int ch;
     while ((ch = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
         switch (ch) {
@@ -38,6 +44,7 @@ int main(int argc, char **argv)
         case 'c': cond = optarg; break;
         case 's': seed = parse_u64("--seed", optarg); break;
         case 'T': threads = parse_long("--threads", optarg, 1, 1024); break;
+        case 'X': dev = device_parse("--device", optarg); break;
         case 'o': out = optarg; break;
         case 'h': fputs(usage, stdout); return EXIT_OK;
         default: fputs(usage, stderr); return EXIT_USAGE;
@@ -46,6 +53,7 @@ int main(int argc, char **argv)
     if (optind < argc) die(EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
     if (!model || !out) die(EXIT_USAGE, "--model and -o are required (see --help)");
     if (!cond && events < 0) die(EXIT_USAGE, "--events is required without --cond");
+    device_require(dev);   /* cuda without CUDA support or without a GPU: exit 1 at once */
     openblas_set_num_threads((int)threads);
 
     GtmModel m;
@@ -74,6 +82,12 @@ int main(int argc, char **argv)
     for (int j = 0; j < no; j++) scale[j] = m.out_hi[j] > m.out_lo[j] ? m.out_hi[j] - m.out_lo[j] : 1.0;
     for (int j = 0; j < nc; j++) cw[j] = m.cond_hi[j] > m.cond_lo[j] ? m.cond_hi[j] - m.cond_lo[j] : 1.0;
 
+#ifdef GANTUNE_CUDA
+    /* --device cuda: the same inputs (conditions ++ this seed's noise) through the generator
+     * on the GPU (cuda/gan.cu), so the events match the CPU's up to float rounding */
+    GcuSampler *gpu = dev == DEVICE_CUDA
+        ? gcu_sampler_create(ngi, m.gw, no, m.G.p, m.G.rm1, CHUNK) : NULL;
+#endif
     AtomicOut *o = aout_open(out);
     for (int j = 0; j < nc; j++) aout_printf(o, "%s,", m.cond_names[j]);
     for (int j = 0; j < no; j++) aout_printf(o, "%s%c", m.out_names[j], j + 1 < no ? ',' : '\n');
@@ -86,8 +100,13 @@ int main(int argc, char **argv)
                 row[j] = (float)(2.0 * (cv[(s + i) * nc + j] - m.cond_lo[j]) / cw[j] - 1.0);
             memcpy(row + nc, z + (size_t)i * nz, (size_t)nz * sizeof *z);
         }
+#ifdef GANTUNE_CUDA
+        if (gpu) gcu_sampler_run(gpu, b, in, y); else
+#endif
+        {
         gan_mlp_fwd_infer(&m.G, b, in, h1, h2, y);
         nn_tanh_fwd((int64_t)b * no, y);
+        }
         char *p = text;
         for (int i = 0; i < b; i++) {
             for (int j = 0; j < nc; j++) {
@@ -102,6 +121,9 @@ int main(int argc, char **argv)
         aout_write(o, text, (size_t)(p - text));
     }
     aout_commit(o);
+#ifdef GANTUNE_CUDA
+    gcu_sampler_destroy(gpu);
+#endif
     free(in), free(z), free(h1), free(h2), free(y), free(text), free(scale), free(cv);
     gtm_free(&m);
     return EXIT_OK;

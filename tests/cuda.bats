@@ -36,6 +36,18 @@ record() { cut -d, -f1-3,6- "$1"; }
   assert_no_output m.gtm l.csv
 }
 
+@test "CPU-only gan-sample: --device cuda is refused at once, exit 1, nothing written" {
+  small_data
+  gan-train "${TRAIN_ARGS[@]}" --epochs 1 --save-model m.gtm > /dev/null
+  run gan-sample --model m.gtm --cond val.csv --device cuda -o s.csv
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"--device cuda"*"built without CUDA"* ]]
+  assert_no_output s.csv
+  run gan-sample --model m.gtm --cond val.csv --device tpu -o s.csv
+  [ "$status" -eq 2 ]
+  assert_no_output s.csv
+}
+
 @test "gan-train: an unknown --device is a usage error (exit 2)" {
   small_data
   run gan-train "${TRAIN_ARGS[@]}" --epochs 1 --device gpu
@@ -54,6 +66,12 @@ record() { cut -d, -f1-3,6- "$1"; }
   run "$CUDA_BIN/cuda-check"
   [ "$status" -eq 1 ]
   [[ "$output" == *"no usable CUDA GPU"* ]]
+  [ -x "$CUDA_BIN/gan-sample" ] || return 0
+  gan-train "${TRAIN_ARGS[@]}" --epochs 1 --save-model g.gtm > /dev/null
+  run "$CUDA_BIN/gan-sample" --model g.gtm --cond val.csv --device cuda -o s.csv
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"--device cuda: no usable CUDA GPU"* ]]
+  assert_no_output s.csv
 }
 
 @test "CUDA build, --device cpu: the same records and model files as the CPU-only build" {
@@ -64,6 +82,9 @@ record() { cut -d, -f1-3,6- "$1"; }
   [ "$(record a.csv)" = "$(record b.csv)" ]
   cmp a.gtm b.gtm
   [ "$(cut -d, -f1-7 a.log)" = "$(cut -d, -f1-7 b.log)" ]
+  gan-sample --model a.gtm --cond val.csv --seed 2 -o a.csv
+  "$CUDA_BIN/gan-sample" --model a.gtm --cond val.csv --seed 2 --device cpu -o b.csv
+  cmp a.csv b.csv
 }
 
 @test "cuda-check: every layer, a whole step and the graph-captured trainer match the CPU" {
@@ -83,5 +104,12 @@ record() { cut -d, -f1-3,6- "$1"; }
   "$CUDA_BIN/gan-train" "${TRAIN_ARGS[@]}" --epochs 8 --lr-gen 2e-3 --lr-disc 2e-3 --device cuda > b.csv
   [ "$(record a.csv)" = "$(record b.csv)" ]
   awk -F, 'NR == 2 { u = $1 } NR == 4 { exit !($1 < 0.6 * u && $7 == "ok") }' untrained.csv a.csv
-  [ -s m.gtm ]
+  # the GPU-trained model samples on the CPU and on the GPU, and both agree to float rounding
+  gan-sample --model m.gtm --cond val.csv --seed 2 -o cpu.csv
+  "$CUDA_BIN/gan-sample" --model m.gtm --cond val.csv --seed 2 --device cuda -o gpu.csv
+  [ "$(wc -l < gpu.csv)" -eq 501 ]
+  paste -d, cpu.csv gpu.csv | awk -F, 'NR > 1 { n = NF / 2
+      for (j = 1; j <= n; j++) { d = $j - $(j + n); if (d < 0) d = -d
+        a = $j < 0 ? -$j : $j; if (d > 1e-4 * (1 + a)) { print "row " NR " col " j ": " $j " vs " $(j + n); bad = 1 } } }
+    END { exit bad }'
 }
