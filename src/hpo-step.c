@@ -167,12 +167,11 @@ static uint64_t trial_seed(uint64_t study, long id, long t)
     return rng_mix(rng_mix(rng_mix(study) ^ (uint64_t)id) ^ (uint64_t)t) & 0x7fffffffULL;
 }
 
-/* The proposer's seed for the step that assigns id `next`: reruns of the same step propose
- * the same points; distinct steps use distinct streams. */
-static uint64_t step_seed(uint64_t study, long next)
-{
-    return rng_mix(rng_mix(study ^ 0x68706f2d73746570ULL) + (uint64_t)next) & 0x7fffffffULL;
-}
+/* The proposer's seed: the study seed at every step. surrogate-propose lays its initial Latin
+ * hypercube out from the seed alone and takes later points in turn, so one design spans the
+ * calls; it varies its other random streams with the history and pending counts, so distinct
+ * steps differ while a rerun of the same step proposes the same points. */
+static uint64_t proposer_seed(uint64_t study) { return study & 0x7fffffffULL; }
 
 /* Path of a sibling program: beside this executable if it is there, else from PATH. */
 static char *tool_path(const char *name)
@@ -415,7 +414,7 @@ static int do_propose(Run *r, long n, int per_trial)
         long next = r->prop.nrows ? strtol(r->prop.rows[r->prop.nrows - 1][0], NULL, 10) + 1 : 1;
         char sn[32], sseed[32], sninit[32], spath[3][4096];
         snprintf(sn, sizeof sn, "%ld", want);
-        snprintf(sseed, sizeof sseed, "%llu", (unsigned long long)step_seed(r->seed, next));
+        snprintf(sseed, sizeof sseed, "%llu", (unsigned long long)proposer_seed(r->seed));
         long ninit = conf_long(&r->conf, "n_init", "0", 0, 100000000);
         snprintf(sninit, sizeof sninit, "%ld", ninit);
         snprintf(spath[0], sizeof spath[0], "%s/space.csv", r->dir);

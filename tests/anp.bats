@@ -91,6 +91,38 @@ assert_complete() {
   [ "$(ls "$rd"/trials/*.csv | wc -l)" -eq 10 ]
 }
 
+@test "anp: kill -9 of the driver alone, rerun at once: its orphaned trials are stopped, the run completes" {
+  standin_env --sleep 1.5
+  export BUDGET=4 TRIALS=2 ARCH_SLOTS=1
+  rd=$RUNS/hadronization/broad
+  setsid "$ANP" broad hadronization > log1 2>&1 &
+  sid=$!
+  for _ in $(seq 200); do [ -s "$rd/driver.pid" ] && ls "$rd"/trials/*.cmd > /dev/null 2>&1 && break; sleep 0.1; done
+  # only the driver dies, as when a batch system kills the job's main process: its trials run on
+  kill -9 "$(cat "$rd/driver.pid")"
+  pgrep -s "$sid" > /dev/null   # trials still running, holding the run's lock
+  run "$ANP" broad hadronization
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"stopping the trials it left running"* ]]
+  assert_complete "$rd"
+  pkill -9 -s "$sid" || true
+}
+
+@test "anp: a second driver on a live run is refused" {
+  standin_env --sleep 1
+  export BUDGET=3 TRIALS=2 ARCH_SLOTS=1
+  rd=$RUNS/hadronization/broad
+  setsid "$ANP" broad hadronization > log1 2>&1 &
+  sid=$!
+  for _ in $(seq 200); do [ -s "$rd/driver.pid" ] && break; sleep 0.1; done
+  run "$ANP" broad hadronization
+  [ "$status" -eq 1 ]
+  [[ $output == *"another anp run (pid "*") is working on this directory"* ]]
+  wait "$sid"
+  assert_complete "$rd"
+}
+
 @test "anp: failing and diverging trainings are recorded and the search goes on" {
   standin_env --sleep 0.3 --fail-lr-gen 0.008 --diverge-lr-disc 0.009 --fail-seed-mod 5
   rd=$(BUDGET=6 TRIALS=2 ARCH_SLOTS=2 N_INIT=4 "$ANP" init broad dimuon)
