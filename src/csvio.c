@@ -259,12 +259,31 @@ double csv_num(const CsvReader *r, int col)
     return v;
 }
 
+/* The shared ends of the whole-file loaders: open and find the columns; refuse a file without
+ * data rows, then release the reader. */
+static CsvReader *load_open(const char *path, int ncols, char *const *names, int **idx)
+{
+    CsvReader *r = csv_open(path);
+    *idx = xmalloc((size_t)ncols * sizeof **idx);
+    for (int j = 0; j < ncols; j++) (*idx)[j] = csv_require(r, names[j]);
+    return r;
+}
+
+static void load_close(CsvReader *r, int *idx, size_t n)
+{
+    if (n == 0) {
+        fprintf(stderr, "%s: %s:%ld: no data rows\n", progname(), r->path, r->next_line - 1);
+        exit(EXIT_RUNTIME);
+    }
+    free(idx);
+    csv_close(r);
+}
+
 double *csv_load_cols(const char *path, int ncols, char *const *names, size_t max_rows,
                       size_t *nrows)
 {
-    CsvReader *r = csv_open(path);
-    int *idx = xmalloc((size_t)ncols * sizeof *idx);
-    for (int j = 0; j < ncols; j++) idx[j] = csv_require(r, names[j]);
+    int *idx;
+    CsvReader *r = load_open(path, ncols, names, &idx);
     size_t cap = 1024, n = 0;
     double *v = xmalloc(cap * (size_t)ncols * sizeof *v);
     while ((max_rows == 0 || n < max_rows) && csv_next(r)) {
@@ -275,12 +294,7 @@ double *csv_load_cols(const char *path, int ncols, char *const *names, size_t ma
         for (int j = 0; j < ncols; j++) v[n * (size_t)ncols + (size_t)j] = csv_num(r, idx[j]);
         n++;
     }
-    if (n == 0) {
-        fprintf(stderr, "%s: %s:%ld: no data rows\n", progname(), r->path, r->next_line - 1);
-        exit(EXIT_RUNTIME);
-    }
-    free(idx);
-    csv_close(r);
+    load_close(r, idx, n);
     *nrows = n;
     return v;
 }
@@ -288,9 +302,8 @@ double *csv_load_cols(const char *path, int ncols, char *const *names, size_t ma
 double **csv_load_columns(const char *path, int ncols, char *const *names, size_t max_rows,
                           size_t *nrows)
 {
-    CsvReader *r = csv_open(path);
-    int *idx = xmalloc((size_t)ncols * sizeof *idx);
-    for (int j = 0; j < ncols; j++) idx[j] = csv_require(r, names[j]);
+    int *idx;
+    CsvReader *r = load_open(path, ncols, names, &idx);
     size_t cap = 4096, n = 0;
     double **cols = xmalloc((size_t)ncols * sizeof *cols);
     for (int j = 0; j < ncols; j++) cols[j] = xmalloc(cap * sizeof **cols);
@@ -302,12 +315,7 @@ double **csv_load_columns(const char *path, int ncols, char *const *names, size_
         for (int j = 0; j < ncols; j++) cols[j][n] = csv_num(r, idx[j]);
         n++;
     }
-    if (n == 0) {
-        fprintf(stderr, "%s: %s:%ld: no data rows\n", progname(), r->path, r->next_line - 1);
-        exit(EXIT_RUNTIME);
-    }
-    free(idx);
-    csv_close(r);
+    load_close(r, idx, n);
     *nrows = n;
     return cols;
 }
