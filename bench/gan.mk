@@ -8,3 +8,7 @@ bench-gan: all
 build/gan_infer: bench/gan_infer.c build/libgantune.a | build
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< build/libgantune.a $(LDLIBS)
 bench-gan: build/gan_infer
+
+build/gan_streams: bench/gan_streams.c build/libgantune.a $(wildcard src/*.h) | build
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< build/libgantune.a $(LDLIBS)
+bench-gan: build/gan_streams

@@ -166,10 +166,10 @@ int main(int argc, char **argv)
 
     /* independent streams per purpose, so e.g. the epoch count does not change the init */
     Rng r_init, r_shuf, r_noise, r_val;
-    rng_seed2(&r_init, o.seed, 1);
-    rng_seed2(&r_shuf, o.seed, 2);
-    rng_seed2(&r_noise, o.seed, 3);
-    rng_seed2(&r_val, o.seed, 4);
+    rng_seed2(&r_init, o.seed, GAN_STREAM_INIT);
+    rng_seed2(&r_shuf, o.seed, GAN_STREAM_SHUFFLE);
+    rng_seed2(&r_noise, o.seed, GAN_STREAM_NOISE);
+    rng_seed2(&r_val, o.seed, GAN_STREAM_VAL);
 
     Gan g;
     const int B = (int)o.batch;

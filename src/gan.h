@@ -41,6 +41,10 @@ typedef struct {
     GanCache cG, cD;                 /* cG: batch rows; cD: 2 x batch rows (real ++ fake) */
 } Gan;
 
+/* gan-train's random streams: rng_seed2(seed, GAN_STREAM_...) each, so that one purpose's
+ * draws (say the epoch count's) never shift another's. bench/gan_streams.c replays them. */
+enum { GAN_STREAM_INIT = 1, GAN_STREAM_SHUFFLE = 2, GAN_STREAM_NOISE = 3, GAN_STREAM_VAL = 4 };
+
 /* Parameter count as the reference counts it (including the biases before batch norm). */
 int64_t gan_mlp_params_reference(int nin, int w, int nout);
 

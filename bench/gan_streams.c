@@ -1,0 +1,69 @@
+/* gan_streams.c — writes the random draws gan-train makes for one seed, so that
+ * bench/torch_same_streams.py can run the PyTorch reference on them: initial parameters (G
+ * then D, gan.h's layout), the permutation of every epoch, the noise of every step, the
+ * validation noise. Float32/uint32 little-endian binaries in DIR. Built by bench/gan.mk.
+ *   build/gan_streams DIR SEED EPOCHS NTRAIN NVAL NCOND NNOISE NOUT GW DW BATCH */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "gan.h"
+#include "rng.h"
+#include "util.h"
+
+static void put(const char *dir, const char *name, const void *p, size_t size, size_t n,
+                const char *mode)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, mode);
+    if (!f || fwrite(p, size, n, f) != n || fclose(f)) die(EXIT_RUNTIME, "%s: cannot write", path);
+}
+
+int main(int argc, char **argv)
+{
+    set_progname(argv[0]);
+    if (argc != 12)
+        die(EXIT_USAGE, "usage: gan_streams DIR SEED EPOCHS NTRAIN NVAL NCOND NNOISE NOUT GW DW "
+                        "BATCH");
+    const char *dir = argv[1];
+    long seed = parse_long("SEED", argv[2], 0, 1L << 62);
+    long epochs = parse_long("EPOCHS", argv[3], 1, 100000);
+    size_t ntr = (size_t)parse_long("NTRAIN", argv[4], 2, 1L << 32);
+    size_t nva = (size_t)parse_long("NVAL", argv[5], 1, 1L << 32);
+    int nc = (int)parse_long("NCOND", argv[6], 0, 1000), nz = (int)parse_long("NNOISE", argv[7], 1, 1000);
+    int no = (int)parse_long("NOUT", argv[8], 1, 1000), gw = (int)parse_long("GW", argv[9], 1, 100000);
+    int dw = (int)parse_long("DW", argv[10], 1, 100000), B = (int)parse_long("BATCH", argv[11], 2, 1L << 20);
+
+    /* the same streams, drawn in the same order, as gan-train's main and loop */
+    Rng r_init, r_shuf, r_noise, r_val;
+    rng_seed2(&r_init, (uint64_t)seed, GAN_STREAM_INIT);
+    rng_seed2(&r_shuf, (uint64_t)seed, GAN_STREAM_SHUFFLE);
+    rng_seed2(&r_noise, (uint64_t)seed, GAN_STREAM_NOISE);
+    rng_seed2(&r_val, (uint64_t)seed, GAN_STREAM_VAL);
+    Gan g;
+    gan_init(&g, nc, nz, no, gw, dw, B, 1e-4f, 1e-4f, &r_init);
+    put(dir, "init.bin", g.G.p, sizeof(float), (size_t)g.G.nparams, "wb");
+    put(dir, "init.bin", g.D.p, sizeof(float), (size_t)g.D.nparams, "ab");
+    float *vz = xmalloc(nva * (size_t)nz * sizeof *vz);
+    rng_normal_fill(&r_val, vz, nva * (size_t)nz);
+    put(dir, "valnoise.bin", vz, sizeof(float), nva * (size_t)nz, "wb");
+
+    uint32_t *perm = xmalloc(ntr * sizeof *perm);
+    for (size_t i = 0; i < ntr; i++) perm[i] = (uint32_t)i;
+    float *z = xmalloc((size_t)B * nz * sizeof *z);
+    put(dir, "perm.bin", perm, 0, 0, "wb");
+    put(dir, "noise.bin", z, 0, 0, "wb");
+    for (long e = 0; e < epochs; e++) {
+        rng_shuffle_u32(&r_shuf, perm, ntr);
+        put(dir, "perm.bin", perm, sizeof *perm, ntr, "ab");
+        for (size_t s = 0; s < ntr; s += (size_t)B) {
+            size_t b = ntr - s < (size_t)B ? ntr - s : (size_t)B;
+            if (b < 2) continue;
+            rng_normal_fill(&r_noise, z, b * (size_t)nz);
+            put(dir, "noise.bin", z, sizeof *z, b * (size_t)nz, "ab");
+        }
+    }
+    gan_free(&g);
+    free(vz), free(perm), free(z);
+    return 0;
+}
