@@ -10,13 +10,23 @@
 #include "rng.h"
 #include "util.h"
 
-static void put(const char *dir, const char *name, const void *p, size_t size, size_t n,
-                const char *mode)
+static FILE *open_in(const char *dir, const char *name)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, mode);
-    if (!f || fwrite(p, size, n, f) != n || fclose(f)) die(EXIT_RUNTIME, "%s: cannot write", path);
+    FILE *f = fopen(path, "wb");
+    if (!f) die(EXIT_RUNTIME, "%s: cannot write", path);
+    return f;
+}
+
+static void put(FILE *f, const char *name, const void *p, size_t size, size_t n)
+{
+    if (fwrite(p, size, n, f) != n) die(EXIT_RUNTIME, "%s: cannot write", name);
+}
+
+static void done(FILE *f, const char *name)
+{
+    if (fclose(f)) die(EXIT_RUNTIME, "%s: cannot write", name);
 }
 
 int main(int argc, char **argv)
@@ -42,27 +52,32 @@ int main(int argc, char **argv)
     rng_seed2(&r_val, (uint64_t)seed, GAN_STREAM_VAL);
     Gan g;
     gan_init(&g, nc, nz, no, gw, dw, B, 1e-4f, 1e-4f, &r_init);
-    put(dir, "init.bin", g.G.p, sizeof(float), (size_t)g.G.nparams, "wb");
-    put(dir, "init.bin", g.D.p, sizeof(float), (size_t)g.D.nparams, "ab");
+    FILE *f = open_in(dir, "init.bin");
+    put(f, "init.bin", g.G.p, sizeof(float), (size_t)g.G.nparams);
+    put(f, "init.bin", g.D.p, sizeof(float), (size_t)g.D.nparams);
+    done(f, "init.bin");
     float *vz = xmalloc(nva * (size_t)nz * sizeof *vz);
     rng_normal_fill(&r_val, vz, nva * (size_t)nz);
-    put(dir, "valnoise.bin", vz, sizeof(float), nva * (size_t)nz, "wb");
+    f = open_in(dir, "valnoise.bin");
+    put(f, "valnoise.bin", vz, sizeof(float), nva * (size_t)nz);
+    done(f, "valnoise.bin");
 
     uint32_t *perm = xmalloc(ntr * sizeof *perm);
     for (size_t i = 0; i < ntr; i++) perm[i] = (uint32_t)i;
     float *z = xmalloc((size_t)B * nz * sizeof *z);
-    put(dir, "perm.bin", perm, 0, 0, "wb");
-    put(dir, "noise.bin", z, 0, 0, "wb");
+    FILE *fp = open_in(dir, "perm.bin"), *fz = open_in(dir, "noise.bin");
     for (long e = 0; e < epochs; e++) {
         rng_shuffle_u32(&r_shuf, perm, ntr);
-        put(dir, "perm.bin", perm, sizeof *perm, ntr, "ab");
+        put(fp, "perm.bin", perm, sizeof *perm, ntr);
         for (size_t s = 0; s < ntr; s += (size_t)B) {
             size_t b = ntr - s < (size_t)B ? ntr - s : (size_t)B;
             if (b < 2) continue;
             rng_normal_fill(&r_noise, z, b * (size_t)nz);
-            put(dir, "noise.bin", z, sizeof *z, b * (size_t)nz, "ab");
+            put(fz, "noise.bin", z, sizeof *z, b * (size_t)nz);
         }
     }
+    done(fp, "perm.bin");
+    done(fz, "noise.bin");
     gan_free(&g);
     free(vz), free(perm), free(z);
     return 0;
