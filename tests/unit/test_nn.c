@@ -327,11 +327,13 @@ int main(void)
 {
     rng_seed(&rng, 12345);
     check_dense(9, 20, 24);   /* GEMM path */
-    check_dense(7, 5, 11);    /* narrow input */
-    check_dense(10, 13, 1);   /* single output */
-    check_dense(6, 30, 2);
+    check_dense(7, 5, 11);    /* few inputs (sgemm too) */
+    check_dense(10, 13, 1);   /* single output: direct loops */
+    check_dense(6, 30, 2);    /* few outputs: direct loops */
+    check_dense(5, 1030, 3);  /* few outputs, inputs past one stack chunk (KCHUNK) */
     check_bn(12, 6, 1.0f);
     check_bn(12, 6, NN_LEAKY_SLOPE);
+    check_bn(11, 19, NN_LEAKY_SLOPE);   /* rows past the last group of four */
     check_bn_running_and_inference();
     check_elementwise();
     check_bce();
