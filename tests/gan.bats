@@ -67,21 +67,30 @@ field() { awk -F, -v n="$1" 'NR==1{for(i=1;i<=NF;i++) if($i==n) c=i} NR==2{print
 }
 
 @test "training learns: best_wd well below the untrained generator's" {
-  setup_data
-  # an untrained generator: learning rates so small that no weight moves
-  run gan-train --train train.csv --val val.csv "${small[@]}" --epochs 1 --lr-gen 1e-12 --lr-disc 1e-12
-  [ "$status" -eq 0 ]
-  w0=$(field best_wd <<<"$output")
-  gan-train --train train.csv --val val.csv "${small[@]}" --epochs 12 --lr-gen 2e-3 --lr-disc 2e-3 \
-    --log log.csv > rec.csv
-  w=$(field best_wd < rec.csv)
-  echo "untrained $w0 trained $w"
-  awk -v a="$w" -v b="$w0" 'BEGIN{exit !(a < 0.5 * b)}'
-  [ "$(field status < rec.csv)" = ok ]
+  # event-gen's hadronization data; one GAN run is chaotic (the trained/untrained ratio of a
+  # single seed spreads 0.15-0.47 here, and moves with the BLAS kernels), so the property is
+  # asserted on the median of three seeds
+  event-gen -n 4000 -v 1000 -s 1 -o train.csv --val-out val.csv hadronization
+  net=(--out-cols theta,phi --cond-cols E,px,py,pz --noise-dim 3 --batch-size 64
+       --gen-layersize 64 --disc-layersize 64)
+  for s in 1 2 3; do
+    # an untrained generator: learning rates so small that no weight moves
+    run gan-train --train train.csv --val val.csv "${net[@]}" --seed "$s" --epochs 1 \
+      --lr-gen 1e-12 --lr-disc 1e-12
+    [ "$status" -eq 0 ]
+    w0=$(field best_wd <<<"$output")
+    gan-train --train train.csv --val val.csv "${net[@]}" --seed "$s" --epochs 20 \
+      --lr-gen 1e-3 --lr-disc 1e-3 --log log$s.csv > rec$s.csv
+    [ "$(field status < rec$s.csv)" = ok ]
+    w=$(field best_wd < rec$s.csv)
+    echo "seed $s: untrained $w0 trained $w"
+    awk -v a="$w" -v b="$w0" 'BEGIN{print a / b}' >> ratios
+  done
+  sort -g ratios | sed -n 2p | awk '{exit !($1 < 0.5)}'
   # log: header + one row per epoch with wd_mean = mean of the columns
-  [ "$(head -1 log.csv)" = "epoch,d_loss,g_loss,wd_theta,wd_phi,wd_mean,seconds" ]
-  [ "$(wc -l < log.csv)" -eq 13 ]
-  awk -F, 'NR>1{ if ((($4+$5)/2 - $6)^2 > 1e-10) exit 1 }' log.csv
+  [ "$(head -1 log1.csv)" = "epoch,d_loss,g_loss,wd_theta,wd_phi,wd_mean,seconds" ]
+  [ "$(wc -l < log1.csv)" -eq 21 ]
+  awk -F, 'NR>1{ if ((($4+$5)/2 - $6)^2 > 1e-10) exit 1 }' log1.csv
 }
 
 @test "same flags, seed and threads: identical record and model bytes; other seed differs" {
