@@ -99,11 +99,23 @@ record() { cut -d, -f1-3,6- "$1"; }
 @test "gan-train --device cuda: learns, is reproducible, writes its model" {
   need_gpu
   small_data
-  "$CUDA_BIN/gan-train" "${TRAIN_ARGS[@]}" --epochs 1 --lr-gen 1e-9 --lr-disc 1e-9 --device cuda > untrained.csv
-  "$CUDA_BIN/gan-train" "${TRAIN_ARGS[@]}" --epochs 8 --lr-gen 2e-3 --lr-disc 2e-3 --device cuda --save-model m.gtm > a.csv
-  "$CUDA_BIN/gan-train" "${TRAIN_ARGS[@]}" --epochs 8 --lr-gen 2e-3 --lr-disc 2e-3 --device cuda > b.csv
-  [ "$(record a.csv)" = "$(record b.csv)" ]
-  awk -F, 'NR == 2 { u = $1 } NR == 4 { exit !($1 < 0.6 * u && $7 == "ok") }' untrained.csv a.csv
+  # tests/gan.bats's learning setting: the CPU twin of the old one here (3 outputs, width 16/24,
+  # 8 epochs) ended at 0.78-1.24 of the untrained score over 8 seeds, this one at 0.17-0.34;
+  # a single run is chaotic, so the median of three seeds is asserted
+  net=(--train train.csv --val val.csv --out-cols theta,phi --cond-cols E,px,py,pz
+       --noise-dim 3 --batch-size 64 --gen-layersize 64 --disc-layersize 64 --device cuda)
+  for s in 1 2 3; do
+    "$CUDA_BIN/gan-train" "${net[@]}" --seed "$s" --epochs 1 --lr-gen 1e-12 --lr-disc 1e-12 > u$s.csv
+    "$CUDA_BIN/gan-train" "${net[@]}" --seed "$s" --epochs 20 --lr-gen 1e-3 --lr-disc 1e-3 \
+      --save-model m$s.gtm > a$s.csv
+    awk -F, 'NR == 2 { u = $1 } FNR == 2 && NR > 2 { if ($7 != "ok") exit 1; print $1 / u }' \
+      u$s.csv a$s.csv >> ratios
+  done
+  [ "$(wc -l < ratios)" -eq 3 ]
+  sort -g ratios | sed -n 2p | awk '{exit !($1 < 0.5)}'
+  "$CUDA_BIN/gan-train" "${net[@]}" --seed 1 --epochs 20 --lr-gen 1e-3 --lr-disc 1e-3 > b.csv
+  [ "$(record a1.csv)" = "$(record b.csv)" ]
+  mv m1.gtm m.gtm
   # the GPU-trained model samples on the CPU and on the GPU, and both agree to float rounding
   gan-sample --model m.gtm --cond val.csv --seed 2 -o cpu.csv
   "$CUDA_BIN/gan-sample" --model m.gtm --cond val.csv --seed 2 --device cuda -o gpu.csv
