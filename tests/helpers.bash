@@ -1,7 +1,6 @@
 # helpers.bash — loaded by every Bats file: programs from bin/, a scratch dir removed after.
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 export PATH="$ROOT/bin:$PATH" LC_ALL=C
-SHARED="$ROOT/../shared"
 
 setup() {
   TMP=$(mktemp -d "${BATS_TMPDIR:-/tmp}/gantune.XXXXXX")

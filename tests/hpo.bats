@@ -5,7 +5,8 @@ load helpers
 
 space3() {   # a 3 x 3 lattice (9 points) and the broad space of the study
   printf 'name,lower,upper,scaling\na,1,3,0.5\nb,0,2,2\n' > small.csv
-  cp "$SHARED/bench/broad-space.csv" broad.csv
+  # the study's own copy (Table 1), so that the tests run without ../shared beside the clone
+  (. "$ROOT/workflows/studies/hadronization" && printf '%s\n' "$broad_space") > broad.csv
 }
 
 hist_small() {   # 4 finished points (one failed) of the 3 x 3 lattice
