@@ -10,7 +10,7 @@
 #include "rng.h"
 #include "util.h"
 
-static FILE *open_in(const char *dir, const char *name)
+static FILE *open_out(const char *dir, const char *name)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -52,20 +52,20 @@ int main(int argc, char **argv)
     rng_seed2(&r_val, (uint64_t)seed, GAN_STREAM_VAL);
     Gan g;
     gan_init(&g, nc, nz, no, gw, dw, B, 1e-4f, 1e-4f, &r_init);
-    FILE *f = open_in(dir, "init.bin");
+    FILE *f = open_out(dir, "init.bin");
     put(f, "init.bin", g.G.p, sizeof(float), (size_t)g.G.nparams);
     put(f, "init.bin", g.D.p, sizeof(float), (size_t)g.D.nparams);
     done(f, "init.bin");
     float *vz = xmalloc(nva * (size_t)nz * sizeof *vz);
     rng_normal_fill(&r_val, vz, nva * (size_t)nz);
-    f = open_in(dir, "valnoise.bin");
+    f = open_out(dir, "valnoise.bin");
     put(f, "valnoise.bin", vz, sizeof(float), nva * (size_t)nz);
     done(f, "valnoise.bin");
 
     uint32_t *perm = xmalloc(ntr * sizeof *perm);
     for (size_t i = 0; i < ntr; i++) perm[i] = (uint32_t)i;
     float *z = xmalloc((size_t)B * nz * sizeof *z);
-    FILE *fp = open_in(dir, "perm.bin"), *fz = open_in(dir, "noise.bin");
+    FILE *fp = open_out(dir, "perm.bin"), *fz = open_out(dir, "noise.bin");
     for (long e = 0; e < epochs; e++) {
         rng_shuffle_u32(&r_shuf, perm, ntr);
         put(fp, "perm.bin", perm, sizeof *perm, ntr);
