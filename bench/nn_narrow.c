@@ -1,11 +1,13 @@
 /* nn_narrow.c — the dense layers gan-train runs at its thin shapes (few inputs: the first
  * layer; few outputs: the logit, the generator's columns), timed through nn_dense_fwd/bwd and
  * through plain cblas_sgemm side by side in one run, so that nn.c's choice of path per shape
- * rests on a measurement from the same machine state. Best of 7 repeats of 200 calls, in us.
+ * rests on a measurement from the same machine state; then the first block (that layer with
+ * its batch norm) fused and composed. Best of 7 repeats of 200 calls, in us.
  *   build/nn_narrow            (make bench-nn) */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "nn.h"
 #include "util.h"
@@ -60,6 +62,43 @@ int main(void)
                                nin, dy, nout, 0.0f, dW, nout));
         printf("\n");
         free(x), free(W), free(y), free(dy), free(dx), free(dW);
+    }
+
+    /* the first block (dense from few inputs, batch norm, activation) as gan.c trains it:
+     * nn_dense_bn_act_fwd/bwd against nn_dense_fwd + nn_bn_act_train_fwd and their backwards;
+     * then the input gradient of the D's two generated columns (nn_dense_dx_lead) against
+     * the whole dx from sgemm */
+    static const int blocks[][3] = {
+        {512, 8, 256}, {512, 6, 256}, {256, 12, 64}, {642, 7, 65}, {642, 6, 243}, {512, 16, 256},
+    };
+    printf("\nrows,in,out: first block fused fwd, bwd (dW) | composed fwd, bwd (dW) | "
+           "dx of 2 inputs, of all (us per call)\n");
+    for (size_t s = 0; s < sizeof blocks / sizeof blocks[0]; s++) {
+        const int B = blocks[s][0], nin = blocks[s][1], n = blocks[s][2];
+        const size_t N = (size_t)B * n;
+        float *x = filled((size_t)B * nin, &st), *W = filled((size_t)nin * n, &st);
+        float *g = filled(n, &st), *be = filled(n, &st), *da = filled(N, &st);
+        float *a = filled(N, &st), *xh = filled(N, &st), *h = filled(N, &st), *dh = filled(N, &st);
+        float *xmom = filled((size_t)nin + (size_t)nin * nin, &st), *inv = filled(n, &st);
+        float *mean = filled(n, &st), *work = filled((size_t)nin * n, &st);
+        float *dW = filled((size_t)nin * n, &st), *dg = filled(n, &st), *db = filled(n, &st);
+        float *dx = filled((size_t)B * nin, &st);
+        for (int j = 0; j < n; j++) g[j] += 1.0f;
+        printf("%4d,%3d,%3d:", B, nin, n);
+        TIME("fwd", nn_dense_bn_act_fwd(B, nin, n, x, W, g, be, NN_LEAKY_SLOPE, a, xh, xmom, inv,
+                                        NULL, NULL));
+        TIME("bwd", nn_dense_bn_act_bwd(B, nin, n, x, W, da, xh, g, be, xmom, inv,
+                                        NN_LEAKY_SLOPE, dW, 0, work, dg, db));
+        TIME("| fwd", nn_dense_fwd(B, nin, n, x, W, NULL, h);
+             nn_bn_act_train_fwd(B, n, h, g, be, NN_LEAKY_SLOPE, xh, mean, inv, NULL, NULL));
+        TIME("bwd", memcpy(dh, da, N * sizeof *dh);
+             nn_bn_act_train_bwd(B, n, dh, xh, g, be, inv, NN_LEAKY_SLOPE, dg, db);
+             nn_dense_bwd(B, nin, n, x, W, dh, NULL, dW, NULL));
+        TIME("| dx2", nn_dense_dx_lead(B, nin, n, W, da, dx, 2));
+        TIME("dx", nn_dense_bwd(B, nin, n, x, W, da, dx, NULL, NULL));
+        printf("\n");
+        free(x), free(W), free(g), free(be), free(da), free(a), free(xh), free(h), free(dh);
+        free(xmom), free(inv), free(mean), free(work), free(dW), free(dg), free(db), free(dx);
     }
     return 0;
 }

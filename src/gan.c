@@ -72,24 +72,36 @@ void gan_cache_init(GanCache *c, const GanMlp *m, int rows, int groups)
     c->dx = xcalloc(R * (size_t)m->nin, sizeof(float));
     c->dg = xcalloc(2 * w, sizeof(float));
     c->db = c->dg + w;
+    size_t nin = (size_t)m->nin;
+    c->xmom = nin <= NN_FEW_IN ? xcalloc((size_t)groups * (nin + nin * nin), sizeof(float)) : NULL;
+    c->work = nin <= NN_FEW_IN ? xcalloc(nin * w, sizeof(float)) : NULL;
 }
 
 void gan_cache_free(GanCache *c)
 {
     free(c->x), free(c->h1), free(c->xh1), free(c->h2), free(c->xh2), free(c->mean1);
-    free(c->out), free(c->da1), free(c->da2), free(c->dx), free(c->dg);
+    free(c->out), free(c->da1), free(c->da2), free(c->dx), free(c->dg), free(c->xmom);
+    free(c->work);
     memset(c, 0, sizeof *c);
 }
 
 void gan_mlp_fwd_train(GanMlp *m, GanCache *c, int B, int groups, int update_running)
 {
-    int w = m->w, R = B * groups;
+    int w = m->w, R = B * groups, nin = m->nin;
     size_t gs = (size_t)B * w;
-    nn_dense_fwd(R, m->nin, w, c->x, m->W1, NULL, c->h1);
-    for (int g = 0; g < groups; g++)
-        nn_bn_act_train_fwd(B, w, c->h1 + g * gs, m->g1, m->be1, NN_LEAKY_SLOPE, c->xh1 + g * gs,
-                            c->mean1 + g * w, c->inv1 + g * w,
-                            update_running ? m->rm1 : NULL, update_running ? m->rv1 : NULL);
+    if (nin <= NN_FEW_IN) {   /* the first block without forming x W1 (nn.h) */
+        for (int g = 0; g < groups; g++)
+            nn_dense_bn_act_fwd(B, nin, w, c->x + (size_t)g * B * nin, m->W1, m->g1, m->be1,
+                                NN_LEAKY_SLOPE, c->h1 + g * gs, c->xh1 + g * gs,
+                                c->xmom + (size_t)g * (nin + nin * nin), c->inv1 + g * w,
+                                update_running ? m->rm1 : NULL, update_running ? m->rv1 : NULL);
+    } else {
+        nn_dense_fwd(R, nin, w, c->x, m->W1, NULL, c->h1);
+        for (int g = 0; g < groups; g++)
+            nn_bn_act_train_fwd(B, w, c->h1 + g * gs, m->g1, m->be1, NN_LEAKY_SLOPE,
+                                c->xh1 + g * gs, c->mean1 + g * w, c->inv1 + g * w,
+                                update_running ? m->rm1 : NULL, update_running ? m->rv1 : NULL);
+    }
     nn_dense_fwd(R, w, w, c->h1, m->W2, NULL, c->h2);
     for (int g = 0; g < groups; g++)
         nn_bn_act_train_fwd(B, w, c->h2 + g * gs, m->g2, m->be2, NN_LEAKY_SLOPE, c->xh2 + g * gs,
@@ -115,17 +127,31 @@ static void bn_bwd_groups(GanCache *c, int B, int groups, int w, float *da, cons
     }
 }
 
-void gan_mlp_bwd(GanMlp *m, GanCache *c, int B, int groups, float *dout, float *grad,
-                 int want_dx)
+void gan_mlp_bwd(GanMlp *m, GanCache *c, int B, int groups, float *dout, float *grad, int ndx)
 {
-    int w = m->w, R = B * groups;
+    int w = m->w, R = B * groups, nin = m->nin;
     /* gradient pointers at the same offsets as the parameters */
 #define GP(f) (grad ? grad + (m->f - m->p) : NULL)
     nn_dense_bwd(R, w, m->nout, c->h2, m->W3, dout, c->da2, GP(W3), GP(b3));
     bn_bwd_groups(c, B, groups, w, c->da2, c->xh2, m->g2, m->be2, c->inv2, GP(g2), GP(be2));
     nn_dense_bwd(R, w, w, c->h1, m->W2, c->da2, c->da1, GP(W2), NULL);
-    bn_bwd_groups(c, B, groups, w, c->da1, c->xh1, m->g1, m->be1, c->inv1, GP(g1), GP(be1));
-    nn_dense_bwd(R, m->nin, w, c->x, m->W1, c->da1, want_dx ? c->dx : NULL, GP(W1), NULL);
+    if (nin <= NN_FEW_IN && !ndx) {   /* parameter gradients without forming dh (nn.h) */
+        size_t gs = (size_t)B * w;
+        for (int g = 0; g < groups; g++) {
+            int first = grad && g == 0;
+            float *pg = first ? GP(g1) : c->dg, *pb = first ? GP(be1) : c->db;
+            nn_dense_bn_act_bwd(B, nin, w, c->x + (size_t)g * B * nin, m->W1, c->da1 + g * gs,
+                                c->xh1 + g * gs, m->g1, m->be1,
+                                c->xmom + (size_t)g * (nin + nin * nin), c->inv1 + g * w,
+                                NN_LEAKY_SLOPE, GP(W1), g > 0, c->work, pg, pb);
+            if (grad && g > 0)
+                for (int j = 0; j < w; j++) GP(g1)[j] += c->dg[j], GP(be1)[j] += c->db[j];
+        }
+    } else {
+        bn_bwd_groups(c, B, groups, w, c->da1, c->xh1, m->g1, m->be1, c->inv1, GP(g1), GP(be1));
+        if (GP(W1)) nn_dense_bwd(R, nin, w, c->x, m->W1, c->da1, NULL, GP(W1), NULL);
+        if (ndx) nn_dense_dx_lead(R, nin, w, m->W1, c->da1, c->dx, ndx);
+    }
 #undef GP
 }
 
@@ -205,7 +231,7 @@ void gan_step(Gan *g, int B, const float *x, const float *c, const float *z, dou
     memmove(cd->x, cd->x + (size_t)B * ndi, (size_t)B * ndi * sizeof(float));
     gan_mlp_fwd_train(&g->D, cd, B, 1, 0);
     *g_loss = nn_bce_logits(B, cd->out, 1.0f, dz);
-    gan_mlp_bwd(&g->D, cd, B, 1, dz, NULL, 1);
+    gan_mlp_bwd(&g->D, cd, B, 1, dz, NULL, no);   /* input gradient of the generated columns */
     float *dfake = g->dfake;
     for (int r = 0; r < B; r++)
         memcpy(dfake + (size_t)r * no, cd->dx + (size_t)r * ndi, (size_t)no * sizeof(float));

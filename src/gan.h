@@ -29,6 +29,9 @@ typedef struct {
     float *da1, *da2;                /* backward scratch [rows x w] */
     float *dx;                       /* input gradient [rows x nin] */
     float *dg, *db;                  /* scratch for BN parameter gradients of untrained nets */
+    float *xmom, *work;              /* first block with few inputs (nin <= NN_FEW_IN, nn.h):
+                                      * input moments [groups x (nin + nin^2)], dW scratch
+                                      * [nin x w] */
 } GanCache;
 
 typedef struct {
@@ -58,9 +61,9 @@ void gan_cache_free(GanCache *c);
  * rows; running statistics updated when update_running. Output in c->out. */
 void gan_mlp_fwd_train(GanMlp *m, GanCache *c, int B, int groups, int update_running);
 /* Backward of the last gan_mlp_fwd_train given dout [groups*B x nout] (overwritten).
- * grad: parameter gradients (NULL: skipped); want_dx: fill c->dx. */
-void gan_mlp_bwd(GanMlp *m, GanCache *c, int B, int groups, float *dout, float *grad,
-                 int want_dx);
+ * grad: parameter gradients (NULL: skipped); ndx: fill the first ndx columns of c->dx (the
+ * input gradient; 0: none). */
+void gan_mlp_bwd(GanMlp *m, GanCache *c, int B, int groups, float *dout, float *grad, int ndx);
 /* Inference-mode forward (running statistics) of B rows of x into out, using h1/h2 [B x w]. */
 void gan_mlp_fwd_infer(const GanMlp *m, int B, const float *x, float *h1, float *h2,
                        float *out);

@@ -1,4 +1,5 @@
-/* nn.c — reference CPU layers (see nn.h). GEMMs go through cblas_sgemm; the elementwise passes
+/* nn.c — reference CPU layers (see nn.h). GEMMs go through cblas_sgemm (the first block with
+ * few inputs needs none: nn_dense_bn_act_fwd/bwd); the elementwise passes
  * are written as row loops over contiguous feature vectors so the compiler vectorises them
  * across features, and batch-norm statistics are accumulated in a fixed row order. */
 #include "nn.h"
@@ -21,9 +22,11 @@ static inline float leaky_gain(float u, float slope)
  * of a GEMM call on packing the whole input for a product a few columns wide: these loops do
  * them directly, vectorised along the rows' contiguous inputs, in a fixed order, with W's
  * columns copied contiguous KCHUNK inputs at a time into a stack buffer. Layers with few
- * inputs (the first layer's 6-12) stay with sgemm: at the study's shapes it was 1.3-2x
+ * inputs (the first layer's 6-12) stay with sgemm here: at the study's shapes it was 1.3-2x
  * faster than register-blocked loops forward and for the input gradient, and as fast for the
- * weight gradient. `make bench-nn` times each thin shape both ways. (Those figures are for
+ * weight gradient. (In training, gan.c runs that layer and its batch norm as one block,
+ * nn_dense_bn_act_fwd/bwd below, which needs neither product.) `make bench-nn` times each
+ * thin shape both ways. (Those figures are for
  * OpenBLAS's AVX2 kernels; its AVX-512 ones have unpacked small-matrix paths that beat these
  * loops forward and for dW, by 2-6 us a call, and lose for dx.) */
 enum { SMALL_OUT = 4, KCHUNK = 1024 };
@@ -138,6 +141,19 @@ NN_HOT void nn_dense_bwd(int B, int nin, int nout, const float *x, const float *
     }
 }
 
+NN_HOT void nn_dense_dx_lead(int B, int nin, int nout, const float *W, const float *dy, float *dx,
+                             int ndx)
+{
+    if (ndx > SMALL_OUT) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, ndx, nout, 1.0f, dy, nout, W,
+                    nout, 0.0f, dx, nin);
+        return;
+    }
+    for (int r = 0; r < B; r++)
+        for (int k = 0; k < ndx; k++)
+            dx[(size_t)r * nin + k] = dot_lanes(dy + (size_t)r * nout, W + (size_t)k * nout, nout);
+}
+
 /* The batch-norm passes stream the rows in order, four at a time: the per-feature sums and
  * parameters are loaded and stored once per four rows instead of once per row, which is what
  * bounded these loops (they ran at about a cycle per element). Sums over rows are taken as
@@ -147,42 +163,44 @@ NN_HOT void nn_bn_act_train_fwd(int B, int n, float *restrict h, const float *re
                                 float *restrict mean, float *restrict invstd,
                                 float *restrict run_mean, float *restrict run_var)
 {
-    /* Two-pass mean and variance: float sums over rows, exact enough for B up to thousands,
-     * and free of the cancellation of the one-pass sum of squares. invstd holds the sum of
-     * squares until the last step. */
+    /* Mean and variance in one pass over the rows, as sums of d = h - h[0] and d^2 (the
+     * first row's d is zero, so it is skipped): shifting by a sample of the batch keeps
+     * var = S2/B - (S1/B)^2 free of the cancellation of the unshifted sum of squares, which
+     * loses digits only when the mean is many standard deviations from h[0]. mean and invstd
+     * hold S1 and S2 until the last step. */
     const size_t N = (size_t)n;
+    const float *restrict h0 = h;
     memset(mean, 0, N * sizeof *mean);
     memset(invstd, 0, N * sizeof *invstd);
-    int r = 0;
+    int r = 1;
     for (; r + 4 <= B; r += 4) {
-        const float *h0 = h + r * N, *h1 = h0 + N, *h2 = h1 + N, *h3 = h2 + N;
-        for (int j = 0; j < n; j++) mean[j] += (h0[j] + h1[j]) + (h2[j] + h3[j]);
-    }
-    for (; r < B; r++)
-        for (int j = 0; j < n; j++) mean[j] += h[r * N + j];
-    const float inv_b = 1.0f / (float)B;
-    for (int j = 0; j < n; j++) mean[j] *= inv_b;
-    for (r = 0; r + 4 <= B; r += 4) {
-        const float *h0 = h + r * N, *h1 = h0 + N, *h2 = h1 + N, *h3 = h2 + N;
+        const float *h1 = h + r * N, *h2 = h1 + N, *h3 = h2 + N, *h4 = h3 + N;
         for (int j = 0; j < n; j++) {
-            float d0 = h0[j] - mean[j], d1 = h1[j] - mean[j];
-            float d2 = h2[j] - mean[j], d3 = h3[j] - mean[j];
-            invstd[j] += (d0 * d0 + d1 * d1) + (d2 * d2 + d3 * d3);
+            float d1 = h1[j] - h0[j], d2 = h2[j] - h0[j], d3 = h3[j] - h0[j], d4 = h4[j] - h0[j];
+            mean[j] += (d1 + d2) + (d3 + d4);
+            invstd[j] += (d1 * d1 + d2 * d2) + (d3 * d3 + d4 * d4);
         }
     }
     for (; r < B; r++)
         for (int j = 0; j < n; j++) {
-            float d = h[r * N + j] - mean[j];
+            float d = h[r * N + j] - h0[j];
+            mean[j] += d;
             invstd[j] += d * d;
         }
+    const float inv_b = 1.0f / (float)B;
+    for (int j = 0; j < n; j++) {
+        float dm = mean[j] * inv_b;
+        mean[j] = h0[j] + dm;
+        invstd[j] = fmaxf(invstd[j] * inv_b - dm * dm, 0.0f);   /* the variance, for now */
+    }
     if (run_mean && run_var) {
         const float m = NN_BN_MOMENTUM, unbias = (float)B / (float)(B - 1);
         for (int j = 0; j < n; j++) {
             run_mean[j] = (1.0f - m) * run_mean[j] + m * mean[j];
-            run_var[j] = (1.0f - m) * run_var[j] + m * (invstd[j] * inv_b * unbias);
+            run_var[j] = (1.0f - m) * run_var[j] + m * (invstd[j] * unbias);
         }
     }
-    for (int j = 0; j < n; j++) invstd[j] = 1.0f / sqrtf(invstd[j] * inv_b + NN_BN_EPS);
+    for (int j = 0; j < n; j++) invstd[j] = 1.0f / sqrtf(invstd[j] + NN_BN_EPS);
     for (r = 0; r < B; r++) {   /* one row at a time: GCC does not vectorise four here */
         float *hr = h + r * N, *xr = xhat + r * N;
         for (int j = 0; j < n; j++) {
@@ -253,6 +271,209 @@ NN_HOT void nn_bn_act_train_bwd(int B, int n, float *restrict da, const float *r
         const float *x0 = xhat + r * N;
         for (int j = 0; j < n; j++)
             d0[j] = gamma[j] * invstd[j] * (d0[j] - inv_b * (dbeta[j] + x0[j] * dgamma[j]));
+    }
+}
+
+/* The first-block passes sum a few rows of W against 16-column chunks. Plain loops over a
+ * runtime count of rows do not vectorise (GCC unrolls the 16 lanes, then gives up), so these
+ * sums use a 16-float vector of the GCC/Clang vector extension, which lowers to whatever the
+ * target has (one AVX-512 register, two AVX2 or four SSE ones). Per-column scratch lives on
+ * the stack in chunks of FCH columns. */
+enum { FL = 16, FCH = 256 };
+typedef float f16v __attribute__((vector_size(FL * sizeof(float))));
+
+/* (a macro, not a function: passing a 64-byte vector by value changes the ABI between the
+ * AVX-512 clone and the default one) */
+#define LOAD16(p) ({ f16v v_; memcpy(&v_, (p), sizeof v_); v_; })
+
+typedef int32_t i16v __attribute__((vector_size(FL * sizeof(int32_t))));
+
+/* One 16-column chunk of a first-block row from its pre-activation sums *h: xhat and the
+ * activation written, with leaky_gain's sign-bit test on all lanes. */
+static inline void first_act16(const f16v *h, const float *restrict invstd,
+                               const float *restrict gamma, const float *restrict beta,
+                               float slope, float *restrict xh, float *restrict a)
+{
+    const f16v x = *h * LOAD16(invstd), u = LOAD16(gamma) * x + LOAD16(beta);
+    const f16v one = {1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f,
+                      1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f};
+    const f16v sl = one * slope;
+    i16v bits, pos, gain;
+    memcpy(&bits, &u, sizeof bits);
+    pos = bits > 0;   /* all ones where leaky_gain is 1 */
+    i16v bone, bsl;
+    memcpy(&bone, &one, sizeof bone), memcpy(&bsl, &sl, sizeof bsl);
+    gain = (bone & pos) | (bsl & ~pos);
+    f16v g;
+    memcpy(&g, &gain, sizeof g);
+    const f16v act = u * g;
+    memcpy(xh, &x, sizeof x), memcpy(a, &act, sizeof act);
+}
+
+/* One first-block row: x_r W from the row's centred inputs xc, four 16-column chains at a
+ * time (each is nin multiply-adds long), normalised and activated as it is formed. */
+static inline void first_row(int nin, int n, const float *restrict xc, const float *restrict W,
+                             const float *restrict invstd, const float *restrict gamma,
+                             const float *restrict beta, float slope, float *restrict xh,
+                             float *restrict a)
+{
+    const size_t N = (size_t)n;
+    int j = 0;
+    for (; j + 4 * FL <= n; j += 4 * FL) {
+        f16v h[4] = {{0}};
+        for (int k = 0; k < nin; k++) {
+            const float c = xc[k], *wk = W + (size_t)k * N + j;
+            h[0] += c * LOAD16(wk), h[1] += c * LOAD16(wk + FL);
+            h[2] += c * LOAD16(wk + 2 * FL), h[3] += c * LOAD16(wk + 3 * FL);
+        }
+        for (int q = 0; q < 4; q++)
+            first_act16(&h[q], invstd + j + q * FL, gamma + j + q * FL, beta + j + q * FL, slope,
+                        xh + j + q * FL, a + j + q * FL);
+    }
+    for (; j + FL <= n; j += FL) {
+        f16v h = {0};
+        for (int k = 0; k < nin; k++) h += xc[k] * LOAD16(W + (size_t)k * N + j);
+        first_act16(&h, invstd + j, gamma + j, beta + j, slope, xh + j, a + j);
+    }
+    for (; j < n; j++) {
+        float h = 0.0f;
+        for (int k = 0; k < nin; k++) h += xc[k] * W[(size_t)k * N + j];
+        const float x = h * invstd[j], u = gamma[j] * x + beta[j];
+        xh[j] = x;
+        a[j] = u * leaky_gain(u, slope);
+    }
+}
+
+NN_HOT void nn_dense_bn_act_fwd(int B, int nin, int n, const float *restrict x,
+                                const float *restrict W, const float *restrict gamma,
+                                const float *restrict beta, float slope, float *restrict a,
+                                float *restrict xhat, float *restrict xmom,
+                                float *restrict invstd,
+                                float *restrict run_mean, float *restrict run_var)
+{
+    const size_t N = (size_t)n;
+    /* the inputs' mean, then their covariance from the centred rows, in double: var below
+     * then has no float cancellation to lose digits to. Rows padded to 16 lanes, four rows
+     * per update. */
+    double mu[NN_FEW_IN] = {0};
+    for (int r = 0; r < B; r++)
+        for (int k = 0; k < nin; k++) mu[k] += x[(size_t)r * nin + k];
+    for (int k = 0; k < nin; k++) mu[k] /= B;
+    typedef double d16v __attribute__((vector_size(NN_FEW_IN * sizeof(double))));
+    d16v Sv[NN_FEW_IN] = {{0}};
+    for (int r = 0; r < B; r += 4) {
+        double c[4][NN_FEW_IN] = {{0}};
+        for (int i = 0; i < 4 && r + i < B; i++)
+            for (int k = 0; k < nin; k++) c[i][k] = (double)x[(size_t)(r + i) * nin + k] - mu[k];
+        d16v v[4];
+        memcpy(v, c, sizeof v);
+        for (int k = 0; k < nin; k++)
+            Sv[k] += (c[0][k] * v[0] + c[1][k] * v[1]) + (c[2][k] * v[2] + c[3][k] * v[3]);
+    }
+    double S[NN_FEW_IN][NN_FEW_IN];
+    memcpy(S, Sv, sizeof S);
+    float *restrict xmu = xmom, *restrict xS = xmom + nin;
+    for (int k = 0; k < nin; k++) {
+        xmu[k] = (float)mu[k];
+        for (int l = 0; l < nin; l++) {
+            S[k][l] /= B;
+            xS[k * nin + l] = (float)S[k][l];
+        }
+    }
+    /* per column: mean = mu . w_j, var = w_j^T S w_j (the symmetric half, off-diagonal
+     * terms doubled) */
+    const float m = NN_BN_MOMENTUM, unbias = (float)B / (float)(B - 1);
+    for (int j0 = 0; j0 < n; j0 += FCH) {
+        const int cn = n - j0 < FCH ? n - j0 : FCH;
+        double vm[FCH] = {0}, vv[FCH] = {0};
+        for (int k = 0; k < nin; k++) {
+            const float *wk = W + (size_t)k * N + j0;
+            for (int j = 0; j < cn; j++) vm[j] += mu[k] * wk[j];
+            for (int l = 0; l <= k; l++) {
+                const float *wl = W + (size_t)l * N + j0;
+                const double s = (l == k ? 1.0 : 2.0) * S[k][l];
+                for (int j = 0; j < cn; j++) vv[j] += s * ((double)wk[j] * wl[j]);
+            }
+        }
+        for (int j = 0; j < cn; j++) {
+            const float var = vv[j] > 0.0 ? (float)vv[j] : 0.0f;
+            invstd[j0 + j] = 1.0f / sqrtf(var + NN_BN_EPS);
+            if (run_mean && run_var) {
+                run_mean[j0 + j] = (1.0f - m) * run_mean[j0 + j] + m * (float)vm[j];
+                run_var[j0 + j] = (1.0f - m) * run_var[j0 + j] + m * (var * unbias);
+            }
+        }
+    }
+    /* one pass over the rows */
+    for (int r = 0; r < B; r++) {
+        float xc[NN_FEW_IN];
+        for (int k = 0; k < nin; k++) xc[k] = x[(size_t)r * nin + k] - xmu[k];
+        first_row(nin, n, xc, W, invstd, gamma, beta, slope, xhat + r * N, a + r * N);
+    }
+}
+
+NN_HOT void nn_dense_bn_act_bwd(int B, int nin, int n, const float *restrict x,
+                                const float *restrict W, const float *restrict da,
+                                const float *restrict xhat, const float *restrict gamma,
+                                const float *restrict beta, const float *restrict xmom,
+                                const float *restrict invstd, float slope,
+                                float *restrict dW, int accumulate, float *restrict work,
+                                float *restrict dgamma, float *restrict dbeta)
+{
+    const size_t N = (size_t)n;
+    const float *xmu = xmom, *xS = xmom + nin;
+    memset(dgamma, 0, N * sizeof *dgamma);
+    memset(dbeta, 0, N * sizeof *dbeta);
+    if (dW) memset(work, 0, (size_t)nin * N * sizeof *work);
+    /* pass 1, read only: e (da through the activation), dgamma, dbeta and work = x_c^T e, four
+     * rows at a time; rows summed as (r0 + r1) + (r2 + r3), a short block padded with zeros */
+    float e[4][FCH];
+    for (int r = 0; r < B; r += 4) {
+        const int nr = B - r < 4 ? B - r : 4;
+        float xc[4][NN_FEW_IN] = {{0}};
+        for (int i = 0; i < nr; i++)
+            for (int k = 0; k < nin; k++) xc[i][k] = x[(size_t)(r + i) * nin + k] - xmu[k];
+        for (int j0 = 0; j0 < n; j0 += FCH) {
+            const int cn = n - j0 < FCH ? n - j0 : FCH;
+            const float *xh[4];
+            for (int i = 0; i < 4; i++) {
+                xh[i] = xhat + (size_t)(r + (i < nr ? i : 0)) * N + j0;
+                if (i >= nr) {   /* e = 0 makes the padding row's terms vanish */
+                    memset(e[i], 0, sizeof e[i]);
+                    continue;
+                }
+                const float *d = da + (size_t)(r + i) * N + j0;
+                for (int j = 0; j < cn; j++)
+                    e[i][j] = d[j] * leaky_gain(gamma[j0 + j] * xh[i][j] + beta[j0 + j], slope);
+            }
+            for (int j = 0; j < cn; j++) {
+                dbeta[j0 + j] += (e[0][j] + e[1][j]) + (e[2][j] + e[3][j]);
+                dgamma[j0 + j] += (e[0][j] * xh[0][j] + e[1][j] * xh[1][j]) +
+                                  (e[2][j] * xh[2][j] + e[3][j] * xh[3][j]);
+            }
+            if (!dW) continue;
+            for (int k = 0; k < nin; k++) {
+                const float c0 = xc[0][k], c1 = xc[1][k], c2 = xc[2][k], c3 = xc[3][k];
+                float *wk = work + (size_t)k * N + j0;
+                for (int j = 0; j < cn; j++)
+                    wk[j] += (c0 * e[0][j] + c1 * e[1][j]) + (c2 * e[2][j] + c3 * e[3][j]);
+            }
+        }
+    }
+    /* dW = x_c^T dh = gamma invstd (x_c^T e - x_c^T xhat dgamma / B), x_c^T xhat = B S W invstd
+     * (the x_c^T dbeta / B term is zero) */
+    if (dW) {
+        for (int k = 0; k < nin; k++) {
+            float *wk = work + (size_t)k * N, *dWk = dW + (size_t)k * N;
+            for (int l = 0; l < nin; l++) {
+                const float s = xS[k * nin + l], *wl = W + (size_t)l * N;
+                for (int j = 0; j < n; j++) wk[j] -= s * wl[j] * (invstd[j] * dgamma[j]);
+            }
+            if (accumulate)
+                for (int j = 0; j < n; j++) dWk[j] += gamma[j] * invstd[j] * wk[j];
+            else
+                for (int j = 0; j < n; j++) dWk[j] = gamma[j] * invstd[j] * wk[j];
+        }
     }
 }
 

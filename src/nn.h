@@ -2,6 +2,9 @@
  *
  * This is the CPU reference that cuda/ mirrors one function for one kernel, so the API is
  * kept stable: every function takes sizes and raw pointers, owns no memory and keeps no state.
+ * One CPU-only shortcut has no kernel of its own: nn_dense_bn_act_fwd/bwd, the first block
+ * when its input has few columns, is the same function as nn_dense_fwd then
+ * nn_bn_act_train_fwd (test_nn checks it against them), which cuda/ runs as those kernels.
  *
  * Layouts (all row-major, contiguous, no padding):
  *   activations   x, y, dx, dy     [B x n]      B = batch rows, n = features of that layer
@@ -44,6 +47,11 @@ void nn_dense_fwd(int B, int nin, int nout, const float *x, const float *W, cons
  * Any of dx, dW, db may be NULL. */
 void nn_dense_bwd(int B, int nin, int nout, const float *x, const float *W, const float *dy,
                   float *dx, float *dW, float *db);
+/* The input gradient of the first ndx inputs only: dx[:, :ndx] = dy W[:ndx, :]^T, dx keeping
+ * its row stride nin (its other columns are left alone). The discriminator's input gradient
+ * is wanted only for the generated columns, not the conditions. */
+void nn_dense_dx_lead(int B, int nin, int nout, const float *W, const float *dy, float *dx,
+                      int ndx);
 
 /* Fused batch norm (training mode) + LeakyReLU(slope), in place on h[B x n]:
  *   xhat = (h - mean) * invstd, invstd = 1/sqrt(var_biased + eps)
@@ -59,6 +67,28 @@ void nn_bn_act_train_fwd(int B, int n, float *h, const float *gamma, const float
 void nn_bn_act_train_bwd(int B, int n, float *da, const float *xhat, const float *gamma,
                          const float *beta, const float *invstd, float slope,
                          float *dgamma, float *dbeta);
+/* A first block whose input has few columns (nin <= NN_FEW_IN): nn_dense_fwd without bias,
+ * then nn_bn_act_train_fwd, without forming or re-reading x W. The batch mean and variance of
+ * x W follow from the inputs' mean mu and biased covariance S (mean = mu W, var_j =
+ * w_j^T S w_j); each row's xhat is then formed and activated in one pass.
+ * Writes a and xhat [B x n], xmom [nin + nin*nin] (mu, then S row-major: the backward needs
+ * them) and invstd [n]; running statistics as nn_bn_act_train_fwd. Needs B >= 2. */
+#define NN_FEW_IN 16
+void nn_dense_bn_act_fwd(int B, int nin, int n, const float *x, const float *W,
+                         const float *gamma, const float *beta, float slope, float *a,
+                         float *xhat, float *xmom, float *invstd, float *run_mean,
+                         float *run_var);
+/* Parameter gradients of nn_dense_bn_act_fwd given da [B x n] (read only, unlike
+ * nn_bn_act_train_bwd): dgamma, dbeta [n] written; dW [nin x n] written, or added to when
+ * accumulate is set (for batches split into groups), or skipped if NULL. dW = x^T dh =
+ * x_c^T dh is formed from the centred inputs' x_c^T e (e: da through the activation,
+ * gathered in the same read-only pass as dgamma and dbeta) and S, so dh is never formed.
+ * work: nin*n floats of scratch. (For the input gradient, nn_bn_act_train_bwd on xhat gives
+ * dh, then nn_dense_bwd or nn_dense_dx_lead.) */
+void nn_dense_bn_act_bwd(int B, int nin, int n, const float *x, const float *W, const float *da,
+                         const float *xhat, const float *gamma, const float *beta,
+                         const float *xmom, const float *invstd, float slope, float *dW,
+                         int accumulate, float *work, float *dgamma, float *dbeta);
 /* Inference mode with running statistics, in place on h[B x n]:
  *   h <- act(gamma * (h - run_mean) / sqrt(run_var + eps) + beta) */
 void nn_bn_act_infer_fwd(int B, int n, float *h, const float *gamma, const float *beta,

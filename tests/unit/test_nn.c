@@ -122,6 +122,104 @@ static void check_bn(int B, int n, float slope)
     free(da), free(dg), free(db);
 }
 
+/* ---- first block with few inputs: nn_dense_bn_act_fwd/bwd against the composition of
+ * nn_dense_fwd and nn_bn_act_train_fwd (and their backwards), then by finite differences of
+ * loss = <R, act(BN(x W))>; the input gradient of leading columns, nn_dense_dx_lead, against
+ * nn_dense_bwd's dx ---- */
+static double first_loss(int B, int nin, int n, const float *x, const float *W, const float *g,
+                         const float *be, const float *R, float *a, float *xh, float *xmom,
+                         float *inv)
+{
+    nn_dense_bn_act_fwd(B, nin, n, x, W, g, be, NN_LEAKY_SLOPE, a, xh, xmom, inv, NULL, NULL);
+    return dot(a, R, (size_t)B * n);
+}
+
+static double max_rel(const float *a, const float *b, size_t n)
+{
+    double d = 0, m = 0;
+    for (size_t i = 0; i < n; i++) d = fmax(d, fabs(a[i] - b[i])), m = fmax(m, fabs(b[i]));
+    return d / fmax(m, 1e-30);
+}
+
+static void check_first_block(int B, int nin, int n)
+{
+    const size_t N = (size_t)B * n, NW = (size_t)nin * n;
+    float *x = rnd((size_t)B * nin, 1), *W = rnd(NW, 0.5f), *g = rnd(n, 0.5f), *be = rnd(n, 0.3f);
+    float *R = rnd(N, 1);
+    for (int r = 0; r < B; r++)   /* inputs with means away from zero, as min-max scaled ones */
+        for (int k = 0; k < nin; k++) x[r * nin + k] += 0.5f * (float)(k % 3) - 0.4f;
+    for (int j = 0; j < n; j++) g[j] += 1.0f;
+    float *a = malloc(N * 4), *xh = malloc(N * 4), *h = malloc(N * 4), *xh2 = malloc(N * 4);
+    float *xmom = malloc((size_t)(nin + nin * nin) * 4), *inv = malloc(n * 4), *inv2 = malloc(n * 4);
+    float *mean = malloc(n * 4), *rm = calloc(n, 4), *rv = calloc(n, 4), *rm2 = calloc(n, 4);
+    float *rv2 = calloc(n, 4), *work = malloc(NW * 4), *dW = malloc(NW * 4), *dW2 = malloc(NW * 4);
+    float *dg = malloc(n * 4), *db = malloc(n * 4), *dg2 = malloc(n * 4), *db2 = malloc(n * 4);
+    float *da = malloc(N * 4), *dx = malloc((size_t)B * nin * 4), *dx2 = malloc((size_t)B * nin * 4);
+
+    nn_dense_bn_act_fwd(B, nin, n, x, W, g, be, NN_LEAKY_SLOPE, a, xh, xmom, inv, rm, rv);
+    nn_dense_fwd(B, nin, n, x, W, NULL, h);
+    nn_bn_act_train_fwd(B, n, h, g, be, NN_LEAKY_SLOPE, xh2, mean, inv2, rm2, rv2);
+    double e = fmax(fmax(max_rel(a, h, N), max_rel(xh, xh2, N)), max_rel(inv, inv2, n));
+    e = fmax(e, fmax(max_rel(rm, rm2, n), max_rel(rv, rv2, n)));
+    CHECK(e < 1e-4, "first block forward (B %d, %d->%d) equals dense then batch norm: %g", B,
+          nin, n, e);
+
+    nn_dense_bn_act_bwd(B, nin, n, x, W, R, xh, g, be, xmom, inv, NN_LEAKY_SLOPE, dW, 0, work,
+                        dg, db);
+    memcpy(da, R, N * 4);
+    nn_bn_act_train_bwd(B, n, da, xh2, g, be, inv2, NN_LEAKY_SLOPE, dg2, db2);
+    nn_dense_bwd(B, nin, n, x, W, da, dx, dW2, NULL);
+    e = fmax(max_rel(dW, dW2, NW), fmax(max_rel(dg, dg2, n), max_rel(db, db2, n)));
+    CHECK(e < 1e-4, "first block backward (B %d, %d->%d) equals the composition's: %g", B, nin,
+          n, e);
+    for (int ndx = 1; ndx <= nin; ndx += nin - 1 > 0 ? nin - 1 : 1) {
+        for (size_t i = 0; i < (size_t)B * nin; i++) dx2[i] = -7.0f;
+        nn_dense_dx_lead(B, nin, n, W, da, dx2, ndx);
+        int rest = 1;
+        double ed = 0, m = 0;
+        for (int r = 0; r < B; r++)
+            for (int k = 0; k < nin; k++) {
+                float v = dx2[r * nin + k], ref = dx[r * nin + k];
+                if (k < ndx) ed = fmax(ed, fabs(v - ref)), m = fmax(m, fabs(ref));
+                else rest &= v == -7.0f;
+            }
+        CHECK(ed <= 1e-5 * fmax(m, 1e-30) && rest,
+              "dx of the first %d of %d inputs: max rel diff %g, others untouched %d", ndx, nin,
+              ed / fmax(m, 1e-30), rest);
+    }
+    /* accumulate adds to what dW holds */
+    memcpy(dW2, dW, NW * 4);
+    nn_dense_bn_act_bwd(B, nin, n, x, W, R, xh, g, be, xmom, inv, NN_LEAKY_SLOPE, dW2, 1, work,
+                        dg2, db2);
+    double ea = 0;
+    for (size_t i = 0; i < NW; i++) ea = fmax(ea, fabs(dW2[i] - 2 * dW[i]) / (fabs(dW[i]) + 1e-6));
+    CHECK(ea < 1e-5, "first block dW accumulates (rel %g)", ea);
+
+    const float eps = 1e-3f;
+    struct { float *v, *gr; size_t n; const char *what; } t[3] = {
+        {W, dW, NW, "first block dW"}, {g, dg, (size_t)n, "first block dgamma"},
+        {be, db, (size_t)n, "first block dbeta"}};
+    for (int k = 0; k < 3; k++) {
+        double *fd = malloc(t[k].n * sizeof *fd);
+        for (size_t i = 0; i < t[k].n; i++) {
+            float sv = t[k].v[i];
+            t[k].v[i] = sv + eps;
+            double lp = first_loss(B, nin, n, x, W, g, be, R, a, xh2, xmom, inv2);
+            t[k].v[i] = sv - eps;
+            double lm = first_loss(B, nin, n, x, W, g, be, R, a, xh2, xmom, inv2);
+            t[k].v[i] = sv;
+            fd[i] = (lp - lm) / (2 * eps);
+        }
+        double er = rel_err(t[k].gr, fd, t[k].n);
+        CHECK(er < 3e-2, "%s (B %d, %d->%d): relative error %g", t[k].what, B, nin, n, er);
+        free(fd);
+    }
+    free(x), free(W), free(g), free(be), free(R), free(a), free(xh), free(h), free(xh2);
+    free(xmom), free(inv), free(inv2), free(mean), free(rm), free(rv), free(rm2), free(rv2);
+    free(work), free(dW), free(dW2), free(dg), free(db), free(dg2), free(db2), free(da);
+    free(dx), free(dx2);
+}
+
 static void check_bn_running_and_inference(void)
 {
     enum { B = 64, n = 5 };
@@ -236,7 +334,9 @@ static void check_adam(void)
 }
 
 /* ---- whole networks inside gan_step ---- */
-enum { GB = 8, NC = 2, NZ = 3, NO = 2, GW = 6, DW = 7 };
+enum { GB = 8, NC = 2, NO = 2, GW = 6, DW = 7 };
+static int NZ = 3;   /* noise inputs: the generator's first block takes nn.h's few-input path
+                      * up to NN_FEW_IN inputs, the general one past it */
 
 static double loss_d(Gan *g, const float *x, const float *c, const float *fake)
 {
@@ -302,7 +402,7 @@ static void check_gan_step(void)
         fd[i] = (lp - lm) / (2 * eps);
     }
     double e = rel_err(g.gD, fd, nd);
-    CHECK(e < 2e-2, "discriminator step gradient: relative error %g", e);
+    CHECK(e < 2e-2, "discriminator step gradient (noise %d): relative error %g", NZ, e);
 
     /* generator gradient: G before its update, through D after its update */
     memcpy(g.D.p, D1, nd * 4);
@@ -318,7 +418,7 @@ static void check_gan_step(void)
         fd[i] = (lp - lm) / (2 * eps);
     }
     e = rel_err(g.gG, fd, ng);
-    CHECK(e < 2e-2, "generator step gradient through D: relative error %g", e);
+    CHECK(e < 2e-2, "generator step gradient through D (noise %d): relative error %g", NZ, e);
     free(x), free(c), free(z), free(G0), free(D0), free(D1), free(fake), free(fd);
     gan_free(&g);
 }
@@ -335,9 +435,14 @@ int main(void)
     check_bn(12, 6, NN_LEAKY_SLOPE);
     check_bn(11, 19, NN_LEAKY_SLOPE);   /* rows past the last group of four */
     check_bn_running_and_inference();
+    check_first_block(12, 5, 19);   /* one 16-column chunk and a scalar tail */
+    check_first_block(9, 3, 70);    /* a 64-column chain block; rows past the last four */
+    check_first_block(6, 16, 33);   /* NN_FEW_IN inputs */
     check_elementwise();
     check_bce();
     check_adam();
+    check_gan_step();
+    NZ = NN_FEW_IN + 1 - NC;   /* one input past the few-input block: the general path */
     check_gan_step();
     return check_done("test_nn");
 }
