@@ -110,20 +110,33 @@ void gan_mlp_fwd_train(GanMlp *m, GanCache *c, int B, int groups, int update_run
     nn_dense_fwd(R, w, m->nout, c->h2, m->W3, m->b3, c->out);
 }
 
-/* Batch-norm backward over `groups` groups; parameter gradients summed over groups into
- * dgam/dbet (or into the cache's scratch when they are not wanted). */
+/* Batch-norm parameter gradients summed over groups into dgam/dbet: group g's backward writes
+ * to *pg and *pb (dgam/dbet for the first group; the cache's scratch for the others, and for all
+ * when they are not wanted), then bn_grads_add adds the scratch in. */
+static void bn_grad_targets(GanCache *c, int g, float *dgam, float *dbet, float **pg, float **pb)
+{
+    int first = dgam && g == 0;
+    *pg = first ? dgam : c->dg, *pb = first ? dbet : c->db;
+}
+
+static void bn_grads_add(const GanCache *c, int g, int w, float *dgam, float *dbet)
+{
+    if (dgam && g > 0)
+        for (int j = 0; j < w; j++) dgam[j] += c->dg[j], dbet[j] += c->db[j];
+}
+
+/* Batch-norm backward over `groups` groups. */
 static void bn_bwd_groups(GanCache *c, int B, int groups, int w, float *da, const float *xh,
                           const float *gamma, const float *beta, const float *inv, float *dgam,
                           float *dbet)
 {
     size_t gs = (size_t)B * w;
     for (int g = 0; g < groups; g++) {
-        int first = dgam && g == 0;
-        float *pg = first ? dgam : c->dg, *pb = first ? dbet : c->db;
+        float *pg, *pb;
+        bn_grad_targets(c, g, dgam, dbet, &pg, &pb);
         nn_bn_act_train_bwd(B, w, da + g * gs, xh + g * gs, gamma, beta, inv + g * w,
                             NN_LEAKY_SLOPE, pg, pb);
-        if (dgam && g > 0)
-            for (int j = 0; j < w; j++) dgam[j] += c->dg[j], dbet[j] += c->db[j];
+        bn_grads_add(c, g, w, dgam, dbet);
     }
 }
 
@@ -138,14 +151,13 @@ void gan_mlp_bwd(GanMlp *m, GanCache *c, int B, int groups, float *dout, float *
     if (nin <= NN_FEW_IN && !ndx) {   /* parameter gradients without forming dh (nn.h) */
         size_t gs = (size_t)B * w;
         for (int g = 0; g < groups; g++) {
-            int first = grad && g == 0;
-            float *pg = first ? GP(g1) : c->dg, *pb = first ? GP(be1) : c->db;
+            float *pg, *pb;
+            bn_grad_targets(c, g, GP(g1), GP(be1), &pg, &pb);
             nn_dense_bn_act_bwd(B, nin, w, c->x + (size_t)g * B * nin, m->W1, c->da1 + g * gs,
                                 c->xh1 + g * gs, m->g1, m->be1,
                                 c->xmom + (size_t)g * (nin + nin * nin), c->inv1 + g * w,
                                 NN_LEAKY_SLOPE, GP(W1), g > 0, c->work, pg, pb);
-            if (grad && g > 0)
-                for (int j = 0; j < w; j++) GP(g1)[j] += c->dg[j], GP(be1)[j] += c->db[j];
+            bn_grads_add(c, g, w, GP(g1), GP(be1));
         }
     } else {
         bn_bwd_groups(c, B, groups, w, c->da1, c->xh1, m->g1, m->be1, c->inv1, GP(g1), GP(be1));
