@@ -6,16 +6,16 @@ bench-gan: all
 	bench/gan.sh
 
 build/gan_infer: bench/gan_infer.c build/libgantune.a | build
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< build/libgantune.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< build/libgantune.a $(LDLIBS)
 bench-gan: build/gan_infer
 
-build/gan_streams: bench/gan_streams.c build/libgantune.a $(wildcard src/*.h) | build
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< build/libgantune.a $(LDLIBS)
+build/gan_streams: bench/gan_streams.c build/libgantune.a | build
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< build/libgantune.a $(LDLIBS)
 bench-gan: build/gan_streams
 
 .PHONY: bench-nn
-build/nn_narrow: bench/nn_narrow.c build/libgantune.a $(wildcard src/*.h) | build
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< build/libgantune.a $(LDLIBS)
+build/nn_narrow: bench/nn_narrow.c build/libgantune.a | build
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< build/libgantune.a $(LDLIBS)
 bench-nn: build/nn_narrow
 	OPENBLAS_NUM_THREADS=1 build/nn_narrow
 bench: bench-nn

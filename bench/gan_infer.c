@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "gtm.h"
-#include "nn.h"
-#include "rng.h"
-#include "util.h"
+#include "model/gtm.h"
+#include "model/nn.h"
+#include "base/rng.h"
+#include "base/util.h"
 
 int main(int argc, char **argv)
 {

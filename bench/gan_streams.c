@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "gan.h"
-#include "rng.h"
-#include "util.h"
+#include "model/gan.h"
+#include "base/rng.h"
+#include "base/util.h"
 
 static FILE *open_out(const char *dir, const char *name)
 {

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nn.h"
-#include "util.h"
+#include "model/nn.h"
+#include "base/util.h"
 
 #define TIME(label, expr)                                                                      \
     do {                                                                                       \

@@ -20,11 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cuda/gcu.h"
-#include "gan.h"
-#include "nn.h"
-#include "rng.h"
-#include "util.h"
+#include "cuda/gcu.h"
+#include "model/gan.h"
+#include "model/nn.h"
+#include "base/rng.h"
+#include "base/util.h"
 
 static int n_ok, n_fail;
 static GcuCtx *ctx;

@@ -1,8 +1,8 @@
 /* test_csvparse.c — csv_parse_double's fast path returns exactly strtod's double on every kind of
  * decimal the programs write or read, and refuses what strtod's full-cell rule refuses. */
 #include "check.h"
-#include "csvio.h"
-#include "rng.h"
+#include "base/csvio.h"
+#include "base/rng.h"
 
 #include <stdio.h>
 #include <stdlib.h>

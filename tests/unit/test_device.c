@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "device.h"
+#include "model/device.h"
 
 int main(void)
 {

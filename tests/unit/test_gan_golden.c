@@ -12,9 +12,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "gan.h"
-#include "nn.h"
-#include "rng.h"
+#include "model/gan.h"
+#include "model/nn.h"
+#include "base/rng.h"
 
 #define GOLDEN "tests/golden/gan_step_golden.txt"
 enum { MAX_STEPS = 8 };

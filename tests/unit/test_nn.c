@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "gan.h"
-#include "nn.h"
-#include "rng.h"
+#include "model/gan.h"
+#include "model/nn.h"
+#include "base/rng.h"
 
 static Rng rng;
 

@@ -2,8 +2,8 @@
  * unit of the last digit away, and the value reads back within half a unit plus the one rounding
  * of the scaling (2^-52 |v|). */
 #include "check.h"
-#include "numfmt.h"
-#include "rng.h"
+#include "base/numfmt.h"
+#include "base/rng.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,8 +2,8 @@
  * angular distributions' moments against their closed forms, the Z peak position and width,
  * the Collins-Soper angle recomputed from the lab muons, and the acceptance cuts. */
 #include "check.h"
-#include "physics.h"
-#include "rng.h"
+#include "data/physics.h"
+#include "base/rng.h"
 
 #include <math.h>
 #include <stdlib.h>

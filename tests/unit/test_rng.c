@@ -1,6 +1,6 @@
 /* test_rng.c — the generator is reproducible, streams differ, and its moments are right. */
 #include "check.h"
-#include "rng.h"
+#include "base/rng.h"
 
 #include <stdint.h>
 #include <stdlib.h>

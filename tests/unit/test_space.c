@@ -1,7 +1,7 @@
 /* test_space.c — every lattice value prints, parses back and maps to the same lattice integer;
  * unit-cube maps invert; keys are unique; the key set finds what it holds. */
 #include "check.h"
-#include "space.h"
+#include "hpo/space.h"
 
 #include <stdio.h>
 #include <stdlib.h>

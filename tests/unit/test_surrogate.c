@@ -2,7 +2,7 @@
  * marginal-likelihood gradient matches finite differences and its fit beats its starting
  * point; the SLHD is Latin, symmetric and of full rank; Sobol indices of known functions. */
 #include "check.h"
-#include "surrogate.h"
+#include "hpo/surrogate.h"
 
 #include <math.h>
 #include <stdlib.h>

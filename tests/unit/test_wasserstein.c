@@ -1,8 +1,8 @@
 /* test_wasserstein.c — radix sorts agree with qsort; w1_sorted agrees with a direct transcription
  * of scipy's algorithm (searchsorted CDFs over the merged support); known closed forms. */
 #include "check.h"
-#include "rng.h"
-#include "wasserstein.h"
+#include "base/rng.h"
+#include "data/wasserstein.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,0 +1,234 @@
+/* space.c — see space.h. */
+#include "hpo/space.h"
+#include "base/csvio.h"
+#include "base/rng.h"
+#include "base/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+Space *space_read(const char *path)
+{
+    CsvReader *r = csv_open(path);
+    int cn = csv_require(r, "name"), cl = csv_require(r, "lower");
+    int cu = csv_require(r, "upper"), cs = csv_require(r, "scaling");
+    Space *s = xcalloc(1, sizeof *s);
+    int cap = 0;
+    while (csv_next(r)) {
+        const char *name = csv_str(r, cn);
+        if (!*name) csv_fail(r, "empty hyperparameter name");
+        for (int j = 0; j < s->d; j++)
+            if (strcmp(s->name[j], name) == 0) csv_fail(r, "hyperparameter '%s' appears twice", name);
+        double lo = csv_num(r, cl), hi = csv_num(r, cu), sc = csv_num(r, cs);
+        if (lo != floor(lo) || hi != floor(hi) || fabs(lo) > 1e15 || fabs(hi) > 1e15)
+            csv_fail(r, "%s: lower and upper must be integers", name);
+        if (lo > hi) csv_fail(r, "%s: lower %g > upper %g", name, lo, hi);
+        if (!(sc > 0)) csv_fail(r, "%s: scaling %g is not positive", name, sc);
+        if (s->d == cap) {
+            cap = cap ? 2 * cap : 8;
+            s->name = xrealloc(s->name, (size_t)cap * sizeof *s->name);
+            s->lo = xrealloc(s->lo, (size_t)cap * sizeof *s->lo);
+            s->hi = xrealloc(s->hi, (size_t)cap * sizeof *s->hi);
+            s->scale = xrealloc(s->scale, (size_t)cap * sizeof *s->scale);
+        }
+        s->name[s->d] = xstrdup(name);
+        s->lo[s->d] = (long)lo;
+        s->hi[s->d] = (long)hi;
+        s->scale[s->d] = sc;
+        s->d++;
+    }
+    if (s->d == 0) {
+        fprintf(stderr, "%s: %s:%ld: no hyperparameters\n", progname(), path, csv_lineno(r));
+        exit(EXIT_RUNTIME);
+    }
+    csv_close(r);
+    if (space_size(s) > 9.2e18) die(EXIT_RUNTIME, "%s: the lattice has more than 2^63 points", path);
+    return s;
+}
+
+void space_free(Space *s)
+{
+    if (!s) return;
+    for (int j = 0; j < s->d; j++) free(s->name[j]);
+    free(s->name); free(s->lo); free(s->hi); free(s->scale);
+    free(s);
+}
+
+double space_value(const Space *s, int j, long k) { return (double)k * s->scale[j]; }
+
+int space_lattice(const Space *s, int j, double v, long *k)
+{
+    double q = v / s->scale[j];
+    if (!isfinite(q) || fabs(q) > 1e15) return -1;
+    double kr = nearbyint(q);
+    /* A value written with fewer digits (0.00012 for 24 * 5e-5) is on the lattice if it is
+     * within rounding of k*scaling. */
+    if (fabs(q - kr) > 1e-6) return -1;
+    if (kr < (double)s->lo[j] || kr > (double)s->hi[j]) return -1;
+    *k = (long)kr;
+    return 0;
+}
+
+double space_unit(const Space *s, int j, long k)
+{
+    long w = s->hi[j] - s->lo[j];
+    return w > 0 ? (double)(k - s->lo[j]) / (double)w : 0.5;
+}
+
+long space_from_unit(const Space *s, int j, double u)
+{
+    long w = s->hi[j] - s->lo[j];
+    if (u < 0) u = 0;
+    if (u > 1) u = 1;
+    long k = s->lo[j] + (long)nearbyint(u * (double)w);
+    return k < s->lo[j] ? s->lo[j] : k > s->hi[j] ? s->hi[j] : k;
+}
+
+double space_size(const Space *s)
+{
+    double n = 1;
+    for (int j = 0; j < s->d; j++) n *= (double)(s->hi[j] - s->lo[j] + 1);
+    return n;
+}
+
+uint64_t space_key(const Space *s, const long *k)
+{
+    uint64_t key = 0;
+    for (int j = 0; j < s->d; j++)
+        key = key * (uint64_t)(s->hi[j] - s->lo[j] + 1) + (uint64_t)(k[j] - s->lo[j]);
+    return key;
+}
+
+void space_fmt(char *buf, size_t n, double v)
+{
+    if (v == floor(v) && fabs(v) < 1e15) {      /* integers plainly: 1600, not 1.6e+03 */
+        snprintf(buf, n, "%.0f", v);
+        return;
+    }
+    /* Fewest digits that read back within 1e-13 relative: 93 * 5e-5 prints as 0.00465, which
+     * maps to the same lattice point (the product's last-ulp error is not information). */
+    for (int p = 1; p <= 17; p++) {
+        snprintf(buf, n, "%.*g", p, v);
+        double b = strtod(buf, NULL);
+        if (b == v || fabs(b - v) <= 1e-13 * fabs(v)) return;
+    }
+}
+
+void space_print_header(const Space *s, FILE *f)
+{
+    for (int j = 0; j < s->d; j++) fprintf(f, "%s%s", j ? "," : "", s->name[j]);
+    fputc('\n', f);
+}
+
+void space_print_point(const Space *s, const long *k, FILE *f)
+{
+    char b[40];
+    for (int j = 0; j < s->d; j++) {
+        space_fmt(b, sizeof b, space_value(s, j, k[j]));
+        fprintf(f, "%s%s", j ? "," : "", b);
+    }
+    fputc('\n', f);
+}
+
+void space_read_points(const Space *s, const char *path, const char *objective,
+                       const char *stdcol, double kappa, PointSet *ps)
+{
+    CsvReader *r = csv_open(path);
+    int d = s->d;
+    int *col = xmalloc((size_t)d * sizeof *col);
+    for (int j = 0; j < d; j++) col[j] = csv_require(r, s->name[j]);
+    int cy = -1, csd = -1, cnt = -1, cst = -1;
+    if (objective) {
+        cy = csv_require(r, objective);
+        csd = kappa != 0 ? csv_require(r, stdcol) : csv_find(r, stdcol);
+        cnt = csv_find(r, "n_trials");
+        cst = csv_find(r, "status");
+    }
+    size_t cap = 64;
+    memset(ps, 0, sizeof *ps);
+    ps->k = xmalloc(cap * (size_t)d * sizeof *ps->k);
+    ps->y = xmalloc(cap * sizeof *ps->y);
+    ps->var = xmalloc(cap * sizeof *ps->var);
+    ps->ok = xmalloc(cap * sizeof *ps->ok);
+    while (csv_next(r)) {
+        if (ps->n == cap) {
+            cap *= 2;
+            ps->k = xrealloc(ps->k, cap * (size_t)d * sizeof *ps->k);
+            ps->y = xrealloc(ps->y, cap * sizeof *ps->y);
+            ps->var = xrealloc(ps->var, cap * sizeof *ps->var);
+            ps->ok = xrealloc(ps->ok, cap * sizeof *ps->ok);
+        }
+        size_t i = ps->n++;
+        for (int j = 0; j < d; j++) {
+            double v;
+            if (csv_parse_double(csv_str(r, col[j]), &v) != 0 ||
+                space_lattice(s, j, v, &ps->k[i * (size_t)d + (size_t)j]) != 0)
+                csv_fail(r, "%s=%s is off the lattice (k*%g, k in [%ld,%ld])", s->name[j],
+                         csv_str(r, col[j]), s->scale[j], s->lo[j], s->hi[j]);
+        }
+        ps->y[i] = NAN;
+        ps->var[i] = 0;
+        ps->ok[i] = 0;
+        if (!objective) continue;
+        double y, sd = 0, nt = 1;
+        int ok = csv_parse_double(csv_str(r, cy), &y) == 0;
+        if (cst >= 0 && strcmp(csv_str(r, cst), "ok") != 0) ok = 0;
+        if (ok && csd >= 0) {
+            int rc = csv_parse_double(csv_str(r, csd), &sd);
+            if (rc != 0) {
+                if (kappa != 0) ok = 0;
+                sd = 0;
+            }
+        }
+        if (ok && cnt >= 0 && (csv_parse_double(csv_str(r, cnt), &nt) != 0 || nt < 1)) nt = 1;
+        if (ok) {
+            ps->y[i] = y + kappa * sd;
+            ps->var[i] = sd * sd / nt;
+            ps->ok[i] = 1;
+        }
+    }
+    free(col);
+    csv_close(r);
+}
+
+void pointset_free(PointSet *ps)
+{
+    free(ps->k); free(ps->y); free(ps->var); free(ps->ok);
+    memset(ps, 0, sizeof *ps);
+}
+
+void keyset_init(KeySet *ks)
+{
+    ks->cap = 256;
+    ks->n = 0;
+    ks->slot = xcalloc(ks->cap, sizeof *ks->slot);
+}
+
+/* Slots hold key+1 so that 0 marks an empty slot. */
+static size_t keyset_find(const KeySet *ks, uint64_t key)
+{
+    size_t m = ks->cap - 1, i = (size_t)rng_mix(key) & m;
+    while (ks->slot[i] && ks->slot[i] != key + 1) i = (i + 1) & m;
+    return i;
+}
+
+int keyset_has(const KeySet *ks, uint64_t key) { return ks->slot[keyset_find(ks, key)] != 0; }
+
+int keyset_add(KeySet *ks, uint64_t key)
+{
+    if (2 * (ks->n + 1) > ks->cap) {
+        KeySet big = { xcalloc(2 * ks->cap, sizeof(uint64_t)), 2 * ks->cap, 0 };
+        for (size_t i = 0; i < ks->cap; i++)
+            if (ks->slot[i]) { big.slot[keyset_find(&big, ks->slot[i] - 1)] = ks->slot[i]; big.n++; }
+        free(ks->slot);
+        *ks = big;
+    }
+    size_t i = keyset_find(ks, key);
+    if (ks->slot[i]) return 0;
+    ks->slot[i] = key + 1;
+    ks->n++;
+    return 1;
+}
+
+void keyset_free(KeySet *ks) { free(ks->slot); ks->slot = NULL; ks->cap = ks->n = 0; }

@@ -1,0 +1,43 @@
+/* device.c — see device.h. The CUDA probe lives in cuda/ (gcu_probe) and is linked only into the
+ * CUDA build, so this module compiles alone in the CPU-only build. */
+#include "model/device.h"
+
+#include <string.h>
+
+#include "base/util.h"
+#ifdef GANTUNE_CUDA
+#include "cuda/gcu.h"
+#endif
+
+Device device_parse(const char *opt, const char *s)
+{
+    if (strcmp(s, "cpu") == 0) return DEVICE_CPU;
+    if (strcmp(s, "cuda") == 0) return DEVICE_CUDA;
+    die(EXIT_USAGE, "%s: unknown device '%s' (cpu or cuda)", opt, s);
+}
+
+const char *device_name(Device d) { return d == DEVICE_CUDA ? "cuda" : "cpu"; }
+
+int device_cuda_built(void)
+{
+#ifdef GANTUNE_CUDA
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+void device_require(Device d)
+{
+    if (d == DEVICE_CPU) return;
+#ifdef GANTUNE_CUDA
+    char why[256];
+    if (gcu_probe(why, sizeof why) != 0)
+        die(EXIT_RUNTIME, "--device cuda: no usable CUDA GPU: %s (nvidia-smi -L lists what the "
+            "driver sees)", why);
+#else
+    die(EXIT_RUNTIME, "--device cuda: this %s was built without CUDA support "
+        "(build the CUDA programs with 'make cuda' where nvcc exists; they go to bin/cuda/)",
+        progname());
+#endif
+}

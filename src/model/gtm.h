@@ -1,0 +1,29 @@
+/* gtm.h — the generator model file written by gan-train and read by gan-sample.
+ *
+ * Layout: a 32-byte header  "GANTUNEM" | u32 version | u32 crc32(payload) | u64 payload bytes |
+ * u64 compressed bytes, then the zlib-compressed payload. Payload (little-endian, floats IEEE):
+ * u32 ncond, nnoise, nout, gen width, disc width, best epoch; f64 best_wd; per output column
+ * then per condition column: name (u32 length + bytes), f64 lo, f64 hi (training-set min-max
+ * ranges); then the generator's parameters (GanMlp layout) and its four batch-norm running
+ * statistic vectors. Any truncation, corruption or inconsistency is refused on load. */
+#ifndef GANTUNE_GTM_H
+#define GANTUNE_GTM_H
+#include "model/gan.h"
+
+#define GTM_VERSION 1u
+
+typedef struct {
+    int ncond, nnoise, nout, gw, dw, best_epoch;
+    double best_wd;
+    char **out_names, **cond_names;      /* each an xstrdup'ed string */
+    double *out_lo, *out_hi, *cond_lo, *cond_hi;
+    GanMlp G;
+} GtmModel;
+
+/* Write atomically (temp + rename); dies with exit 1 on an I/O error. */
+void gtm_save(const char *path, const GtmModel *m);
+/* Read and validate; on any problem "prog: FILE: what is wrong" and exit 1. */
+void gtm_load(const char *path, GtmModel *m);
+/* Frees what gtm_load allocated. */
+void gtm_free(GtmModel *m);
+#endif

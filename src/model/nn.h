@@ -1,0 +1,126 @@
+/* nn.h — the GAN's layers as small forward/backward functions over plain float arrays.
+ *
+ * This is the CPU reference that cuda/ mirrors one function for one kernel, so the API is
+ * kept stable: every function takes sizes and raw pointers, owns no memory and keeps no state.
+ * One CPU-only shortcut has no kernel of its own: nn_dense_bn_act_fwd/bwd, the first block
+ * when its input has few columns, is the same function as nn_dense_fwd then
+ * nn_bn_act_train_fwd (test_nn checks it against them), which cuda/ runs as those kernels.
+ *
+ * Layouts (all row-major, contiguous, no padding):
+ *   activations   x, y, dx, dy     [B x n]      B = batch rows, n = features of that layer
+ *   dense weight  W, dW            [nin x nout] so y = x W + b needs no transpose
+ *   dense bias    b, db            [nout]
+ *   batch norm    gamma, beta      [n]; per-batch mean, invstd [n]; running mean/var [n]
+ *   batch-norm cache xhat          [B x n]      normalised input kept for the backward pass
+ *   logits z, grad dz              [B]          (the discriminator's single output column)
+ *
+ * Conventions:
+ *   - Gradients are written (overwritten), never accumulated, unless the name says _acc.
+ *   - A NULL output pointer means "not needed": the work for it is skipped (e.g. the
+ *     discriminator's weight gradients in the generator step).
+ *   - Batch norm follows PyTorch: training normalises with the biased batch variance, the
+ *     running variance is updated with the unbiased one; running = (1-m) running + m batch,
+ *     m = NN_BN_MOMENTUM (PyTorch 0.01 == Keras 0.99). eps = NN_BN_EPS.
+ *   - A dense layer followed by batch norm carries no bias: its exact gradient is zero in
+ *     training mode (the batch mean removes it) and the running mean absorbs it at inference,
+ *     so it stays at its initial zero and is not computed (it is still counted in `params`).
+ *   - Reductions run in a fixed order, so results are bit-identical run to run for a given
+ *     OpenBLAS thread count.
+ */
+#ifndef GANTUNE_NN_H
+#define GANTUNE_NN_H
+#include <stdint.h>
+
+#include "base/rng.h"
+
+#define NN_BN_MOMENTUM 0.01f
+#define NN_BN_EPS 1e-3f
+#define NN_LEAKY_SLOPE 0.3f
+#define NN_ADAM_BETA1 0.9f
+#define NN_ADAM_BETA2 0.999f
+#define NN_ADAM_EPS 1e-7f
+
+/* y[B x nout] = x[B x nin] W[nin x nout] (+ b[nout] broadcast over rows if b != NULL). */
+void nn_dense_fwd(int B, int nin, int nout, const float *x, const float *W, const float *b,
+                  float *y);
+/* Given dy[B x nout]: dx = dy W^T [B x nin], dW = x^T dy [nin x nout], db = column sums of dy.
+ * Any of dx, dW, db may be NULL. */
+void nn_dense_bwd(int B, int nin, int nout, const float *x, const float *W, const float *dy,
+                  float *dx, float *dW, float *db);
+/* The input gradient of the first ndx inputs only: dx[:, :ndx] = dy W[:ndx, :]^T, dx keeping
+ * its row stride nin (its other columns are left alone). The discriminator's input gradient
+ * is wanted only for the generated columns, not the conditions. */
+void nn_dense_dx_lead(int B, int nin, int nout, const float *W, const float *dy, float *dx,
+                      int ndx);
+
+/* Fused batch norm (training mode) + LeakyReLU(slope), in place on h[B x n]:
+ *   xhat = (h - mean) * invstd, invstd = 1/sqrt(var_biased + eps)
+ *   h   <- act(gamma * xhat + beta), act(u) = u > 0 ? u : slope * u   (slope 1 = identity)
+ * Writes xhat[B x n], mean[n], invstd[n]. If run_mean/run_var are not NULL they get the
+ * momentum update. Needs B >= 2. */
+void nn_bn_act_train_fwd(int B, int n, float *h, const float *gamma, const float *beta,
+                         float slope, float *xhat, float *mean, float *invstd,
+                         float *run_mean, float *run_var);
+/* Backward of nn_bn_act_train_fwd. da[B x n] is the gradient w.r.t. the layer output; it is
+ * overwritten with the gradient w.r.t. the input h. dgamma, dbeta [n] are written (they are
+ * needed internally anyway; pass scratch arrays when the parameters are not being trained). */
+void nn_bn_act_train_bwd(int B, int n, float *da, const float *xhat, const float *gamma,
+                         const float *beta, const float *invstd, float slope,
+                         float *dgamma, float *dbeta);
+/* A first block whose input has few columns (nin <= NN_FEW_IN): nn_dense_fwd without bias,
+ * then nn_bn_act_train_fwd, without forming or re-reading x W. The batch mean and variance of
+ * x W follow from the inputs' mean mu and biased covariance S (mean = mu W, var_j =
+ * w_j^T S w_j); each row's xhat is then formed and activated in one pass.
+ * Writes a and xhat [B x n], xmom [nin + nin*nin] (mu, then S row-major: the backward needs
+ * them) and invstd [n]; running statistics as nn_bn_act_train_fwd. Needs B >= 2. */
+#define NN_FEW_IN 16
+void nn_dense_bn_act_fwd(int B, int nin, int n, const float *x, const float *W,
+                         const float *gamma, const float *beta, float slope, float *a,
+                         float *xhat, float *xmom, float *invstd, float *run_mean,
+                         float *run_var);
+/* Parameter gradients of nn_dense_bn_act_fwd given da [B x n] (read only, unlike
+ * nn_bn_act_train_bwd): dgamma, dbeta [n] written; dW [nin x n] written, or added to when
+ * accumulate is set (for batches split into groups), or skipped if NULL. dW = x^T dh =
+ * x_c^T dh is formed from the centred inputs' x_c^T e (e: da through the activation,
+ * gathered in the same read-only pass as dgamma and dbeta) and S, so dh is never formed.
+ * work: nin*n floats of scratch. (For the input gradient, nn_bn_act_train_bwd on xhat gives
+ * dh, then nn_dense_bwd or nn_dense_dx_lead.) */
+void nn_dense_bn_act_bwd(int B, int nin, int n, const float *x, const float *W, const float *da,
+                         const float *xhat, const float *gamma, const float *beta,
+                         const float *xmom, const float *invstd, float slope, float *dW,
+                         int accumulate, float *work, float *dgamma, float *dbeta);
+/* Inference mode with running statistics, in place on h[B x n]:
+ *   h <- act(gamma * (h - run_mean) / sqrt(run_var + eps) + beta) */
+void nn_bn_act_infer_fwd(int B, int n, float *h, const float *gamma, const float *beta,
+                         const float *run_mean, const float *run_var, float slope);
+
+/* LeakyReLU alone, in place: x <- x > 0 ? x : slope x; backward uses the forward output y
+ * (same sign as the input): dy <- dy * (y > 0 ? 1 : slope). */
+void nn_leaky_fwd(int64_t len, float *x, float slope);
+void nn_leaky_bwd(int64_t len, const float *y, float *dy, float slope);
+
+/* tanh in place; backward from the forward output: dy <- dy * (1 - y^2). */
+void nn_tanh_fwd(int64_t len, float *x);
+void nn_tanh_bwd(int64_t len, const float *y, float *dy);
+
+/* Binary cross-entropy from logits z[B] against a constant target t (0 or 1), mean over B,
+ * computed stably: max(z,0) - z t + log1p(exp(-|z|)). Returns the loss; if dz != NULL writes
+ * d loss / d z = (sigmoid(z) - t) / B. */
+double nn_bce_logits(int B, const float *z, float target, float *dz);
+
+/* One Adam step (PyTorch/Keras form, bias-corrected), step t >= 1:
+ *   m <- b1 m + (1-b1) g;  v <- b2 v + (1-b2) g^2
+ *   p <- p - lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps) */
+void nn_adam_step(int64_t n, float *p, const float *g, float *m, float *v, float lr, float b1,
+                  float b2, float eps, long t);
+
+/* Glorot (Xavier) uniform initialisation of W[nin x nout]: U(-a, a), a = sqrt(6/(nin+nout)),
+ * drawn from the caller's generator (rng.h). */
+void nn_glorot_uniform(int nin, int nout, float *W, Rng *rng);
+
+/* Floating-point operations of one dense forward (2 B nin nout), for GFLOP/s figures. */
+static inline double nn_dense_flops(int B, int nin, int nout)
+{
+    return 2.0 * B * nin * nout;
+}
+#endif
