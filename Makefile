@@ -21,7 +21,7 @@ MODS    := $(wildcard $(patsubst %,src/%/*.c,$(LIBDIRS)))
 MODOBJS := $(patsubst src/%.c,build/%.o,$(MODS))
 UNITS   := $(patsubst tests/unit/%.c,build/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all deps test unit bats bench clean
+.PHONY: all deps test lint unit bats bench clean
 all: $(PROGS)
 
 build/%.o: src/%.c
@@ -60,7 +60,10 @@ unit: $(UNITS)
 	@fail=0; for t in $(UNITS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 bats: all
 	bats tests/
-test: all $(UNITS)
+# Bats assertions that cannot fail (a bare `! cmd`, `[ a ] && [ b ]`) are refused before the run
+lint:
+	@tests/lint-bats
+test: lint all $(UNITS)
 	@tests/run-all
 
 clean:

@@ -45,7 +45,7 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   # no sampler here: the generated-vs-truth panel is omitted with a note, not faked
   [ ! -e rep/generated.png ]
   grep -q 'Generated vs truth omitted' rep/index.html
-  ! ls -A . rep | grep -q '\.tmp\.'
+  assert_no_temp . rep
   # the importance chart holds surrogate-propose's indices, one bar pair per hyperparameter
   [ "$(grep -c '^"' rep/importance.dat)" -eq "$(($(wc -l < "$BROAD/space.csv") - 1))" ]
   grep -q 'Strongest interaction: [a-z_]* x [a-z_]*' rep/index.html
@@ -62,7 +62,8 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
       if ($c["status"] != "ok") { f++; next }
       if (best == "" || $c["wd_mean"] + 0 < bm) { best = $c["id"]; bm = $c["wd_mean"] + 0; bs = $c["wd_std"] + 0 } }
     END { print n, f + 0, best, bm, bs, tt, ft }' "$h")
-  [ "$nsets" -eq 30 ] && [ "$nfailed" -ge 1 ]   # the fixture has failed sets to count
+  [ "$nsets" -eq 30 ]
+  [ "$nfailed" -ge 1 ]   # the fixture has failed sets to count
   [ "$(cell r1-sets rep/index.html)" = "$nsets" ]
   [ "$(cell r1-failed-sets rep/index.html)" = "$nfailed" ]
   [ "$(cell r1-best-id rep/index.html)" = "$bestid" ]
@@ -149,15 +150,17 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   mkdir rep && echo stale > rep/stale.txt
   run hpo-report "$BROAD" -o rep --surrogate none --sampler none
   [ "$status" -eq 0 ]
-  [ ! -e rep/stale.txt ] && [ -f rep/index.html ]
+  [ ! -e rep/stale.txt ]
+  [ -f rep/index.html ]
   cp -r "$BROAD" bad
   sed -i '1s/wd_std/wd_spread/' bad/history.csv
   before=$(ls rep | wc -l)
   run hpo-report bad -o rep --surrogate none --sampler none
   [ "$status" -eq 1 ]
   [[ "$output" == "hpo-report: bad/history.csv:1: "*wd_std* ]] || [[ "$output" == "hpo-report: bad/history.csv"*wd_std* ]]
-  [ "$(ls rep | wc -l)" -eq "$before" ] && [ -f rep/index.html ]
-  ! ls -A . | grep -q '\.tmp\.'
+  [ "$(ls rep | wc -l)" -eq "$before" ]
+  [ -f rep/index.html ]
+  assert_no_temp .
   # gnuplot failing, or missing: exit 1, the old report untouched, no temp left
   run hpo-report "$BROAD" -o rep --gnuplot /bin/false --surrogate none --sampler none
   [ "$status" -eq 1 ]
@@ -166,14 +169,14 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   run hpo-report "$BROAD" -o rep --gnuplot no-such-gnuplot
   [ "$status" -eq 1 ]
   [[ "$output" == *"no-such-gnuplot: not found on PATH"* ]]
-  ! ls -A . | grep -q '\.tmp\.'
+  assert_no_temp .
   # no finished set yet: one clear line, nothing written
   head -1 "$BROAD/history.csv" > bad/history.csv
   run hpo-report bad --surrogate none --sampler none
   [ "$status" -eq 1 ]
   [[ "$output" == *"no finished sets"* ]]
   [ ! -e bad/report ]
-  ! ls -A bad | grep -q '\.tmp\.'
+  assert_no_temp bad
 }
 
 @test "hpo-report: usage errors exit 2, --help exits 0" {
@@ -200,7 +203,6 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
 }
 
 @test "hpo-report: generated vs truth from models gan-train really trained (gan-sample)" {
-  [ -x "$ROOT/bin/gan-sample" ] || skip "bin/gan-sample not built on this branch yet"
   event-gen hadronization --events 6000 --val 1000 --seed 2 -o train.csv --val-out val.csv
   cp -r "$FINAL" run && rm run/models/*
   sed -i "s|^val=.*|val=$TMP/val.csv|" run/run.conf
@@ -231,7 +233,8 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   [ "$(cell r1-failed-sets rep2/index.html)" = 30 ]
   [ "$(cell r1-best-id rep2/index.html)" = "&ndash;" ]
   grep -q 'no set has finished with status ok' rep2/index.html
-  [ ! -e rep2/wd-sigma.png ] && [ ! -e rep2/pareto.png ]
+  [ ! -e rep2/wd-sigma.png ]
+  [ ! -e rep2/pareto.png ]
   valid_png rep2/timing.png
 }
 

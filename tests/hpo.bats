@@ -92,7 +92,7 @@ H
     [ "${lines[0]}" = "a,b" ]
     printf '%s\n' "${lines[@]:1}" > got
     [ "$(sort -u got | wc -l)" -eq 3 ]                   # no duplicates in one call
-    ! grep -qxE '0\.5,0|1,2|1\.5,4|0\.5,4|1\.5,0|1,0' got # nothing taken
+    run ! grep -qxE '0\.5,0|1,2|1\.5,4|0\.5,4|1\.5,0|1,0' got   # nothing taken
   done
   run surrogate-propose --space small.csv --history hist.csv --pending pend.csv --n 4
   [ "$status" -eq 1 ]
@@ -107,7 +107,7 @@ H
     surrogate-propose --space broad.csv --n 20 --method $m --seed 5 > b.csv
     surrogate-propose --space broad.csv --n 20 --method $m --seed 6 > c.csv
     cmp a.csv b.csv
-    ! cmp -s a.csv c.csv
+    run ! cmp -s a.csv c.csv
     [ "$(wc -l < a.csv)" -eq 21 ]
     # the proposals are themselves valid pending points (values back on the lattice)
     surrogate-propose --space broad.csv --pending a.csv --n 1 --method $m > /dev/null
@@ -135,21 +135,26 @@ H
     # all equal
     { echo "$names,wd_mean,wd_std,n_trials,status"; tail -n +2 pts.csv | sed 's/$/,1.0,0.1,5,ok/'; } > eq.csv
     run surrogate-propose --space broad.csv --history eq.csv --method $m --n 2
-    [ "$status" -eq 0 ] && [ "${#lines[@]}" -eq 3 ]
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -eq 3 ]
     # one point
     head -2 eq.csv > one.csv
     run surrogate-propose --space broad.csv --history one.csv --method $m --n-init 1
-    [ "$status" -eq 0 ] && [ "${#lines[@]}" -eq 2 ]
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -eq 2 ]
     # all failed
     { echo "$names,wd_mean,wd_std,n_trials,status"; tail -n +2 pts.csv | sed 's/$/,nan,nan,5,failed/'; } > fail.csv
     run surrogate-propose --space broad.csv --history fail.csv --method $m --n 2
-    [ "$status" -eq 0 ] && [ "${#lines[@]}" -eq 3 ]
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -eq 3 ]
     # zero spread with kappa, and a model fit past the design
     { echo "$names,wd_mean,wd_std,n_trials,status"; tail -n +2 pts.csv | awk -F, '{print $0 "," NR % 7 ",0,5,ok"}'; } > fit.csv
     run surrogate-propose --space broad.csv --history fit.csv --method $m --kappa 2 --n 3
-    [ "$status" -eq 0 ] && [ "${#lines[@]}" -eq 4 ]
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -eq 4 ]
     run surrogate-propose --space broad.csv --history fit.csv --method $m --cap --n 2
-    [ "$status" -eq 0 ] && [ "${#lines[@]}" -eq 3 ]
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -eq 3 ]
   done
 }
 
@@ -197,9 +202,11 @@ T
   cut -d, -f2- t.csv > noid.csv
   head -3 noid.csv > part1.csv; { head -1 noid.csv; tail -n +4 noid.csv; } > part2.csv
   run trial-aggregate --no-header part1.csv part2.csv
+  [ "$status" -eq 0 ]
   [ "${lines[0]}" = "0.0001,32,2,1,4,1,ok" ]
   [ "${#lines[@]}" -eq 2 ]
   run bash -c 'trial-aggregate < noid.csv'
+  [ "$status" -eq 0 ]
   [ "${lines[1]}" = "0.0001,32,2,1,4,1,ok" ]
 }
 

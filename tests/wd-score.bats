@@ -47,6 +47,7 @@ check_case() {
   [ "$status" -eq 0 ]
   [ "${lines[1]}" = "0,0" ]
   run wd-score --cols v a.csv b.csv
+  [ "$status" -eq 0 ]
   [ "${lines[0]}" = "wd_v,wd_mean" ]
   [ "${lines[1]}" = "2.5,2.5" ]
 }
@@ -80,6 +81,7 @@ check_case() {
   [ "$status" -eq 0 ]
   [ "${lines[1]}" = "1,1" ]
   run bash -c 'gzip -c a.csv | wd-score b.csv -'
+  [ "$status" -eq 0 ]
   [ "${lines[1]}" = "1,1" ]
   run wd-score - -
   [ "$status" -eq 2 ]
