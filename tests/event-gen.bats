@@ -47,7 +47,8 @@ load helpers
   cmp a.csv b.csv
   cmp av.csv bv.csv
   run ! cmp -s a.csv c.csv
-  run ! cmp -s a.csv av.csv
+  # validation is a stream of its own, not the start of the training one (sizes alone differ)
+  run ! cmp -s <(head -n 101 a.csv) av.csv
   event-gen hadronization --events 1000 --val 0 --seed 42 -o h1.csv
   event-gen hadronization --events 1000 --seed 42 > h2.csv
   cmp h1.csv h2.csv
