@@ -73,3 +73,9 @@ clean:
 include src/cuda/cuda.mk workflows/anp.mk workflows/report.mk \
         bench/anp.mk bench/data.mk bench/gan.mk bench/hpo.mk
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# where nvcc exists the CUDA build is part of what `make test` checks (tests/cuda.bats fails on
+# a missing bin/cuda/), so the test target builds it too; it runs nothing on a GPU-less machine
+ifneq ($(NVCC),)
+test: cuda-progs
+endif
