@@ -117,7 +117,9 @@ int main(int argc, char **argv)
     char *target = outdir ? xstrdup(outdir) : path_join(runs[0].dir, "report");
     ReportDir rd;
     report_dir_open(&rd, target);
-    Report rp = {runs, nr, rd.tmp, color_by, cidx, thr, front, nf, sampler, surrogate, events};
+    Report rp = {.runs = runs, .nr = nr, .dir = rd.tmp, .color_by = color_by, .cidx = cidx,
+                 .thr = thr, .front = front, .nf = nf, .sampler = sampler, .surrogate = surrogate,
+                 .events = events};
 
     /* every picture of the table that is ready, in order; then index.html */
     Notes nt = {0};
