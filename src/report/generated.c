@@ -1,0 +1,377 @@
+/* generated.c — picture 4: generated vs truth for the final phase (or the best set's models
+ * elsewhere). Four steps: find the models, sample each with gan-sample (on the validation
+ * events' conditions), histogram truth and samples per output column and condition bin, write
+ * the histograms and the script. */
+#include "base/atomic.h"
+#include "base/csvio.h"
+#include "base/proc.h"
+#include "base/util.h"
+#include "report/picture.h"
+#include "report/pictures.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define NGENBINS 30    /* bins of the generated-vs-truth histograms */
+#define NCONDBINS 3    /* condition bins (quantiles) for conditional studies */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *resolve_data(const Run *r, const char *p)
+{
+    if (p[0] == '/' || file_exists(p)) return xstrdup(p);
+    char *q = path_join(r->dir, p);
+    if (file_exists(q)) return q;
+    free(q);
+    char *root = path_join(r->dir, "../../..");  /* runs/STUDY/PHASE: paths from the project root */
+    q = path_join(root, p);
+    free(root);
+    if (file_exists(q)) return q;
+    free(q);
+    return NULL;
+}
+
+/* The models to sample, sorted: every one in the final phase, else the best set's. Returns their
+ * number, -1 when the run has no models/ directory. */
+static int find_models(const Run *r, int final, char ***out)
+{
+    char *md = path_join(r->dir, "models");
+    DIR *dp = opendir(md);
+    if (!dp) {
+        free(md);
+        return -1;
+    }
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "%d-", r->id[r->best]);
+    char **models = NULL;
+    int nm = 0;
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+        size_t k = strlen(e->d_name);
+        if (k < 5 || strcmp(e->d_name + k - 4, ".gtm") != 0 || e->d_name[0] == '.') continue;
+        if (!final && strncmp(e->d_name, prefix, strlen(prefix)) != 0) continue;
+        models = xrealloc(models, (size_t)(nm + 1) * sizeof *models);
+        models[nm++] = path_join(md, e->d_name);
+    }
+    closedir(dp);
+    free(md);
+    if (nm) qsort(models, (size_t)nm, sizeof *models, cmp_str);
+    *out = models;
+    return nm;
+}
+
+/* The validation events and one generated sample of them per model. */
+typedef struct {
+    char **outc, **condc;        /* output and condition columns (split_list's) */
+    int nout, ncond;
+    double *vdat;                /* nv rows of nout + ncond: the validation events */
+    size_t nv;
+    int nm;
+    double *gen;                 /* nm x nv x nout: each model's events, one per validation row */
+} Samples;
+
+/* Sample every model with exe, one event per validation row, on the validation events'
+ * conditions. 0 on success, -1 with a note when a model fails. */
+static int sample_models(const char *exe, char **models, const char *dir, Samples *s, Notes *nt)
+{
+    int nm = s->nm, nout = s->nout, ncond = s->ncond;
+    size_t nv = s->nv;
+    s->gen = xmalloc((size_t)nm * nv * (size_t)nout * sizeof *s->gen);
+    char *gfile = path_join(dir, ".generated.csv"), *gerr = path_join(dir, ".generated.err");
+    char *cfile = NULL;
+    if (ncond) {  /* the conditions the truth was made with, in a file of their own */
+        cfile = path_join(dir, ".conditions.csv");
+        AtomicOut *o = aout_open(cfile);
+        for (int j = 0; j < ncond; j++) aout_printf(o, "%s%s", j ? "," : "", s->condc[j]);
+        aout_printf(o, "\n");
+        for (size_t i = 0; i < nv; i++)
+            for (int j = 0; j < ncond; j++)
+                aout_printf(o, "%.9g%s", s->vdat[i * (nout + ncond) + nout + j], j + 1 < ncond ? "," : "\n");
+        aout_commit(o);
+    }
+    int fail = 0;
+    for (int m = 0; m < nm && !fail; m++) {
+        char nbuf[32], sbuf[32];
+        snprintf(nbuf, sizeof nbuf, "%zu", nv);
+        snprintf(sbuf, sizeof sbuf, "%d", m + 1);
+        char *argv[12];
+        int a = 0;
+        argv[a++] = (char *)exe, argv[a++] = "--model", argv[a++] = models[m], argv[a++] = "--events";
+        argv[a++] = nbuf, argv[a++] = "--seed", argv[a++] = sbuf;
+        if (cfile) argv[a++] = "--cond", argv[a++] = cfile;
+        argv[a++] = "-o", argv[a++] = gfile, argv[a] = NULL;
+        int rc = run_cmd(argv, NULL, NULL, gerr);
+        if (rc != 0) {
+            char line[512];
+            first_line(gerr, line, sizeof line);
+            note(nt, "<li>Generated vs truth omitted: <code>%s</code> failed on %s (exit %d", exe,
+                 models[m], rc);
+            note(nt, ": %s).</li>\n", line);
+            fail = 1;
+            break;
+        }
+        size_t ng;
+        double *gd = csv_load_cols(gfile, nout, s->outc, 0, &ng);
+        if (ng != nv) {
+            note(nt, "<li>Generated vs truth omitted: %s gave %zu events for %zu asked.</li>\n",
+                 models[m], ng, nv);
+            fail = 1;
+        } else {
+            memcpy(s->gen + (size_t)m * nv * nout, gd, nv * (size_t)nout * sizeof *gd);
+        }
+        free(gd);
+        unlink(gfile);
+    }
+    unlink(gerr);
+    if (cfile) unlink(cfile);
+    free(gfile), free(gerr), free(cfile);
+    return fail ? -1 : 0;
+}
+
+/* The histograms: blocks for each condition bin (all events first), each output column. */
+typedef struct {
+    int nbins;                   /* 1 + NCONDBINS when conditional, else 1 */
+    int ci;                      /* the condition column binned in */
+    double edges[NCONDBINS + 1];
+    double *xlo, *xhi;           /* per output column: the range every panel shares */
+    /* per block and bin (block * NGENBINS + b): bin centre, truth density, the models' mean
+     * density and its sigma across models */
+    double *x, *t, *mu, *sg;
+    double *rr;                  /* per block: half-range of the ratio axis */
+    double *ytop;                /* per block: top of the density axis */
+} GenHist;
+
+static GenHist gen_hist_of(const Samples *s)
+{
+    GenHist gh;
+    int nm = s->nm, nout = s->nout, ncond = s->ncond;
+    size_t nv = s->nv;
+    const double *vdat = s->vdat, *gen = s->gen;
+    /* condition bins: quantiles of the energy condition (E) when there is one, else of the
+     * first condition column, plus "all events" */
+    int nbins = ncond ? 1 + NCONDBINS : 1, ci = 0;
+    for (int j = 0; j < ncond; j++)
+        if (strcmp(s->condc[j], "E") == 0 || strcmp(s->condc[j], "e") == 0) ci = j;
+    gh.nbins = nbins, gh.ci = ci;
+    if (ncond) {
+        double *cv = xmalloc(nv * sizeof *cv);
+        for (size_t i = 0; i < nv; i++) cv[i] = vdat[i * (nout + ncond) + nout + ci];
+        for (int b = 0; b <= NCONDBINS; b++) gh.edges[b] = quantile(cv, (int)nv, (double)b / NCONDBINS);
+        free(cv);
+    }
+    double *h = xmalloc((size_t)(nm + 1) * NGENBINS * sizeof *h);
+    /* every panel of a column shares one range, from the validation data */
+    double *xlo = gh.xlo = xmalloc((size_t)nout * sizeof *xlo), *xhi = gh.xhi = xmalloc((size_t)nout * sizeof *xhi);
+    double *col = xmalloc(nv * sizeof *col);
+    for (int j = 0; j < nout; j++) {
+        /* 0.1% to 99.9% of the data: a falling spectrum's sparse tail would squeeze the rest */
+        for (size_t i = 0; i < nv; i++) col[i] = vdat[i * (nout + ncond) + j];
+        xlo[j] = quantile(col, (int)nv, 0.001), xhi[j] = quantile(col, (int)nv, 0.999);
+        if (!(xhi[j] > xlo[j])) xhi[j] = xlo[j] + 1;
+    }
+    free(col);
+    size_t nblk = (size_t)nbins * nout;
+    gh.x = xmalloc(nblk * NGENBINS * sizeof *gh.x);
+    gh.t = xmalloc(nblk * NGENBINS * sizeof *gh.t);
+    gh.mu = xmalloc(nblk * NGENBINS * sizeof *gh.mu);
+    gh.sg = xmalloc(nblk * NGENBINS * sizeof *gh.sg);
+    /* ratio axis per panel: wide enough for 90% of the bins, 1 +- 0.2 at least */
+    double *rr = gh.rr = xmalloc(nblk * sizeof *rr), dev[NGENBINS];
+    double *ytop = gh.ytop = xcalloc(nblk, sizeof *ytop);  /* histeps escape autoscale */
+    for (int cb = 0; cb < nbins; cb++)
+        for (int j = 0; j < nout; j++) {
+            int blk = cb * nout + j;
+            double lo = xlo[j], hi = xhi[j];
+            int nd = 0;
+            double w = (hi - lo) / NGENBINS;
+            memset(h, 0, (size_t)(nm + 1) * NGENBINS * sizeof *h);
+            double *tot = xcalloc((size_t)nm + 1, sizeof *tot);
+            for (size_t i = 0; i < nv; i++) {
+                if (cb > 0) {
+                    double c = vdat[i * (nout + ncond) + nout + ci];
+                    if (c < gh.edges[cb - 1] || (cb < NCONDBINS ? c >= gh.edges[cb] : c > gh.edges[cb])) continue;
+                }
+                for (int m = 0; m <= nm; m++) {
+                    double v = m == 0 ? vdat[i * (nout + ncond) + j] : gen[((size_t)(m - 1) * nv + i) * nout + j];
+                    int b = (int)floor((v - lo) / w);
+                    tot[m]++;  /* events outside the truth's range still count: shape, not just overlap */
+                    if (v == hi) b = NGENBINS - 1;
+                    if (b >= 0 && b < NGENBINS) h[m * NGENBINS + b]++;
+                }
+            }
+            for (int b = 0; b < NGENBINS; b++) {
+                double t = tot[0] > 0 ? h[b] / (tot[0] * w) : 0, s = 0, s2 = 0;
+                for (int m = 1; m <= nm; m++) {
+                    double d = tot[m] > 0 ? h[m * NGENBINS + b] / (tot[m] * w) : 0;
+                    s += d, s2 += d * d;
+                }
+                double mu = s / nm, var = nm > 1 ? (s2 - nm * mu * mu) / (nm - 1) : 0;
+                double sg = sqrt(var > 0 ? var : 0);
+                if (t > 0) dev[nd++] = fabs(mu / t - 1);
+                ytop[blk] = fmax(ytop[blk], fmax(t, mu + sg));
+                size_t q = (size_t)blk * NGENBINS + b;
+                gh.x[q] = lo + (b + 0.5) * w, gh.t[q] = t, gh.mu[q] = mu, gh.sg[q] = sg;
+            }
+            free(tot);
+            double q = nd ? quantile(dev, nd, 0.9) : 0.5;
+            rr[blk] = fmin(1.5, fmax(0.2, ceil(11.5 * q) / 10));
+        }
+    free(h);
+    return gh;
+}
+
+static void free_gen_hist(GenHist *gh)
+{
+    free(gh->xlo), free(gh->xhi), free(gh->x), free(gh->t), free(gh->mu), free(gh->sg);
+    free(gh->rr), free(gh->ytop);
+}
+
+static void write_data(const char *dir, const Samples *s, const GenHist *gh)
+{
+    char name[4200];
+    snprintf(name, sizeof name, "%s/generated.dat", dir);
+    AtomicOut *o = aout_open(name);
+    aout_printf(o, "# blocks: for each condition bin (all events first), each output column:\n"
+                   "# x truth_density ens_mean ens_minus_sigma ens_plus_sigma ratio ratio_lo ratio_hi\n");
+    for (int cb = 0; cb < gh->nbins; cb++)
+        for (int j = 0; j < s->nout; j++) {
+            aout_printf(o, "# bin %d column %s\n", cb, s->outc[j]);
+            for (int b = 0; b < NGENBINS; b++) {
+                size_t q = (size_t)(cb * s->nout + j) * NGENBINS + b;
+                double x = gh->x[q], t = gh->t[q], mu = gh->mu[q], sg = gh->sg[q];
+                if (t > 0)
+                    aout_printf(o, "%.9g %.9g %.9g %.9g %.9g %.9g %.9g %.9g\n", x,
+                                t, mu, mu - sg, mu + sg, mu / t, (mu - sg) / t, (mu + sg) / t);
+                else
+                    aout_printf(o, "%.9g %.9g %.9g %.9g %.9g NaN NaN NaN\n", x, t, mu, mu - sg, mu + sg);
+            }
+            aout_printf(o, "\n\n");
+        }
+    aout_commit(o);
+}
+
+static void write_script(const Run *r, const char *dir, const Samples *s, const GenHist *gh)
+{
+    int nout = s->nout, nm = s->nm, nbins = gh->nbins, ci = gh->ci;
+    char **outc = s->outc, **condc = s->condc;
+    const double *edges = gh->edges, *rr = gh->rr;
+    char name[4200];
+    snprintf(name, sizeof name, "%s/generated.gp", dir);
+    AtomicOut *g = aout_open(name);
+    int pw = 560, ph = 460;
+    /* at most 3 panels a row: six dimuon variables make two rows */
+    int ncp = nout < 3 ? nout : 3, rps = (nout + ncp - 1) / ncp, nrows = nbins * rps;
+    gp_header(g, "generated.png", pw * ncp, ph * nrows + 50);
+    aout_printf(g, "set multiplot title 'Set #%d: validation data vs %d trained generators "
+                   "(band: ±1σ across models)'\n", r->id[r->best], nm);
+    aout_printf(g, "set style fill transparent solid 0.3 noborder\nset key top right box opaque font ',9'\n");
+    for (int cb = 0; cb < nbins; cb++)
+        for (int j = 0; j < nout; j++) {
+            int blk = cb * nout + j;
+            int prow = cb * rps + j / ncp;
+            double ox = (double)(j % ncp) / ncp, sx = 1.0 / ncp;
+            double oy = 1.0 - (double)(prow + 1) / nrows * 0.95 - 0.03, sy = 0.95 / nrows;
+            char cond[128] = "all events";
+            if (cb > 0)
+                snprintf(cond, sizeof cond, "%.3g <= %s %s %.3g %s", edges[cb - 1], condc[ci],
+                         cb < NCONDBINS ? "<" : "<=", edges[cb], var_unit(condc[ci]));
+            aout_printf(g, "set origin %g,%g\nset size %g,%g\n", ox, oy + 0.32 * sy, sx, 0.68 * sy);
+            aout_printf(g, "set title '%s (%s)'\nset xlabel ''\nset format x ''\n", outc[j], cond);
+            const char *u = var_unit(outc[j]);
+            aout_printf(g, "set ylabel 'normalised density%s%s%s'\nset yrange [0:%.9g]\n"
+                           "set xrange [%.9g:%.9g]\n", strcmp(u, "dimensionless") ? " (1/" : "",
+                        strcmp(u, "dimensionless") ? u : "", strcmp(u, "dimensionless") ? ")" : "",
+                        1.4 * gh->ytop[blk] + 1e-12,  /* headroom: the key sits above the data */
+                        gh->xlo[j], gh->xhi[j]);
+            aout_printf(g, "set bmargin 0.5\nset lmargin 10\n");
+            aout_printf(g, "plot 'generated.dat' index %d u 1:4:5 w filledcurves lc rgb '#d7191c' "
+                           "title 'generated ±1σ', '' index %d u 1:3 w histeps lw 2 lc rgb '#d7191c' "
+                           "title 'generated (mean of %d)', '' index %d u 1:2 w histeps lw 2 lc rgb 'black' "
+                           "title 'validation data'\n", blk, blk, nm, blk);
+            aout_printf(g, "set origin %g,%g\nset size %g,%g\nset title ''\nset format x '%%g'\n",
+                        ox, oy, sx, 0.32 * sy);
+            aout_printf(g, "set xlabel '%s (%s)'\nset ylabel 'generated / data'\nset yrange [%g:%g]\n"
+                           "set ytics %g\nset tmargin 0.5\nset bmargin 3.5\n", outc[j], var_unit(outc[j]),
+                        fmax(0, 1 - rr[blk]), 1 + rr[blk], rr[blk] > 0.5 ? 0.5 : rr[blk] > 0.25 ? 0.2 : 0.1);
+            aout_printf(g, "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2\nunset key\n");
+            aout_printf(g, "plot 'generated.dat' index %d u 1:7:8 w filledcurves lc rgb '#d7191c' notitle, "
+                           "'' index %d u 1:6 w histeps lw 2 lc rgb '#d7191c' notitle\n", blk, blk);
+            aout_printf(g, "unset arrow 1\nset tmargin\nset bmargin\nset key\nset ytics autofreq\n");
+        }
+    aout_printf(g, "unset multiplot\n");
+    aout_commit(g);
+}
+
+int draw_generated(const Report *rp, Notes *nt, char *more, size_t n)
+{
+    const Run *r = &rp->runs[0];
+    const char *phase = conf_get(r, "phase");
+    int final = phase && strcmp(phase, "final") == 0;
+    if (r->best < 0) return 0;
+    char **models = NULL;
+    int nm = find_models(r, final, &models);
+    if (nm < 0) {
+        note(nt, "<li>Generated vs truth omitted: no models/ in %s%s.</li>\n", r->dir,
+             final ? "" : " (drawn for the final phase, or the best set's saved models)");
+        return 0;
+    }
+    int made = 0;
+    char *exe = NULL, *val = NULL;
+    Samples s;
+    memset(&s, 0, sizeof s);
+    s.nm = nm;
+    if (nm == 0) {
+        note(nt, "<li>Generated vs truth omitted: no models of set #%d in models/.</li>\n",
+             r->id[r->best]);
+        goto done;
+    }
+    exe = find_exec(rp->sampler);
+    if (!exe) {
+        note(nt, "<li>Generated vs truth omitted: <code>%s</code> not found on PATH.</li>\n", rp->sampler);
+        goto done;
+    }
+    const char *vconf = conf_get(r, "val"), *oc = conf_get(r, "out_cols"), *cc = conf_get(r, "cond_cols");
+    if (!vconf || !oc || !*oc) {
+        note(nt, "<li>Generated vs truth omitted: run.conf names no val file or out_cols.</li>\n");
+        goto done;
+    }
+    val = resolve_data(r, vconf);
+    if (!val) {
+        note(nt, "<li>Generated vs truth omitted: validation file <code>%s</code> not found.</li>\n", vconf);
+        goto done;
+    }
+    s.nout = split_list("out_cols", oc, &s.outc);
+    s.ncond = cc && *cc ? split_list("cond_cols", cc, &s.condc) : 0;
+    {
+        int nc = s.nout + s.ncond;
+        char **all = xmalloc((size_t)nc * sizeof *all);
+        for (int j = 0; j < s.nout; j++) all[j] = s.outc[j];
+        for (int j = 0; j < s.ncond; j++) all[s.nout + j] = s.condc[j];
+        s.vdat = csv_load_cols(val, nc, all, (size_t)rp->events, &s.nv);
+        free(all);
+    }
+    if (sample_models(exe, models, rp->dir, &s, nt) != 0) goto done;
+    GenHist gh = gen_hist_of(&s);
+    write_data(rp->dir, &s, &gh);
+    write_script(r, rp->dir, &s, &gh);
+    free_gen_hist(&gh);
+    char desc[512];  /* the caption's account of what was sampled */
+    snprintf(desc, sizeof desc, "%d models of set #%d sampled with <code>%s</code>, %zu events each%s",
+             nm, r->id[r->best], exe, s.nv, s.ncond ? ", conditioned on the validation events" : "");
+    snprintf(more, n, " %s.", desc);
+    made = 1;
+done:
+    for (int m = 0; m < nm; m++) free(models[m]);
+    free(models);
+    free(exe), free(val), free(s.vdat), free(s.gen);
+    if (s.outc) free(s.outc[0]), free(s.outc);
+    if (s.condc) free(s.condc[0]), free(s.condc);
+    return made;
+}

@@ -1,0 +1,178 @@
+/* index.c — index.html (index.h). */
+#include "report/index.h"
+
+#include "base/atomic.h"
+#include "base/proc.h"
+#include "base/util.h"
+#include "report/summary.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ST_FAILED, ST_TRIALS, ST_TRIALS_FAILED, ST_MEDIAN, ST_UNDER, ST_SPEEDUP, ST_UTIL, ST_SLOTBUSY };
+
+/* One summary number of a run (NaN where it cannot be computed). */
+static double stat_of(const Run *r, double thr, int what)
+{
+    double s = 0;
+    switch (what) {
+    case ST_FAILED: for (int i = 0; i < r->n; i++) s += !r->ok[i]; return s;
+    case ST_TRIALS: for (int i = 0; i < r->n; i++) s += r->ntr[i]; return s;
+    case ST_TRIALS_FAILED: for (int i = 0; i < r->n; i++) s += r->nfail[i]; return s;
+    case ST_UNDER: for (int i = 0; i < r->n; i++) s += r->ok[i] && r->mean[i] <= thr; return s;
+    case ST_MEDIAN: {
+        double *v = xmalloc((size_t)r->n * sizeof *v);
+        for (int i = 0; i < r->n; i++) v[i] = r->ok[i] ? r->mean[i] : NAN;
+        s = quantile(v, r->n, 0.5);
+        free(v);
+        return s;
+    }
+    default: {
+        if (r->nt == 0) return NAN;
+        Timing t = timing_of(r);
+        if (t.wall <= 0) return NAN;
+        if (what == ST_SLOTBUSY) return 100 * t.busy / (t.nslots * t.wall);
+        return what == ST_SPEEDUP ? t.sum / t.wall
+                                  : 100 * t.sum / (t.nslots * (t.trials > 0 ? t.trials : 1) * t.wall);
+    }
+    }
+}
+
+/* The page head and the summary table: run.conf's settings and the numbers of every run. */
+static void write_summary(AtomicOut *o, const Report *rp)
+{
+    const Run *runs = rp->runs;
+    int nr = rp->nr;
+    const double *thr = rp->thr;
+    const char *study = conf_get(&runs[0], "study"), *phase = conf_get(&runs[0], "phase");
+    aout_printf(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>gantune report: ");
+    html_esc(o, study ? study : runs[0].dir);
+    aout_printf(o, " %s</title>\n<style>body{font-family:sans-serif;max-width:1500px;margin:1em auto}"
+                   "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:3px 8px;"
+                   "text-align:right}th{text-align:left;background:#f2f2f2}img{max-width:100%%;"
+                   "border:1px solid #ddd}figcaption{color:#333;margin-bottom:2em}</style></head><body>\n",
+                phase ? phase : "");
+    aout_printf(o, "<h1>gantune report: ");
+    html_esc(o, study ? study : "");
+    aout_printf(o, " ");
+    html_esc(o, phase ? phase : "");
+    aout_printf(o, "</h1>\n<h2>Summary</h2>\n<table id=\"summary\">\n<tr><th>run</th>");
+    for (int k = 0; k < nr; k++) {
+        aout_printf(o, "<td id=\"r%d-dir\">", k + 1);
+        html_esc(o, runs[k].dir);
+        aout_printf(o, "</td>");
+    }
+    aout_printf(o, "</tr>\n");
+    static const char *keys[] = {"study", "phase", "method", "seed", "trials", "epochs", "budget", "n_init", "slots"};
+    for (size_t q = 0; q < sizeof keys / sizeof *keys; q++) {
+        aout_printf(o, "<tr><th>%s</th>", keys[q]);
+        for (int k = 0; k < nr; k++) {
+            const char *v = conf_get(&runs[k], keys[q]);
+            aout_printf(o, "<td id=\"r%d-%s\">", k + 1, keys[q]);
+            html_esc(o, v ? v : "");
+            aout_printf(o, "</td>");
+        }
+        aout_printf(o, "</tr>\n");
+    }
+    char id[64];
+#define ROW(label, key, expr) do { \
+        aout_printf(o, "<tr><th>%s</th>", label); \
+        for (int k = 0; k < nr; k++) { const Run *r = &runs[k]; (void)r; \
+            snprintf(id, sizeof id, "r%d-%s", k + 1, key); html_num(o, id, (expr)); } \
+        aout_printf(o, "</tr>\n"); } while (0)
+    ROW("sets finished", "sets", r->n);
+    ROW("sets failed (no ok trial)", "failed-sets", stat_of(r, thr[k], ST_FAILED));
+    ROW("sets still pending", "pending", r->npending);
+    ROW("trials run", "trials-run", stat_of(r, thr[k], ST_TRIALS));
+    ROW("trials failed or diverged", "trials-failed", stat_of(r, thr[k], ST_TRIALS_FAILED));
+    ROW("best set id", "best-id", r->best >= 0 ? r->id[r->best] : NAN);
+    ROW("best mean W1 (scaled units)", "best-wd-mean", r->best >= 0 ? r->mean[r->best] : NAN);
+    ROW("best σ of W1 (scaled units)", "best-wd-std", r->best >= 0 ? r->sd[r->best] : NAN);
+    ROW("best set parameters (count)", "best-params", r->best >= 0 ? r->params[r->best] : NAN);
+    for (int j = 0; j < runs[0].d; j++) {
+        aout_printf(o, "<tr><th>best ");
+        html_esc(o, runs[0].hp[j]);
+        aout_printf(o, "</th>");
+        for (int k = 0; k < nr; k++) {
+            const Run *r = &runs[k];
+            int jj = -1;
+            for (int q = 0; q < r->d; q++)
+                if (strcmp(r->hp[q], runs[0].hp[j]) == 0) jj = q;
+            snprintf(id, sizeof id, "r%d-best-%s", k + 1, runs[0].hp[j]);
+            html_num(o, id, r->best >= 0 && jj >= 0 ? r->x[(size_t)r->best * r->d + jj] : NAN);
+        }
+        aout_printf(o, "</tr>\n");
+    }
+    ROW("median mean W1 of finished sets", "median-wd", stat_of(r, thr[k], ST_MEDIAN));
+    ROW("sensitivity threshold on mean W1", "threshold", thr[k]);
+    ROW("sets under the threshold", "under-threshold", stat_of(r, thr[k], ST_UNDER));
+    ROW("run wall time (s)", "wall-s", r->nt ? timing_of(r).wall : NAN);
+    ROW("sum of trial times (s)", "trial-sum-s", r->nt ? timing_of(r).sum : NAN);
+    ROW("set slots used (timeline.csv)", "slots-used", r->nt ? timing_of(r).nslots : NAN);
+    ROW("speed-up (sum of trial times / wall time)", "speedup", stat_of(r, thr[k], ST_SPEEDUP));
+    ROW("set slots busy (% of slots x wall time)", "slot-busy", stat_of(r, thr[k], ST_SLOTBUSY));
+    ROW("trial utilisation (% of slots x trials x wall time)", "utilisation", stat_of(r, thr[k], ST_UTIL));
+#undef ROW
+    aout_printf(o, "</table>\n");
+    if (nr > 1)
+        aout_printf(o, "<p>Sensitivity, importance, Pareto and generated-vs-truth panels are drawn for "
+                       "the first run (");
+    if (nr > 1) { html_esc(o, runs[0].dir); aout_printf(o, ").</p>\n"); }
+}
+
+/* The first run's non-dominated sets, by mean W1. */
+static void write_front(AtomicOut *o, const Report *rp)
+{
+    const Run *runs = rp->runs;
+    const int *front = rp->front;
+    int nf = rp->nf;
+    aout_printf(o, "<h2>Non-dominated sets (mean W1, σ, parameters) of %s, by mean W1</h2>\n"
+                   "<table id=\"pareto\">\n<tr><th>set</th><th>mean W1</th><th>σ</th><th>parameters</th>",
+                runs[0].label);
+    for (int j = 0; j < runs[0].d; j++) {
+        aout_printf(o, "<th>");
+        html_esc(o, runs[0].hp[j]);
+        aout_printf(o, "</th>");
+    }
+    aout_printf(o, "</tr>\n");
+    const Run *r0 = &runs[0];
+    int *order = xmalloc((size_t)(nf > 0 ? nf : 1) * sizeof *order);
+    memcpy(order, front, (size_t)nf * sizeof *order);
+    for (int a = 1; a < nf; a++)
+        for (int b = a; b > 0 && r0->mean[order[b]] < r0->mean[order[b - 1]]; b--) {
+            int t = order[b]; order[b] = order[b - 1]; order[b - 1] = t;
+        }
+    for (int a = 0; a < nf; a++) {
+        int i = order[a];
+        aout_printf(o, "<tr><td>%d</td><td>%.6g</td><td>%.6g</td>", r0->id[i], r0->mean[i], r0->sd[i]);
+        if (isfinite(r0->params[i])) aout_printf(o, "<td>%.0f</td>", r0->params[i]);
+        else aout_printf(o, "<td>&ndash;</td>");
+        for (int j = 0; j < r0->d; j++) aout_printf(o, "<td>%.6g</td>", r0->x[(size_t)i * r0->d + j]);
+        aout_printf(o, "</tr>\n");
+    }
+    free(order);
+    aout_printf(o, "</table>\n");
+}
+
+void write_index(const Report *rp, const PicResult *res, const Notes *nt)
+{
+    char *p = path_join(rp->dir, "index.html");
+    AtomicOut *o = aout_open(p);
+    free(p);
+    write_summary(o, rp);
+    write_front(o, rp);
+    aout_printf(o, "<h2>Figures</h2>\n");
+    for (int q = 0; q < report_npictures; q++) {
+        const PicDef *pic = &report_pictures[q];
+        if (!res[q].made) continue;
+        aout_printf(o, "<figure><h3>%s</h3><a href=\"%s.png\"><img src=\"%s.png\" alt=\"%s\"></a>\n"
+                       "<figcaption>%s%s", pic->title, pic->name, pic->name, pic->title,
+                    pic->caption, res[q].more);
+        aout_printf(o, " Data and script: <code>%s.gp</code>.</figcaption></figure>\n", pic->name);
+    }
+    if (nt->len) aout_printf(o, "<h2>Omitted panels and notes</h2>\n<ul id=\"notes\">\n%s</ul>\n", nt->html);
+    aout_printf(o, "</body></html>\n");
+    aout_commit(o);
+}

@@ -1,0 +1,53 @@
+/* picture.h — what every picture module of hpo-report shares: the notes collected for
+ * index.html, HTML escaping, the gnuplot script header and runner, small statistics, axis units,
+ * and the temp report directory that is renamed into place at the end. */
+#ifndef GANTUNE_REPORT_PICTURE_H
+#define GANTUNE_REPORT_PICTURE_H
+#include "base/atomic.h"
+#include "report/run.h"
+
+#include <stddef.h>
+
+typedef struct {
+    char *html;                  /* notes collected for index.html (already HTML) */
+    size_t len, cap;
+} Notes;
+
+/* Append an HTML fragment (printf style) to the notes. */
+void note(Notes *nt, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Minimal HTML escaping for names and paths that go into index.html. */
+void html_esc(AtomicOut *o, const char *s);
+/* The same into dst (NUL-terminated, cut to fit n bytes). */
+void html_esc_str(char *dst, size_t n, const char *s);
+/* A summary-table cell <td id="ID">v</td>, a dash for NaN. */
+void html_num(AtomicOut *o, const char *id, double v);
+
+/* The first lines of a gnuplot script drawing png (w x h pixels). */
+void gp_header(AtomicOut *g, const char *png, int w, int h);
+/* Run gnuplot on gp inside dir; the picture counts as made (1) when gnuplot succeeded and png
+ * exists, else a note and a warning say why (0). */
+int gnuplot_run(const char *gp_exe, const char *dir, const char *gp, const char *png, Notes *nt);
+
+/* Quantile of the finite values (linear interpolation), NaN if none. */
+double quantile(const double *v, int n, double q);
+
+/* Learning rates are drawn on a log axis: their useful range spans decades. */
+int hp_log(const Run *r, int j);
+/* Units on axes: the study's hyperparameters and HEP output variables. */
+const char *hp_unit(const char *name);
+const char *var_unit(const char *name);
+
+/* The report directory: built as a temp directory beside target, renamed over it at the end, so a
+ * failed or killed report never leaves a half-made one. */
+typedef struct {
+    char *target, *tmp;          /* tmp: where the pictures are written */
+    size_t tl;                   /* strlen(target), trailing slashes dropped */
+    int dl;                      /* length of target's directory part, slash included */
+} ReportDir;
+
+/* Make the temp directory (and target's parents); it is removed at exit unless committed. */
+void report_dir_open(ReportDir *d, const char *target);
+/* Swap the temp directory in for target: the old one (if any) moves aside first, then goes. */
+void report_dir_commit(ReportDir *d);
+#endif

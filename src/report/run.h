@@ -1,0 +1,28 @@
+/* run.h — one run directory as hpo-report reads it: run.conf, space.csv, history.csv, the trial
+ * records' parameter counts, timeline.csv and pending.csv, loaded into a Run. */
+#ifndef GANTUNE_REPORT_RUN_H
+#define GANTUNE_REPORT_RUN_H
+
+typedef struct {
+    char *dir, *label;
+    char **ckey, **cval;
+    int nconf;
+    int d;                       /* hyperparameters, from space.csv */
+    char **hp;
+    double *lo, *hi, *scal;      /* lattice bounds k in [lo, hi], value k*scal */
+    int n;                       /* history rows, in completion order */
+    int *id, *ok, *ntr, *nfail;
+    double *x;                   /* n x d hyperparameter values */
+    double *mean, *sd, *params;  /* params NaN when no trial record names it */
+    int best;                    /* index into history, -1 if no set finished ok */
+    int npending;
+    int nt;                      /* timeline rows */
+    int *t_id, *t_trial, *t_slot;
+    double *t_start, *t_end;
+} Run;
+
+/* run.conf's value of key (the first one when repeated), NULL when absent. */
+const char *conf_get(const Run *r, const char *key);
+/* Load the run directory dir into r; dies naming the file on a malformed or missing input. */
+void read_run(Run *r, const char *dir);
+#endif
