@@ -420,9 +420,8 @@ static int load_best(Run *r)
     r->nhp = r->sp->d;
     r->hp = r->sp->name;
     rd_load(&r->hist, r->dir, RD_HISTORY, r->sp);
-    int b = best_set(&r->hist, runconf_double_or(r->conf, "kappa", 0));
-    if (b < 0) warnx("%s: no set has finished ok yet", r->hist.path);
-    return b;
+    /* none yet is exit 3 without a message, like --status: an answer, not an error */
+    return best_set(&r->hist, runconf_double_or(r->conf, "kappa", 0));
 }
 
 /* The best set by run.conf's kappa: history's header and the set's row, plus its objective. */
