@@ -31,11 +31,13 @@ Space *space_read(const char *path)
             s->lo = xrealloc(s->lo, (size_t)cap * sizeof *s->lo);
             s->hi = xrealloc(s->hi, (size_t)cap * sizeof *s->hi);
             s->scale = xrealloc(s->scale, (size_t)cap * sizeof *s->scale);
+            s->scale_text = xrealloc(s->scale_text, (size_t)cap * sizeof *s->scale_text);
         }
         s->name[s->d] = xstrdup(name);
         s->lo[s->d] = (long)lo;
         s->hi[s->d] = (long)hi;
         s->scale[s->d] = sc;
+        s->scale_text[s->d] = xstrdup(csv_str(r, cs));
         s->d++;
     }
     if (s->d == 0) {
@@ -50,8 +52,8 @@ Space *space_read(const char *path)
 void space_free(Space *s)
 {
     if (!s) return;
-    for (int j = 0; j < s->d; j++) free(s->name[j]);
-    free(s->name); free(s->lo); free(s->hi); free(s->scale);
+    for (int j = 0; j < s->d; j++) { free(s->name[j]); free(s->scale_text[j]); }
+    free(s->name); free(s->lo); free(s->hi); free(s->scale); free(s->scale_text);
     free(s);
 }
 

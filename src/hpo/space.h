@@ -14,6 +14,7 @@ typedef struct {
     char **name;
     long *lo, *hi;
     double *scale;
+    char **scale_text;   /* scaling as written in the file, to write a derived space verbatim */
 } Space;
 
 Space *space_read(const char *path);      /* dies "FILE:LINE: ..." on a bad row */

@@ -9,8 +9,9 @@
 const PicDef report_pictures[] = {
     {"wd-sigma", "Mean W1 against its spread over trials",
      "Each point is a finished hyperparameter set: mean W1 over its trials against their "
-     "standard deviation, coloured by the chosen hyperparameter; the best set (lowest mean) is "
-     "circled. Above: how the sampled sets' mean W1 is distributed.",
+     "standard deviation, coloured by the chosen hyperparameter; the best set (lowest mean + κσ, "
+     "κ = run.conf's kappa, 0 unless set) is circled. Above: how the sampled sets' mean W1 is "
+     "distributed.",
      "WD–σ scatter", NEED_ANY_OK, draw_wd_sigma},
     {"sensitivity", "Sensitivity to each hyperparameter",
      "Per hyperparameter: mean W1 ± σ of every finished set against its value; the same for the "

@@ -2,9 +2,11 @@
  * records' parameter counts, timeline.csv and pending.csv, loaded into a Run. */
 #ifndef GANTUNE_REPORT_RUN_H
 #define GANTUNE_REPORT_RUN_H
+#include "hpo/rundir.h"
 
 typedef struct {
     char *dir, *label;
+    RunConf *conf;               /* run.conf through rundir.h; ckey/cval/nconf are its lines */
     char **ckey, **cval;
     int nconf;
     int d;                       /* hyperparameters, from space.csv */
@@ -14,14 +16,14 @@ typedef struct {
     int *id, *ok, *ntr, *nfail;
     double *x;                   /* n x d hyperparameter values */
     double *mean, *sd, *params;  /* params NaN when no trial record names it */
-    int best;                    /* index into history, -1 if no set finished ok */
+    int best;                    /* index into history of best_set(kappa of run.conf), -1 if none */
     int npending;
     int nt;                      /* timeline rows */
     int *t_id, *t_trial, *t_slot;
     double *t_start, *t_end;
 } Run;
 
-/* run.conf's value of key (the first one when repeated), NULL when absent. */
+/* run.conf's value of key, NULL when unset (rundir.h: an empty value is unset). */
 const char *conf_get(const Run *r, const char *key);
 /* Load the run directory dir into r; dies naming the file on a malformed or missing input. */
 void read_run(Run *r, const char *dir);

@@ -11,6 +11,7 @@
 #include "base/proc.h"
 #include "base/rng.h"
 #include "base/util.h"
+#include "hpo/rundir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,139 +27,6 @@
 #include <unistd.h>
 
 enum { EXIT_BUDGET = 3 };   /* nothing left to issue: every set of the budget was proposed */
-
-/* A small CSV held as strings: values are copied verbatim so hyperparameters round-trip. */
-typedef struct {
-    int ncols;
-    char **names;
-    int nrows, cap;
-    char ***rows;
-} Table;
-
-static void table_init(Table *t, int ncols, char **names)
-{
-    memset(t, 0, sizeof *t);
-    t->ncols = ncols;
-    t->names = xmalloc((size_t)ncols * sizeof *t->names);
-    for (int j = 0; j < ncols; j++) t->names[j] = xstrdup(names[j]);
-}
-
-static void table_add(Table *t, char **row)
-{
-    if (t->nrows == t->cap) {
-        t->cap = t->cap ? 2 * t->cap : 16;
-        t->rows = xrealloc(t->rows, (size_t)t->cap * sizeof *t->rows);
-    }
-    char **r = xmalloc((size_t)t->ncols * sizeof *r);
-    for (int j = 0; j < t->ncols; j++) r[j] = xstrdup(row[j]);
-    t->rows[t->nrows++] = r;
-}
-
-static void table_del(Table *t, int i)
-{
-    for (int j = 0; j < t->ncols; j++) free(t->rows[i][j]);
-    free(t->rows[i]);
-    memmove(t->rows + i, t->rows + i + 1, (size_t)(t->nrows - i - 1) * sizeof *t->rows);
-    t->nrows--;
-}
-
-static void table_free(Table *t)
-{
-    while (t->nrows) table_del(t, t->nrows - 1);
-    for (int j = 0; j < t->ncols; j++) free(t->names[j]);
-    free(t->names);
-    free(t->rows);
-}
-
-static int table_col(const Table *t, const char *name)
-{
-    for (int j = 0; j < t->ncols; j++)
-        if (strcmp(t->names[j], name) == 0) return j;
-    return -1;
-}
-
-/* Load a whole file; a missing file is an empty table with the expected header. The header
- * must be exactly `want` (these files are ours: anything else is a corrupt run directory). */
-static void table_load(Table *t, const char *path, int nwant, char **want)
-{
-    table_init(t, nwant, want);
-    if (access(path, F_OK) != 0) return;
-    CsvReader *r = csv_open(path);
-    if (csv_ncols(r) != nwant)
-        csv_fail(r, "expected %d columns, found %d", nwant, csv_ncols(r));
-    for (int j = 0; j < nwant; j++)
-        if (strcmp(csv_name(r, j), want[j]) != 0)
-            csv_fail(r, "column %d is '%s', expected '%s'", j + 1, csv_name(r, j), want[j]);
-    char **row = xmalloc((size_t)nwant * sizeof *row);
-    while (csv_next(r)) {
-        for (int j = 0; j < nwant; j++) row[j] = (char *)csv_str(r, j);
-        table_add(t, row);
-    }
-    free(row);
-    csv_close(r);
-}
-
-static void table_save(const Table *t, const char *path)
-{
-    AtomicOut *o = aout_open(path);
-    for (int j = 0; j < t->ncols; j++) aout_printf(o, "%s%s", j ? "," : "", t->names[j]);
-    aout_printf(o, "\n");
-    for (int i = 0; i < t->nrows; i++) {
-        for (int j = 0; j < t->ncols; j++) aout_printf(o, "%s%s", j ? "," : "", t->rows[i][j]);
-        aout_printf(o, "\n");
-    }
-    aout_commit(o);
-}
-
-/* Row index whose first column (the id) equals id, or -1. */
-static int table_find_id(const Table *t, long id)
-{
-    for (int i = 0; i < t->nrows; i++)
-        if (strtol(t->rows[i][0], NULL, 10) == id) return i;
-    return -1;
-}
-
-/* run.conf: key=value lines, '#' comments. */
-typedef struct {
-    int n;
-    char *key[64], *val[64];
-} Conf;
-
-static void conf_load(Conf *c, const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) die(EXIT_RUNTIME, "%s: %s", path, strerror(errno));
-    char line[4096];
-    long ln = 0;
-    c->n = 0;
-    while (fgets(line, sizeof line, f)) {
-        ln++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '\0' || line[0] == '#') continue;
-        char *eq = strchr(line, '=');
-        if (!eq || eq == line) die(EXIT_RUNTIME, "%s:%ld: expected key=value", path, ln);
-        if (c->n == 64) die(EXIT_RUNTIME, "%s:%ld: too many keys", path, ln);
-        *eq = '\0';
-        c->key[c->n] = xstrdup(line);
-        c->val[c->n++] = xstrdup(eq + 1);
-    }
-    fclose(f);
-}
-
-static const char *conf_get(const Conf *c, const char *key, const char *dflt)
-{
-    for (int i = c->n - 1; i >= 0; i--)   /* the last assignment wins, as in the shell */
-        if (strcmp(c->key[i], key) == 0) return c->val[i];
-    if (!dflt) die(EXIT_RUNTIME, "run.conf: missing key '%s'", key);
-    return dflt;
-}
-
-static long conf_long(const Conf *c, const char *key, const char *dflt, long lo, long hi)
-{
-    char opt[80];
-    snprintf(opt, sizeof opt, "run.conf %s", key);
-    return parse_long(opt, conf_get(c, key, dflt), lo, hi);
-}
 
 /* The seeds. Trial t (1-based) of set id trains with a seed that depends only on the study
  * seed, the id and t, so any trial is rerun identically from these three numbers. Kept below
@@ -176,14 +44,14 @@ static uint64_t proposer_seed(uint64_t study) { return study & 0x7fffffffULL; }
 
 
 
-/* Split CSV text (no quoting: our tools never quote) into a Table. */
-static void table_parse(Table *t, char *text, const char *what)
+/* Split a tool's CSV output (no quoting: our tools never quote) into a table, by its header. */
+static void table_parse(RdTable *t, char *text, const char *what)
 {
     char *save = NULL, *line = strtok_r(text, "\n", &save);
     if (!line) die(EXIT_RUNTIME, "%s: empty output", what);
     char **f = NULL;
     int nf = split_list(what, line, &f);
-    table_init(t, nf, f);
+    rd_init(t, what, nf, f);
     free(f[0]);
     free(f);
     while ((line = strtok_r(NULL, "\n", &save))) {
@@ -200,66 +68,40 @@ static void table_parse(Table *t, char *text, const char *what)
             *p = '\0';
         }
         if (k != nf) die(EXIT_RUNTIME, "%s: a row has %d fields, expected %d", what, k, nf);
-        table_add(t, row);
+        rd_add(t, row);
         free(row);
     }
 }
 
 typedef struct {
     const char *dir;
-    char path[4096];
     int nhp;
-    char **hp;          /* hyperparameter names in space.csv order */
-    Conf conf;
+    char **hp;          /* hyperparameter names in space.csv order (sp->name) */
+    Space *sp;
+    RunConf *conf;
     uint64_t seed;
     long trials, budget;
-    Table prop, pend, hist;
+    RdTable prop, pend, hist;
 } Run;
 
-static const char *rpath(Run *r, const char *name)
+/* run.conf and space.csv: enough for --best, --focus-space and --seed. */
+static void run_load_conf(Run *r)
 {
-    snprintf(r->path, sizeof r->path, "%s/%s", r->dir, name);
-    return r->path;
+    r->conf = runconf_load(r->dir);
+    r->seed = runconf_u64(r->conf, "seed");
+    r->trials = runconf_long(r->conf, "trials");
+    r->budget = runconf_long(r->conf, "budget");
 }
-
-static char **names_with(int nhp, char **hp, const char *first, int nextra, const char **extra)
-{
-    char **n = xmalloc((size_t)(1 + nhp + nextra) * sizeof *n);
-    int k = 0;
-    if (first) n[k++] = (char *)first;
-    for (int j = 0; j < nhp; j++) n[k++] = hp[j];
-    for (int j = 0; j < nextra; j++) n[k++] = (char *)extra[j];
-    return n;
-}
-
-static const char *HIST_EXTRA[] = {"wd_mean", "wd_std", "n_trials", "n_failed", "status"};
-static const char *PROP_EXTRA[] = {"proposed_at"};
 
 static void run_load(Run *r)
 {
-    conf_load(&r->conf, rpath(r, "run.conf"));
-    r->seed = parse_u64("run.conf seed", conf_get(&r->conf, "seed", NULL));
-    r->trials = conf_long(&r->conf, "trials", NULL, 1, 100000);
-    r->budget = conf_long(&r->conf, "budget", NULL, 0, 100000000);
-
-    CsvReader *s = csv_open(rpath(r, "space.csv"));
-    int cn = csv_require(s, "name");
-    r->nhp = 0;
-    r->hp = NULL;
-    while (csv_next(s)) {
-        r->hp = xrealloc(r->hp, (size_t)(r->nhp + 1) * sizeof *r->hp);
-        r->hp[r->nhp++] = xstrdup(csv_str(s, cn));
-    }
-    if (r->nhp == 0) csv_fail(s, "no hyperparameters");
-    csv_close(s);
-
-    char **n = names_with(r->nhp, r->hp, "id", 1, PROP_EXTRA);
-    table_load(&r->prop, rpath(r, "proposals.csv"), r->nhp + 2, n);
-    table_load(&r->pend, rpath(r, "pending.csv"), r->nhp + 1, n);
-    free(n);
-    n = names_with(r->nhp, r->hp, "id", 5, HIST_EXTRA);
-    table_load(&r->hist, rpath(r, "history.csv"), r->nhp + 6, n);
-    free(n);
+    run_load_conf(r);
+    r->sp = rundir_space(r->dir);
+    r->nhp = r->sp->d;
+    r->hp = r->sp->name;
+    rd_load(&r->prop, r->dir, RD_PROPOSALS, r->sp);
+    rd_load(&r->pend, r->dir, RD_PENDING, r->sp);
+    rd_load(&r->hist, r->dir, RD_HISTORY, r->sp);
 }
 
 /* Repair what a kill between two renames can leave: a proposal neither pending nor finished
@@ -269,14 +111,14 @@ static int run_repair(Run *r)
 {
     int changed = 0;
     for (int i = r->pend.nrows - 1; i >= 0; i--)
-        if (table_find_id(&r->hist, strtol(r->pend.rows[i][0], NULL, 10)) >= 0) {
-            table_del(&r->pend, i);
+        if (rd_find_id(&r->hist, strtol(r->pend.rows[i][0], NULL, 10)) >= 0) {
+            rd_del(&r->pend, i);
             changed = 1;
         }
     for (int i = 0; i < r->prop.nrows; i++) {
         long id = strtol(r->prop.rows[i][0], NULL, 10);
-        if (table_find_id(&r->pend, id) < 0 && table_find_id(&r->hist, id) < 0) {
-            table_add(&r->pend, r->prop.rows[i]);   /* the extra proposed_at column is dropped */
+        if (rd_find_id(&r->pend, id) < 0 && rd_find_id(&r->hist, id) < 0) {
+            rd_add(&r->pend, r->prop.rows[i]);   /* the extra proposed_at column is dropped */
             changed = 1;
         }
     }
@@ -319,7 +161,7 @@ static void unclaim(Run *r, long id)
     if (unlink(p) != 0 && errno != ENOENT) die(EXIT_RUNTIME, "%s: %s", p, strerror(errno));
 }
 
-static void print_set(const Run *r, const Table *pend, int i, int per_trial)
+static void print_set(const Run *r, const RdTable *pend, int i, int per_trial)
 {
     long id = strtol(pend->rows[i][0], NULL, 10);
     if (!per_trial) {
@@ -362,7 +204,7 @@ static int do_propose(Run *r, long n, int per_trial)
         char sn[32], sseed[32], sninit[32], spath[3][4096];
         snprintf(sn, sizeof sn, "%ld", want);
         snprintf(sseed, sizeof sseed, "%llu", (unsigned long long)proposer_seed(r->seed));
-        long ninit = conf_long(&r->conf, "n_init", "0", 0, 100000000);
+        long ninit = runconf_long_or(r->conf, "n_init", 0);
         snprintf(sninit, sizeof sninit, "%ld", ninit);
         snprintf(spath[0], sizeof spath[0], "%s/space.csv", r->dir);
         snprintf(spath[1], sizeof spath[1], "%s/history.csv", r->dir);
@@ -374,26 +216,27 @@ static int do_propose(Run *r, long n, int per_trial)
         argv[a++] = "--space";   argv[a++] = spath[0];
         /* The proposer sees the files as last committed; pending.csv must be up to date
          * before it runs (a repair may have changed it). */
-        if (changed) { table_save(&r->pend, spath[2]); changed = 0; }
+        if (changed) { rd_save(&r->pend); changed = 0; }
         if (r->hist.nrows) { argv[a++] = "--history"; argv[a++] = spath[1]; }
         if (r->pend.nrows) { argv[a++] = "--pending"; argv[a++] = spath[2]; }
-        argv[a++] = "--method";  argv[a++] = (char *)conf_get(&r->conf, "method", "rbf");
+        const char *method = runconf_get(r->conf, "method");
+        argv[a++] = "--method";  argv[a++] = (char *)(method ? method : "rbf");
         argv[a++] = "--n";       argv[a++] = sn;
         if (ninit > 0) { argv[a++] = "--n-init"; argv[a++] = sninit; }
         argv[a++] = "--seed";    argv[a++] = sseed;
         char sbudget[32];   /* the proposer's exploration schedule runs over the whole budget */
         snprintf(sbudget, sizeof sbudget, "%ld", r->budget);
         argv[a++] = "--budget";  argv[a++] = sbudget;
-        const char *kappa = conf_get(&r->conf, "kappa", "");
-        if (kappa[0]) { argv[a++] = "--kappa"; argv[a++] = (char *)kappa; }
+        const char *kappa = runconf_get(r->conf, "kappa");   /* verbatim, as written */
+        if (kappa) { argv[a++] = "--kappa"; argv[a++] = (char *)kappa; }
         argv[a] = NULL;
         char *out = run_capture(argv);
-        Table got;
+        RdTable got;
         table_parse(&got, out, "surrogate-propose output");
         free(out);
         int *col = xmalloc((size_t)r->nhp * sizeof *col);
         for (int j = 0; j < r->nhp; j++)
-            if ((col[j] = table_col(&got, r->hp[j])) < 0)
+            if ((col[j] = rd_col(&got, r->hp[j])) < 0)
                 die(EXIT_RUNTIME, "surrogate-propose output lacks column '%s'", r->hp[j]);
         if (got.nrows == 0) die(EXIT_RUNTIME, "surrogate-propose proposed nothing");
         char stamp[32];
@@ -405,19 +248,19 @@ static int do_propose(Run *r, long n, int per_trial)
             row[0] = sid;
             for (int j = 0; j < r->nhp; j++) row[1 + j] = got.rows[i][col[j]];
             row[1 + r->nhp] = stamp;
-            table_add(&r->prop, row);
-            table_add(&r->pend, row);
+            rd_add(&r->prop, row);
+            rd_add(&r->pend, row);
             issue[nissue++] = r->pend.nrows - 1;
         }
         free(row);
         free(col);
-        table_free(&got);
+        rd_free(&got);
         free(tool);
         /* proposals first: a kill after this rename is repaired into pending next time. */
-        table_save(&r->prop, rpath(r, "proposals.csv"));
+        rd_save(&r->prop);
         changed = 1;
     }
-    if (changed) table_save(&r->pend, rpath(r, "pending.csv"));
+    if (changed) rd_save(&r->pend);
     for (int k = 0; k < nissue; k++) claim(r, strtol(r->pend.rows[issue[k]][0], NULL, 10));
     if (nissue == 0) {
         free(issue);
@@ -427,16 +270,6 @@ static int do_propose(Run *r, long n, int per_trial)
     for (int k = 0; k < nissue; k++) print_set(r, &r->pend, issue[k], per_trial);
     free(issue);
     return EXIT_OK;
-}
-
-static double objective(const Run *r, int i, double kappa)
-{
-    const Table *h = &r->hist;
-    if (strcmp(h->rows[i][r->nhp + 5], "ok") != 0) return INFINITY;
-    double m, s = 0;
-    if (csv_parse_double(h->rows[i][r->nhp + 1], &m) != 0) return INFINITY;
-    if (kappa != 0 && csv_parse_double(h->rows[i][r->nhp + 2], &s) != 0) s = 0;
-    return m + kappa * s;
 }
 
 static void fmt_dur(char *buf, size_t n, double s)
@@ -453,13 +286,13 @@ static void fmt_dur(char *buf, size_t n, double s)
 static int do_finish(Run *r, long id)
 {
     int changed = run_repair(r);
-    if (table_find_id(&r->hist, id) >= 0) {
-        if (changed) table_save(&r->pend, rpath(r, "pending.csv"));
+    if (rd_find_id(&r->hist, id) >= 0) {
+        if (changed) rd_save(&r->pend);
         unclaim(r, id);
         warnx("set %ld is already in history.csv", id);
         return EXIT_OK;
     }
-    int pi = table_find_id(&r->pend, id);
+    int pi = rd_find_id(&r->pend, id);
     if (pi < 0) die(EXIT_RUNTIME, "set %ld is not pending in %s", id, r->dir);
 
     char **argv = xmalloc((size_t)(r->trials + 4) * sizeof *argv);
@@ -482,7 +315,7 @@ static int do_finish(Run *r, long id)
     for (long t = 1; t <= r->trials; t++) free(argv[t + 2]);
     free(argv);
     free(tool);
-    Table agg;
+    RdTable agg;
     table_parse(&agg, out, "trial-aggregate output");
     free(out);
     if (agg.nrows != 1) die(EXIT_RUNTIME, "trial-aggregate gave %d rows for set %ld, expected 1", agg.nrows, id);
@@ -491,35 +324,34 @@ static int do_finish(Run *r, long id)
     snprintf(sid, sizeof sid, "%ld", id);
     row[0] = sid;
     for (int j = 0; j < r->nhp; j++) row[1 + j] = r->pend.rows[pi][1 + j];
-    for (int k = 0; k < 5; k++) {
-        int c = table_col(&agg, HIST_EXTRA[k]);
-        if (c < 0) die(EXIT_RUNTIME, "trial-aggregate output lacks column '%s'", HIST_EXTRA[k]);
+    for (int k = 0; k < HIST_NSTATS; k++) {
+        int c = rd_col(&agg, hist_col(k));
+        if (c < 0) die(EXIT_RUNTIME, "trial-aggregate output lacks column '%s'", hist_col(k));
         row[1 + r->nhp + k] = agg.rows[0][c];
     }
-    table_add(&r->hist, row);
+    rd_add(&r->hist, row);
     free(row);
-    table_free(&agg);
+    rd_free(&agg);
     /* history first: a kill after this rename leaves the set pending, repaired next time. */
-    table_save(&r->hist, rpath(r, "history.csv"));
-    table_del(&r->pend, table_find_id(&r->pend, id));
-    table_save(&r->pend, rpath(r, "pending.csv"));
+    rd_save(&r->hist);
+    rd_del(&r->pend, rd_find_id(&r->pend, id));
+    rd_save(&r->pend);
     unclaim(r, id);
 
     /* The progress line. */
-    double kappa = parse_double("run.conf kappa", conf_get(&r->conf, "kappa", "0"), 0, 1e6);
-    int best = -1, last = r->hist.nrows - 1;
-    for (int i = 0; i < r->hist.nrows; i++)
-        if (isfinite(objective(r, i, kappa)) && (best < 0 || objective(r, i, kappa) < objective(r, best, kappa)))
-            best = i;
-    char **h = r->hist.rows[last];
+    const RdTable *ht = &r->hist;
+    int best = best_set(ht, runconf_double_or(r->conf, "kappa", 0)), last = ht->nrows - 1;
+    int c[HIST_NSTATS];
+    for (int k = 0; k < HIST_NSTATS; k++) c[k] = rd_col(ht, hist_col(k));
+    char **h = ht->rows[last];
     printf("set %s [", h[0]);
     for (int j = 0; j < r->nhp; j++) printf("%s%s=%s", j ? " " : "", r->hp[j], h[1 + j]);
-    printf("] wd %s ± %s (%s trials, %s failed, %s)", h[r->nhp + 1], h[r->nhp + 2], h[r->nhp + 3],
-           h[r->nhp + 4], h[r->nhp + 5]);
-    if (best >= 0) printf(" | best %s ± %s (set %s)", r->hist.rows[best][r->nhp + 1],
-                          r->hist.rows[best][r->nhp + 2], r->hist.rows[best][0]);
+    printf("] wd %s ± %s (%s trials, %s failed, %s)", h[c[HIST_MEAN]], h[c[HIST_STD]],
+           h[c[HIST_NTRIALS]], h[c[HIST_NFAILED]], h[c[HIST_STATUS]]);
+    if (best >= 0) printf(" | best %s ± %s (set %s)", ht->rows[best][c[HIST_MEAN]],
+                          ht->rows[best][c[HIST_STD]], ht->rows[best][0]);
     else printf(" | best none yet");
-    double started = parse_double("run.conf started", conf_get(&r->conf, "started", "0"), 0, 1e12);
+    double started = runconf_double_or(r->conf, "started", 0);
     double el = started > 0 ? (double)time(NULL) - started : NAN;
     long done = r->hist.nrows;
     char e1[32], e2[32];
@@ -537,7 +369,7 @@ static int do_add(Run *r, const char *values)
     int nv = split_list("--add", values, &v);
     if (nv != r->nhp) die(EXIT_USAGE, "--add: %d values given, the space has %d", nv, r->nhp);
     if (r->prop.nrows >= r->budget) {
-        if (changed) table_save(&r->pend, rpath(r, "pending.csv"));
+        if (changed) rd_save(&r->pend);
         free(v[0]);
         free(v);
         warnx("budget of %ld sets reached", r->budget);
@@ -555,10 +387,10 @@ static int do_add(Run *r, const char *values)
         row[1 + j] = v[j];
     }
     row[1 + r->nhp] = stamp;
-    table_add(&r->prop, row);
-    table_add(&r->pend, row);
-    table_save(&r->prop, rpath(r, "proposals.csv"));
-    table_save(&r->pend, rpath(r, "pending.csv"));
+    rd_add(&r->prop, row);
+    rd_add(&r->pend, row);
+    rd_save(&r->prop);
+    rd_save(&r->pend);
     printf("%ld\n", next);
     free(row);
     free(v[0]);
@@ -568,7 +400,7 @@ static int do_add(Run *r, const char *values)
 
 static int do_status(Run *r)
 {
-    if (run_repair(r)) table_save(&r->pend, rpath(r, "pending.csv"));
+    if (run_repair(r)) rd_save(&r->pend);
     printf("proposed,finished,pending,budget\n%d,%d,%d,%ld\n", r->prop.nrows, r->hist.nrows,
            r->pend.nrows, r->budget);
     return r->hist.nrows >= r->budget && r->pend.nrows == 0 ? EXIT_OK : EXIT_BUDGET;
@@ -580,6 +412,68 @@ static void do_reset(Run *r)
     for (int i = 0; i < r->prop.nrows; i++) unclaim(r, strtol(r->prop.rows[i][0], NULL, 10));
 }
 
+/* The read-only modes: run.conf, space.csv and history.csv as last committed (each file is
+ * replaced by a rename, so a read sees it whole), no lock. */
+static int load_best(Run *r)
+{
+    r->sp = rundir_space(r->dir);
+    r->nhp = r->sp->d;
+    r->hp = r->sp->name;
+    rd_load(&r->hist, r->dir, RD_HISTORY, r->sp);
+    /* none yet is exit 3 without a message, like --status: an answer, not an error */
+    return best_set(&r->hist, runconf_double_or(r->conf, "kappa", 0));
+}
+
+/* The best set by run.conf's kappa: history's header and the set's row, plus its objective. */
+static int do_best(Run *r)
+{
+    int b = load_best(r);
+    if (b < 0) return EXIT_BUDGET;
+    const RdTable *h = &r->hist;
+    HistRow hr;
+    hist_row(h, b, &hr);
+    for (int j = 0; j < h->ncols; j++) printf("%s,", h->names[j]);
+    printf("objective\n");
+    for (int j = 0; j < h->ncols; j++) printf("%s,", h->rows[b][j]);
+    printf("%.10g\n", hist_objective(&hr, runconf_double_or(r->conf, "kappa", 0)));
+    return EXIT_OK;
+}
+
+/* The focus space around the best set p: per hyperparameter the lattice levels within
+ * [p - eps, p + eps], intersected with the run's space (1e-9 of a level absorbs rounding of
+ * p / scaling). EPS is name=value,...; a hyperparameter not named keeps eps 0. */
+static int do_focus_space(Run *r, const char *epsarg)
+{
+    int b = load_best(r);
+    if (b < 0) return EXIT_BUDGET;
+    double *eps = xcalloc((size_t)r->nhp, sizeof *eps);
+    char **v = NULL;
+    int nv = epsarg[0] ? split_list("--focus-space", epsarg, &v) : 0;
+    for (int i = 0; i < nv; i++) {
+        char *eq = strchr(v[i], '=');
+        if (!eq) die(EXIT_USAGE, "--focus-space: '%s' is not NAME=EPS", v[i]);
+        *eq = '\0';
+        int j = 0;
+        while (j < r->nhp && strcmp(r->hp[j], v[i]) != 0) j++;
+        if (j == r->nhp) die(EXIT_USAGE, "--focus-space: '%s' is not a hyperparameter of %s/space.csv", v[i], r->dir);
+        eps[j] = parse_double("--focus-space", eq + 1, 0, INFINITY);
+    }
+    if (nv) { free(v[0]); free(v); }
+    printf("name,lower,upper,scaling\n");
+    for (int j = 0; j < r->nhp; j++) {
+        double p;
+        const char *ps = r->hist.rows[b][rd_col(&r->hist, r->hp[j])];
+        if (csv_parse_double(ps, &p) != 0) rd_fail(&r->hist, b, "%s '%s' is not a number", r->hp[j], ps);
+        double s = r->sp->scale[j];
+        double lo = ceil((p - eps[j]) / s - 1e-9), hi = floor((p + eps[j]) / s + 1e-9);
+        if (lo < (double)r->sp->lo[j]) lo = (double)r->sp->lo[j];
+        if (hi > (double)r->sp->hi[j]) hi = (double)r->sp->hi[j];
+        printf("%s,%.0f,%.0f,%s\n", r->hp[j], lo, hi, r->sp->scale_text[j]);
+    }
+    free(eps);
+    return EXIT_OK;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -587,6 +481,7 @@ static void usage(FILE *f)
             "       hpo-step RUNDIR --finish ID\n"
             "       hpo-step RUNDIR --add V1,V2,...\n"
             "       hpo-step RUNDIR --status | --reset-claims | --seed ID,TRIAL\n"
+            "       hpo-step RUNDIR --best | --focus-space NAME=EPS,... | --conf\n"
             "One step of the asynchronous HPO loop on a run directory, under a lock on RUNDIR/lock.\n"
             "  (default)        issue up to K sets (default 1): unclaimed pending sets first, then\n"
             "                   new ones from surrogate-propose; prints id,trial,seed,<hps> per trial\n"
@@ -597,13 +492,19 @@ static void usage(FILE *f)
             "  --add VALUES     append a given set (space order) to proposals and pending\n"
             "  --status         print proposed,finished,pending,budget (exit 0 when all done, else 3)\n"
             "  --reset-claims   forget which sets are being worked on (start of a resumed run)\n"
-            "  --seed ID,TRIAL  print the seed of trial TRIAL of set ID\n");
+            "  --seed ID,TRIAL  print the seed of trial TRIAL of set ID\n"
+            "  --best           print history's header and the best set's row (lowest wd_mean +\n"
+            "                   kappa*wd_std, status ok; ties: lowest id) with ,objective; exit 3\n"
+            "                   when no set has finished ok\n"
+            "  --focus-space E  print the space [best - eps, best + eps] on the run's lattice,\n"
+            "                   E = name=eps,... (unnamed: eps 0)\n"
+            "  --conf           check run.conf and print its key=value lines\n");
 }
 
 int main(int argc, char **argv)
 {
     set_progname(argv[0]);
-    enum { O_FINISH = 256, O_ADD, O_STATUS, O_RESET, O_SEED, O_PERSET };
+    enum { O_FINISH = 256, O_ADD, O_STATUS, O_RESET, O_SEED, O_PERSET, O_BEST, O_FOCUS, O_CONF };
     static const struct option opts[] = {
         {"n", required_argument, 0, 'n'},
         {"finish", required_argument, 0, O_FINISH},
@@ -612,19 +513,23 @@ int main(int argc, char **argv)
         {"reset-claims", no_argument, 0, O_RESET},
         {"seed", required_argument, 0, O_SEED},
         {"per-set", no_argument, 0, O_PERSET},
+        {"best", no_argument, 0, O_BEST},
+        {"focus-space", required_argument, 0, O_FOCUS},
+        {"conf", no_argument, 0, O_CONF},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     long n = 1, finish = 0;
     int mode = 0, per_trial = 1;
-    const char *add = NULL, *seedarg = NULL;
+    const char *add = NULL, *seedarg = NULL, *epsarg = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
         switch (c) {
         case 'n': n = parse_long("--n", optarg, 1, 100000); break;
         case O_FINISH: finish = parse_long("--finish", optarg, 1, 1000000000); mode = c; break;
         case O_ADD: add = optarg; mode = c; break;
-        case O_STATUS: case O_RESET: mode = c; break;
+        case O_STATUS: case O_RESET: case O_BEST: case O_CONF: mode = c; break;
+        case O_FOCUS: epsarg = optarg; mode = c; break;
         case O_SEED: seedarg = optarg; mode = c; break;
         case O_PERSET: per_trial = 0; break;
         case 'h': usage(stdout); return EXIT_OK;
@@ -645,10 +550,19 @@ int main(int argc, char **argv)
         char **v = NULL;
         if (split_list("--seed", seedarg, &v) != 2) die(EXIT_USAGE, "--seed: expected ID,TRIAL");
         long id = parse_long("--seed", v[0], 1, 1000000000), t = parse_long("--seed", v[1], 1, 100000);
-        conf_load(&r.conf, rpath(&r, "run.conf"));
-        printf("%llu\n", (unsigned long long)trial_seed(parse_u64("run.conf seed", conf_get(&r.conf, "seed", NULL)), id, t));
+        r.conf = runconf_load(r.dir);
+        printf("%llu\n", (unsigned long long)trial_seed(runconf_u64(r.conf, "seed"), id, t));
         check_stdout();
         return EXIT_OK;
+    }
+    if (mode == O_BEST || mode == O_FOCUS || mode == O_CONF) {
+        r.conf = runconf_load(r.dir);
+        int rc = EXIT_OK;
+        if (mode == O_BEST) rc = do_best(&r);
+        else if (mode == O_FOCUS) rc = do_focus_space(&r, epsarg);
+        else runconf_print(r.conf, stdout);
+        check_stdout();
+        return rc;
     }
     lock_run(r.dir);
     run_load(&r);
@@ -658,7 +572,7 @@ int main(int argc, char **argv)
     case O_ADD: rc = do_add(&r, add); break;
     case O_STATUS: rc = do_status(&r); break;
     case O_RESET:
-        if (run_repair(&r)) table_save(&r.pend, rpath(&r, "pending.csv"));
+        if (run_repair(&r)) rd_save(&r.pend);
         do_reset(&r);
         break;
     default: rc = do_propose(&r, n, per_trial); break;

@@ -1,26 +1,18 @@
 /* trial-aggregate — turn trial records (one row per training of a hyperparameter set) into
  * history rows (one per set): mean and sample std of best_wd over the trials that finished,
- * with diverged or failed trials counted but not averaged in. */
+ * with diverged or failed trials counted but not averaged in. Both schemas, the record's
+ * columns and the history's, are rundir.h's. */
 #include "base/atomic.h"
 #include "base/csvio.h"
-#include "hpo/space.h"
 #include "base/util.h"
+#include "hpo/rundir.h"
+#include "hpo/space.h"
 
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Columns of a trial record that are not hyperparameters (when no --space names them). */
-static int known_col(const char *c)
-{
-    static const char *const k[] = { "id", "trial", "seed", "best_wd", "best_epoch", "epochs",
-                                     "seconds", "params", "status", "slot", "host", NULL };
-    for (int i = 0; k[i]; i++)
-        if (strcmp(c, k[i]) == 0) return 1;
-    return strncmp(c, "wd_", 3) == 0;
-}
 
 typedef struct {
     char *id;           /* NULL without an id column */
@@ -87,13 +79,22 @@ int main(int argc, char **argv)
             d = 0;
             names = xmalloc((size_t)csv_ncols(r) * sizeof *names);
             for (int j = 0; j < csv_ncols(r); j++)
-                if (!known_col(csv_name(r, j))) names[d++] = xstrdup(csv_name(r, j));
+                if (!record_known_col(csv_name(r, j))) names[d++] = xstrdup(csv_name(r, j));
             if (d == 0) die(EXIT_RUNTIME, "%s:1: no hyperparameter columns", files[f]);
         }
         int *col = xmalloc((size_t)d * sizeof *col);
         for (int j = 0; j < d; j++) col[j] = csv_require(r, names[j]);
         double *hp = xmalloc((size_t)d * sizeof *hp);
         while (csv_next(r)) {
+            /* Records concatenated into one stream (cat trials/ *.csv) repeat their header: an
+             * identical one is skipped, another one is refused (its columns would be read by
+             * the first header's names). A record's best_wd is a number, never "best_wd". */
+            if (strcmp(csv_str(r, cw), "best_wd") == 0) {
+                int same = 1;
+                for (int j = 0; j < csv_ncols(r); j++) same &= strcmp(csv_str(r, j), csv_name(r, j)) == 0;
+                if (same) continue;
+                csv_fail(r, "a header other than line 1's (give records with other columns as separate files)");
+            }
             for (int j = 0; j < d; j++) {
                 double v;
                 if (csv_parse_double(csv_str(r, col[j]), &v) != 0)
@@ -154,7 +155,7 @@ int main(int argc, char **argv)
     if (header) {
         if (has_id > 0) fputs("id,", out);
         for (int j = 0; j < d; j++) fprintf(out, "%s,", names[j]);
-        fputs("wd_mean,wd_std,n_trials,n_failed,status\n", out);
+        for (int k = 0; k < HIST_NSTATS; k++) fprintf(out, "%s%s", hist_col(k), k + 1 < HIST_NSTATS ? "," : "\n");
     }
     char b[40];
     for (size_t s = 0; s < nset; s++) {

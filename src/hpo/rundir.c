@@ -1,0 +1,465 @@
+/* rundir.c — see rundir.h. */
+#include "hpo/rundir.h"
+#include "base/atomic.h"
+#include "base/csvio.h"
+#include "base/proc.h"
+#include "base/util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- run.conf */
+
+typedef enum { K_STR, K_LONG, K_REAL, K_U64 } KeyType;
+
+/* Every key a run.conf may hold: what workflows/anp writes (init_run) and the programs read.
+ * A new key is one line here; run.conf files with anything else are refused. */
+static const struct {
+    const char *key;
+    KeyType type;
+    double lo, hi;
+} KEYS[] = {
+    {"study", K_STR, 0, 0},          /* workflows/studies/NAME */
+    {"phase", K_STR, 0, 0},          /* broad, focus or final */
+    {"method", K_STR, 0, 0},         /* surrogate-propose --method */
+    {"seed", K_U64, 0, 0},           /* study seed: trial and proposer seeds derive from it */
+    {"trials", K_LONG, 1, 100000},   /* trials per set */
+    {"epochs", K_LONG, 1, 1073741824.0},
+    {"budget", K_LONG, 0, 100000000},
+    {"n_init", K_LONG, 0, 100000000},
+    {"kappa", K_REAL, 0, 1e6},       /* objective wd_mean + kappa * wd_std */
+    {"slots", K_LONG, 1, 100000},    /* set slots of the driver */
+    {"threads", K_LONG, 1, 1024},    /* gan-train --threads */
+    {"train", K_STR, 0, 0},
+    {"val", K_STR, 0, 0},
+    {"out_cols", K_STR, 0, 0},
+    {"cond_cols", K_STR, 0, 0},
+    {"max_events", K_LONG, 1, 1099511627776.0},
+    {"trainer", K_STR, 0, 0},        /* command words of the trainer */
+    {"extra_args", K_STR, 0, 0},     /* more trainer words */
+    {"started", K_REAL, 0, 1e12},    /* unix seconds the run was created */
+};
+enum { NKEYS = sizeof KEYS / sizeof *KEYS };
+
+static int key_index(const char *key)
+{
+    for (int k = 0; k < NKEYS; k++)
+        if (strcmp(KEYS[k].key, key) == 0) return k;
+    return -1;
+}
+
+static _Noreturn void conf_fail(const char *path, long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static _Noreturn void conf_fail(const char *path, long line, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: %s:%ld: ", progname(), path, line);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(EXIT_RUNTIME);
+}
+
+/* Whether v is a valid value of key k; a non-empty message otherwise. */
+static int value_ok(int k, const char *v, char *why, size_t n)
+{
+    char *end;
+    errno = 0;
+    switch (KEYS[k].type) {
+    case K_STR: return 1;
+    case K_LONG: {
+        long x = strtol(v, &end, 10);
+        if (*end || end == v || errno || x < KEYS[k].lo || x > KEYS[k].hi) {
+            snprintf(why, n, "'%s' is not an integer in [%.0f, %.0f]", v, KEYS[k].lo, KEYS[k].hi);
+            return 0;
+        }
+        return 1;
+    }
+    case K_REAL: {
+        double x = strtod(v, &end);
+        if (*end || end == v || !isfinite(x) || x < KEYS[k].lo || x > KEYS[k].hi) {
+            snprintf(why, n, "'%s' is not a number in [%g, %g]", v, KEYS[k].lo, KEYS[k].hi);
+            return 0;
+        }
+        return 1;
+    }
+    case K_U64:
+        strtoull(v, &end, 10);
+        if (*end || end == v || errno || v[0] == '-' || v[0] == '+' || v[0] == ' ') {
+            snprintf(why, n, "'%s' is not an integer in [0, 2^64)", v);
+            return 0;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+RunConf *runconf_read(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) die(EXIT_RUNTIME, "%s: cannot open: %s", path, strerror(errno));
+    RunConf *c = xcalloc(1, sizeof *c);
+    c->path = xstrdup(path);
+    char *line = NULL;
+    size_t cap = 0;
+    long ln = 0;
+    int ncap = 0;
+    while (getline(&line, &cap, f) >= 0) {
+        ln++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '\0' || line[0] == '#') continue;
+        char *eq = strchr(line, '=');
+        if (!eq || eq == line) conf_fail(path, ln, "expected key=value");
+        *eq = '\0';
+        int k = key_index(line);
+        if (k < 0) conf_fail(path, ln, "unknown key '%s'", line);
+        for (int i = 0; i < c->n; i++)
+            if (strcmp(c->key[i], line) == 0)
+                conf_fail(path, ln, "duplicate key '%s' (first on line %ld)", line, c->line[i]);
+        char why[160];
+        if (eq[1] && !value_ok(k, eq + 1, why, sizeof why)) conf_fail(path, ln, "%s: %s", line, why);
+        if (c->n == ncap) {
+            ncap = ncap ? 2 * ncap : 32;
+            c->key = xrealloc(c->key, (size_t)ncap * sizeof *c->key);
+            c->val = xrealloc(c->val, (size_t)ncap * sizeof *c->val);
+            c->line = xrealloc(c->line, (size_t)ncap * sizeof *c->line);
+        }
+        c->key[c->n] = xstrdup(line);
+        c->val[c->n] = xstrdup(eq + 1);
+        c->line[c->n++] = ln;
+    }
+    if (ferror(f)) die(EXIT_RUNTIME, "%s: read error: %s", path, strerror(errno));
+    free(line);
+    fclose(f);
+    return c;
+}
+
+RunConf *runconf_load(const char *dir)
+{
+    char *p = path_join(dir, "run.conf");
+    RunConf *c = runconf_read(p);
+    free(p);
+    return c;
+}
+
+void runconf_free(RunConf *c)
+{
+    if (!c) return;
+    for (int i = 0; i < c->n; i++) { free(c->key[i]); free(c->val[i]); }
+    free(c->key); free(c->val); free(c->line); free(c->path);
+    free(c);
+}
+
+const char *runconf_get(const RunConf *c, const char *key)
+{
+    if (key_index(key) < 0) die(EXIT_RUNTIME, "run.conf key '%s' is not in rundir.c's table", key);
+    for (int i = 0; i < c->n; i++)
+        if (strcmp(c->key[i], key) == 0) return c->val[i][0] ? c->val[i] : NULL;
+    return NULL;
+}
+
+const char *runconf_need(const RunConf *c, const char *key)
+{
+    const char *v = runconf_get(c, key);
+    if (!v) die(EXIT_RUNTIME, "%s: missing key '%s'", c->path, key);
+    return v;
+}
+
+/* The values were checked against the table when read: these only convert. */
+long runconf_long(const RunConf *c, const char *key) { return strtol(runconf_need(c, key), NULL, 10); }
+
+long runconf_long_or(const RunConf *c, const char *key, long dflt)
+{
+    const char *v = runconf_get(c, key);
+    return v ? strtol(v, NULL, 10) : dflt;
+}
+
+double runconf_double_or(const RunConf *c, const char *key, double dflt)
+{
+    const char *v = runconf_get(c, key);
+    return v ? strtod(v, NULL) : dflt;
+}
+
+uint64_t runconf_u64(const RunConf *c, const char *key)
+{
+    return strtoull(runconf_need(c, key), NULL, 10);
+}
+
+void runconf_print(const RunConf *c, FILE *f)
+{
+    for (int i = 0; i < c->n; i++) fprintf(f, "%s=%s\n", c->key[i], c->val[i]);
+}
+
+/* ---------------------------------------------------------------- space.csv */
+
+Space *rundir_space(const char *dir)
+{
+    char *p = path_join(dir, "space.csv");
+    Space *s = space_read(p);
+    free(p);
+    return s;
+}
+
+/* ---------------------------------------------------------------- bookkeeping files */
+
+static const char *const PROP_EXTRA[] = {"proposed_at", NULL};
+static const char *const PEND_EXTRA[] = {NULL};
+static const char *const HIST_EXTRA[] = {"wd_mean", "wd_std", "n_trials", "n_failed", "status", NULL};
+
+const char *const *rd_extra_cols(RdKind kind)
+{
+    return kind == RD_PROPOSALS ? PROP_EXTRA : kind == RD_PENDING ? PEND_EXTRA : HIST_EXTRA;
+}
+
+const char *hist_col(int k) { return HIST_EXTRA[k]; }
+
+static const char *rd_file(RdKind kind)
+{
+    return kind == RD_PROPOSALS ? "proposals.csv" : kind == RD_PENDING ? "pending.csv" : "history.csv";
+}
+
+void rd_init(RdTable *t, const char *path, int ncols, char *const *names)
+{
+    memset(t, 0, sizeof *t);
+    t->path = xstrdup(path);
+    t->ncols = ncols;
+    t->names = xmalloc((size_t)ncols * sizeof *t->names);
+    for (int j = 0; j < ncols; j++) t->names[j] = xstrdup(names[j]);
+}
+
+static void rd_add_at(RdTable *t, char *const *row, long line)
+{
+    if (t->nrows == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 16;
+        t->rows = xrealloc(t->rows, (size_t)t->cap * sizeof *t->rows);
+        t->line = xrealloc(t->line, (size_t)t->cap * sizeof *t->line);
+    }
+    char **r = xmalloc((size_t)t->ncols * sizeof *r);
+    for (int j = 0; j < t->ncols; j++) r[j] = xstrdup(row[j]);
+    t->line[t->nrows] = line;
+    t->rows[t->nrows++] = r;
+}
+
+void rd_add(RdTable *t, char *const *row) { rd_add_at(t, row, 0); }
+
+void rd_del(RdTable *t, int i)
+{
+    for (int j = 0; j < t->ncols; j++) free(t->rows[i][j]);
+    free(t->rows[i]);
+    memmove(t->rows + i, t->rows + i + 1, (size_t)(t->nrows - i - 1) * sizeof *t->rows);
+    memmove(t->line + i, t->line + i + 1, (size_t)(t->nrows - i - 1) * sizeof *t->line);
+    t->nrows--;
+}
+
+void rd_free(RdTable *t)
+{
+    while (t->nrows) rd_del(t, t->nrows - 1);
+    for (int j = 0; j < t->ncols; j++) free(t->names[j]);
+    free(t->names); free(t->rows); free(t->line); free(t->path);
+    memset(t, 0, sizeof *t);
+}
+
+int rd_col(const RdTable *t, const char *name)
+{
+    for (int j = 0; j < t->ncols; j++)
+        if (strcmp(t->names[j], name) == 0) return j;
+    return -1;
+}
+
+int rd_find_id(const RdTable *t, long id)
+{
+    for (int i = 0; i < t->nrows; i++)
+        if (strtol(t->rows[i][0], NULL, 10) == id) return i;
+    return -1;
+}
+
+void rd_fail(const RdTable *t, int i, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: %s:%ld: ", progname(), t->path, t->line[i]);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(EXIT_RUNTIME);
+}
+
+void rd_load(RdTable *t, const char *dir, RdKind kind, const Space *sp)
+{
+    const char *const *extra = rd_extra_cols(kind);
+    int nx = 0;
+    while (extra[nx]) nx++;
+    int n = 1 + sp->d + nx;
+    char **names = xmalloc((size_t)n * sizeof *names);
+    names[0] = "id";
+    for (int j = 0; j < sp->d; j++) names[1 + j] = sp->name[j];
+    for (int j = 0; j < nx; j++) names[1 + sp->d + j] = (char *)extra[j];
+    char *path = path_join(dir, rd_file(kind));
+    rd_init(t, path, n, names);
+    free(names);
+    if (!file_exists(path)) { free(path); return; }
+    CsvReader *r = csv_open(path);
+    free(path);
+    int *col = xmalloc((size_t)n * sizeof *col);
+    for (int j = 0; j < n; j++) col[j] = csv_require(r, t->names[j]);
+    /* csv_require found each schema column; anything else (or a name given twice) would be
+     * dropped silently by the next rewrite. */
+    for (int i = 0; i < csv_ncols(r); i++) {
+        int j = rd_col(t, csv_name(r, i));
+        if (j < 0) csv_fail(r, "column '%s' is not part of %s (id, the hyperparameters%s)",
+                            csv_name(r, i), rd_file(kind), nx ? ", then its own columns" : "");
+        if (col[j] != i) csv_fail(r, "column '%s' appears twice", csv_name(r, i));
+    }
+    char **row = xmalloc((size_t)n * sizeof *row);
+    while (csv_next(r)) {
+        for (int j = 0; j < n; j++) row[j] = (char *)csv_str(r, col[j]);
+        rd_add_at(t, row, csv_lineno(r));
+    }
+    free(row);
+    free(col);
+    csv_close(r);
+}
+
+void rd_save(const RdTable *t)
+{
+    AtomicOut *o = aout_open(t->path);
+    for (int j = 0; j < t->ncols; j++) aout_printf(o, "%s%s", j ? "," : "", t->names[j]);
+    aout_printf(o, "\n");
+    for (int i = 0; i < t->nrows; i++) {
+        for (int j = 0; j < t->ncols; j++) aout_printf(o, "%s%s", j ? "," : "", t->rows[i][j]);
+        aout_printf(o, "\n");
+    }
+    aout_commit(o);
+}
+
+static long parse_count(const RdTable *t, int i, int col, long lo)
+{
+    const char *s = t->rows[i][col];
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || errno || v < lo || v > 1000000000L)
+        rd_fail(t, i, "%s '%s' is not an integer >= %ld", t->names[col], s, lo);
+    return v;
+}
+
+static double num_or_nan(const char *s)
+{
+    double v;
+    return csv_parse_double(s, &v) == 0 ? v : NAN;   /* failed sets say nan, inf or nothing */
+}
+
+void hist_row(const RdTable *hist, int i, HistRow *h)
+{
+    int c[HIST_NSTATS];
+    for (int k = 0; k < HIST_NSTATS; k++)
+        if ((c[k] = rd_col(hist, HIST_EXTRA[k])) < 0)
+            die(EXIT_RUNTIME, "%s: not a history table (no column '%s')", hist->path, HIST_EXTRA[k]);
+    h->id = parse_count(hist, i, 0, 1);
+    h->ntrials = parse_count(hist, i, c[HIST_NTRIALS], 0);
+    h->nfailed = parse_count(hist, i, c[HIST_NFAILED], 0);
+    h->mean = num_or_nan(hist->rows[i][c[HIST_MEAN]]);
+    h->sd = num_or_nan(hist->rows[i][c[HIST_STD]]);
+    h->ok = strcmp(hist->rows[i][c[HIST_STATUS]], "ok") == 0 && isfinite(h->mean);
+}
+
+double hist_objective(const HistRow *h, double kappa)
+{
+    if (!h->ok) return INFINITY;
+    return h->mean + (kappa != 0 && isfinite(h->sd) ? kappa * h->sd : 0);
+}
+
+int best_set(const RdTable *hist, double kappa)
+{
+    int best = -1;
+    double bo = INFINITY;
+    long bid = 0;
+    for (int i = 0; i < hist->nrows; i++) {
+        HistRow h;
+        hist_row(hist, i, &h);
+        if (!h.ok) continue;
+        double o = hist_objective(&h, kappa);
+        if (best < 0 || o < bo || (o == bo && h.id < bid)) { best = i; bo = o; bid = h.id; }
+    }
+    return best;
+}
+
+/* ---------------------------------------------------------------- trial records */
+
+int record_known_col(const char *c)
+{
+    static const char *const k[] = {"id", "trial", "seed",                         /* hpo-step */
+                                    "best_wd", "best_epoch", "epochs", "seconds",  /* gan-train */
+                                    "epochs_per_s", "params", "status",
+                                    "slot", "host", NULL};                         /* older runs */
+    for (int i = 0; k[i]; i++)
+        if (strcmp(c, k[i]) == 0) return 1;
+    return strncmp(c, "wd_", 3) == 0;    /* gan-train's W1 per output variable */
+}
+
+void rundir_record_params(const char *dir, void (*fn)(long id, double params, void *ctx), void *ctx)
+{
+    char *td = path_join(dir, "trials");
+    DIR *dp = opendir(td);
+    if (!dp) { free(td); return; }
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+        size_t k = strlen(e->d_name);
+        if (k < 5 || strcmp(e->d_name + k - 4, ".csv") != 0 || e->d_name[0] == '.') continue;
+        char *p = path_join(td, e->d_name);
+        CsvReader *c = csv_open(p);
+        int cid = csv_require(c, "id"), cp = csv_find(c, "params");
+        while (cp >= 0 && csv_next(c)) {
+            double v;
+            /* a failed trial's record says params 0: only a real count is passed on */
+            if (csv_parse_double(csv_str(c, cp), &v) == 0 && v > 0) fn((long)csv_num(c, cid), v, ctx);
+        }
+        csv_close(c);
+        free(p);
+    }
+    closedir(dp);
+    free(td);
+}
+
+/* ---------------------------------------------------------------- timeline.csv */
+
+void timeline_load(Timeline *tl, const char *dir)
+{
+    memset(tl, 0, sizeof *tl);
+    char *p = path_join(dir, "timeline.csv");
+    if (!file_exists(p)) { free(p); return; }
+    CsvReader *c = csv_open(p);
+    free(p);
+    int cid = csv_require(c, "id"), ct = csv_require(c, "trial"), cs = csv_require(c, "slot"),
+        cb = csv_require(c, "start"), ce = csv_require(c, "end");
+    int cap = 0;
+    while (csv_next(c)) {
+        if (tl->n == cap) {
+            cap = cap ? 2 * cap : 64;
+            tl->id = xrealloc(tl->id, (size_t)cap * sizeof *tl->id);
+            tl->trial = xrealloc(tl->trial, (size_t)cap * sizeof *tl->trial);
+            tl->slot = xrealloc(tl->slot, (size_t)cap * sizeof *tl->slot);
+            tl->start = xrealloc(tl->start, (size_t)cap * sizeof *tl->start);
+            tl->end = xrealloc(tl->end, (size_t)cap * sizeof *tl->end);
+        }
+        tl->id[tl->n] = (long)csv_num(c, cid);
+        tl->trial[tl->n] = (long)csv_num(c, ct);
+        tl->slot[tl->n] = (long)csv_num(c, cs);
+        tl->start[tl->n] = csv_num(c, cb);
+        tl->end[tl->n] = csv_num(c, ce);
+        if (tl->end[tl->n] < tl->start[tl->n]) csv_fail(c, "end before start");
+        tl->n++;
+    }
+    csv_close(c);
+}
+
+void timeline_free(Timeline *tl)
+{
+    free(tl->id); free(tl->trial); free(tl->slot); free(tl->start); free(tl->end);
+    memset(tl, 0, sizeof *tl);
+}
