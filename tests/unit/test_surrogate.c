@@ -2,6 +2,10 @@
  * marginal-likelihood gradient matches finite differences and its fit beats its starting
  * point; the SLHD is Latin, symmetric and of full rank; Sobol indices of known functions. */
 #include "check.h"
+#include "hpo/design.h"
+#include "hpo/gp.h"
+#include "hpo/rbf.h"
+#include "hpo/sobol.h"
 #include "hpo/surrogate.h"
 
 #include <math.h>
