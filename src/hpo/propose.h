@@ -8,7 +8,7 @@
 
 struct Proposer {
     /* set by the caller */
-    const Space *sp;
+    const Space *sp;               /* at most 64 hyperparameters */
     const PointSet *hist, *pend;   /* finished sets and sets being evaluated (n may be 0) */
     int n;                         /* points wanted */
     int n_init;                    /* finished points before a model is used */

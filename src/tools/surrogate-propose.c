@@ -65,21 +65,21 @@ static void importance(const Space *sp, const PointSet *h, const Opts *o, Rng *r
 
 enum { ALL = -1, RAW = 0, CAPPED = 1 };
 
-/* The names of the methods with a model and that default cap (or all methods when which is
- * ALL), as "a, b or c" (last = " or ") or "a, b and c"; the default marked when mark. */
+/* The names of the methods with a model that default to cap == which (or of all methods when
+ * which is ALL) as "a, b<last>c", the default marked "(default)" when mark. */
 static void names_of(char *buf, size_t n, int which, const char *last, int mark)
 {
-    const char *pick[64];
-    int np = 0;
+    int pick[64], np = 0;
     for (int i = 0; i < surrogate_method_count() && np < 64; i++) {
         const SurrogateMethod *m = surrogate_method_at(i);
-        if (which == ALL || (m->fit && m->cap == which)) pick[np++] = m->name;
+        if (which == ALL || (m->fit && m->cap == which)) pick[np++] = i;
     }
     size_t used = 0;
     buf[0] = 0;
     for (int i = 0; i < np && used < n; i++) {
         int w = snprintf(buf + used, n - used, "%s%s%s", i == 0 ? "" : i == np - 1 ? last : ", ",
-                         pick[i], mark && pick[i] == surrogate_method_at(0)->name ? " (default)" : "");
+                         surrogate_method_at(pick[i])->name,
+                         mark && pick[i] == 0 ? " (default)" : "");
         if (w < 0) break;
         used += (size_t)w;
     }
