@@ -242,3 +242,27 @@ T
   run trial-aggregate missing.csv
   [ "$status" -eq 1 ]
 }
+
+@test "an unknown --method lists the valid ones and exits 2; each one listed is accepted" {
+  space3
+  run surrogate-propose --space small.csv --method tpe
+  [ "$status" -eq 2 ]
+  [ "${#lines[@]}" -eq 1 ]
+  re="--method: unknown method 'tpe' \(([a-z, ]+)\)$"
+  [[ "$output" =~ $re ]]
+  list=${BASH_REMATCH[1]}
+  for m in rbf gp random lhs; do [[ ", $list, " == *", $m, "* ]]; done
+  # the list is the table: every name in it proposes, and --help shows the same names
+  names=(${list//,/ })
+  [ "${#names[@]}" -ge 4 ]
+  for m in "${names[@]}"; do
+    run surrogate-propose --space small.csv --method "$m" --n 2
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -eq 3 ]
+  done
+  run surrogate-propose --help
+  [[ "$output" == *"[--method ${list//, /|}]"* ]]
+  run surrogate-propose --space small.csv --method ''
+  [ "$status" -eq 2 ]
+  [[ "$output" == *"unknown method '' ($list)"* ]]
+}

@@ -1,45 +1,71 @@
-/* surrogate.h — the models and designs behind surrogate-propose, on points of the unit cube:
- * a cubic RBF with a linear tail (noise-aware smoothing), a Gaussian process with a Matérn-5/2
- * ARD kernel (hyperparameters by marginal likelihood), a maximin symmetric Latin hypercube,
- * and first-order/total/second-order Sobol indices of any model by Saltelli's estimators. */
+/* surrogate.h — the surrogate methods (surrogate-propose --method, run.conf's method=) as one
+ * table. An entry is a name and functions: a method that models the objective has fit, predict
+ * and free, and the acquisition hooks (score, merit, condition) that the shared proposal loop
+ * of propose.c calls; a method without a model (random, lhs) has only propose.
+ *
+ * A new method is one file src/hpo/NAME.c defining `const SurrogateMethod surrogate_NAME` with
+ * its functions, and one line in the table of surrogate.c; --method, --help and the error for
+ * an unknown name follow from the table. */
 #ifndef GANTUNE_SURROGATE_H
 #define GANTUNE_SURROGATE_H
 #include "base/rng.h"
+#include "hpo/space.h"
 
-/* s(x) = sum_i lam_i |x - x_i|^3 + c_0 + c^T x. The system gets smooth_i on its diagonal:
- * 0 interpolates point i exactly, larger values let the fit pass off a noisy value. */
-typedef struct { int n, d, tail; double *x, *lam, *c; } Rbf;
-int rbf_fit(Rbf *m, const double *x, const double *y, const double *smooth, int n, int d);
-double rbf_eval(const Rbf *m, const double *u);
-void rbf_free(Rbf *m);
+#include <stddef.h>
 
-/* theta = (log l_1..l_d, log signal variance, log nugget); per-point noise adds to the nugget. */
+typedef struct Proposer Proposer;              /* propose.h */
+
+/* What a model is fitted to: n points x (n x d, unit cube), their objective y (failed rows
+ * imputed with the worst finished value, capped at the median when asked), trial variance var
+ * of each mean, the smallest and largest y, and the noise smoothing factor (--smoothing). */
 typedef struct {
+    const double *x, *y, *var;
     int n, d;
-    double *x, *theta, *noise, *L, *alpha;
-} Gp;
-/* Negative log marginal likelihood of y (zero mean) and, when grad is not NULL, its gradient
- * in theta. Returns +inf where the Cholesky factorization fails. */
-double gp_nll(const double *x, const double *y, const double *noise, int n, int d,
-              const double *theta, double *grad);
-/* Fit theta by gradient descent (BFGS, box bounds) from several starts; y must be centred. */
-void gp_fit(Gp *g, const double *x, const double *y, const double *noise, int n, int d,
-            Rng *r, int starts);
-/* Refactor with theta kept (for kriging-believer fantasies). 0 on success. */
-int gp_refit(Gp *g, const double *x, const double *y, const double *noise, int n);
-void gp_predict(const Gp *g, const double *u, double *mean, double *sd);
-void gp_free(Gp *g);
+    double ymin, ymax, smoothing;
+} SurrogateData;
 
-/* Maximin symmetric Latin hypercube of n points (cell centres in (0,1)) in d dimensions, the
- * best of `tries` random ones whose [1 X] has full column rank (when n >= d+1). */
-void slhd(Rng *r, int n, int d, int tries, double *u);
-/* Numerical rank of [1 X] for n points. */
-int design_rank(const double *u, int n, int d);
+typedef struct SurrogateMethod SurrogateMethod;
+struct SurrogateMethod {
+    const char *name;      /* --method NAME */
+    const char *label;     /* in titles, e.g. "Sobol indices of the RBF surrogate" */
+    int cap;               /* default of --cap/--no-cap: cap values above the median at it */
+    /* The model, NULL for a method without one. predict is the mean at u (a SobolFn). */
+    void *(*fit)(const SurrogateData *data, Rng *r);
+    double (*predict)(const void *model, const double *u);
+    void (*free)(void *model);
+    /* Acquisition over the n candidate points u (n x d): score[i], lower is better; then merit[i]
+     * from the scores and each candidate's distance to the nearest evaluated, pending or chosen
+     * point, the lowest merit wins; step counts the evaluations so far (finished, pending,
+     * chosen). condition tells the model that n points u are being evaluated (pending, or
+     * chosen just now); NULL where the model ignores them. */
+    void (*score)(const void *model, const double *u, int n, double *score);
+    void (*merit)(const double *score, const double *dist, int n, int step, double *merit);
+    void (*condition)(void *model, const double *u, int n);
+    /* All of a call's proposals: p->n points into p->out (propose.h). A model method uses
+     * propose_with_model, which calls the hooks above. */
+    void (*propose)(Proposer *p, const SurrogateMethod *self);
+};
 
-/* Sobol indices of f over the unit cube by Saltelli's scheme with N base samples: S1 (Saltelli
- * 2010), ST (Jansen), and if S2 is not NULL the d x d second-order indices (closed minus
- * first-order). Returns the variance of f. */
-typedef double (*SobolFn)(const void *ctx, const double *u);
-double sobol_indices(SobolFn f, const void *ctx, int d, int N, Rng *r, double *S1, double *ST,
-                     double *S2);
+/* The table, in the order of --help; entry 0 is the default. */
+int surrogate_method_count(void);
+const SurrogateMethod *surrogate_method_at(int i);
+/* The entry named name, NULL if there is none. */
+const SurrogateMethod *surrogate_method_find(const char *name);
+/* The names joined by sep ("rbf, gp, random, lhs"), truncated to fit n bytes. */
+void surrogate_method_names(char *buf, size_t n, const char *sep);
+/* The method whose model stands for m: m itself if it has one, else (m without a model, or
+ * NULL for an unknown name) the default. This is the model --importance fits, and the one a
+ * report should fit to draw the surrogate of a run whose run.conf says method=m. */
+const SurrogateMethod *surrogate_method_model(const SurrogateMethod *m);
+
+/* Fit m's model (m must have one) to the history h: every row, failed ones imputed with the
+ * worst finished value so that they repel the search without bending the fit, values above
+ * the median capped at it when cap. h needs at least one finished row. Free with m->free. */
+void *surrogate_fit(const SurrogateMethod *m, const Space *sp, const PointSet *h, int cap,
+                    double smoothing, Rng *r);
+/* Sobol indices (S1, ST, and S2 when not NULL; sobol.h) of the model of m fitted to h, on 4096
+ * base samples; m must have a model. Returns the variance of the model's mean. */
+double surrogate_importance(const SurrogateMethod *m, const Space *sp, const PointSet *h,
+                            int cap, double smoothing, Rng *r, double *S1, double *ST,
+                            double *S2);
 #endif

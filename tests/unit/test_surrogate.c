@@ -1,7 +1,13 @@
 /* test_surrogate.c — the RBF interpolates exactly without noise and smooths with it; the GP's
  * marginal-likelihood gradient matches finite differences and its fit beats its starting
- * point; the SLHD is Latin, symmetric and of full rank; Sobol indices of known functions. */
+ * point; the SLHD is Latin, symmetric and of full rank; Sobol indices of known functions; the
+ * method table is complete and consistent, and every method proposes through it. */
 #include "check.h"
+#include "hpo/design.h"
+#include "hpo/gp.h"
+#include "hpo/propose.h"
+#include "hpo/rbf.h"
+#include "hpo/sobol.h"
 #include "hpo/surrogate.h"
 
 #include <math.h>
@@ -13,6 +19,91 @@ static double testf(const double *u, int d)
     double s = 0;
     for (int j = 0; j < d; j++) s += sin(3 * u[j]) + (u[j] - 0.3) * (u[j] - 0.3);
     return s;
+}
+
+/* Every entry of the method table has a unique name, a label and a propose; a method with a
+ * model has all of fit, predict, free, score and merit, one without a model none of them; an
+ * unknown name is not found; the model that stands for any method (or none) has a model. */
+static void check_table(void)
+{
+    int n = surrogate_method_count();
+    CHECK(n >= 4, "%d methods", n);
+    CHECK(surrogate_method_at(-1) == NULL && surrogate_method_at(n) == NULL, "out of range");
+    CHECK(surrogate_method_at(0)->fit != NULL, "the default method has a model");
+    char names[512];
+    surrogate_method_names(names, sizeof names, ",");
+    for (int i = 0; i < n; i++) {
+        const SurrogateMethod *m = surrogate_method_at(i);
+        CHECK(m->name && m->name[0] && m->label && m->label[0], "entry %d named and labelled", i);
+        CHECK(m->propose != NULL, "%s: propose", m->name);
+        int model = m->fit != NULL;
+        CHECK(model == (m->predict != NULL) && model == (m->free != NULL) &&
+              model == (m->score != NULL) && model == (m->merit != NULL),
+              "%s: fit, predict, free, score and merit all or none", m->name);
+        CHECK(model || m->condition == NULL, "%s: condition only with a model", m->name);
+        CHECK(surrogate_method_find(m->name) == m, "%s: found by its name", m->name);
+        for (int k = 0; k < i; k++)
+            CHECK(strcmp(surrogate_method_at(k)->name, m->name) != 0, "%s: name unique", m->name);
+        CHECK(strchr(m->name, ',') == NULL && strchr(m->name, '|') == NULL, "%s: plain name", m->name);
+        const SurrogateMethod *fm = surrogate_method_model(m);
+        CHECK(fm->fit != NULL && (!model || fm == m), "%s: stood for by a model method", m->name);
+        char *at = strstr(names, m->name);
+        CHECK(at && (at == names || at[-1] == ',') && (at[strlen(m->name)] == ',' || !at[strlen(m->name)]),
+              "%s in the list '%s'", m->name, names);
+    }
+    CHECK(surrogate_method_find("tpe") == NULL, "unknown name not found");
+    CHECK(surrogate_method_find("") == NULL && surrogate_method_find(NULL) == NULL, "empty name");
+    CHECK(surrogate_method_find("RBF") == NULL, "names are case-sensitive");
+    CHECK(surrogate_method_model(NULL) == surrogate_method_at(0), "unknown: the default's model");
+    surrogate_method_names(names, 4, ",");
+    CHECK(strlen(names) == 3, "names truncated to the buffer");
+}
+
+/* Through the table alone: each model fits a bowl (its minimum predicted below a far corner),
+ * and each method proposes points that are new and distinct. */
+static void check_methods(void)
+{
+    enum { D = 2, H = 12, K = 5 };
+    char *nm[D] = { "a", "b" };
+    long lo[D] = { 0, 0 }, hi[D] = { 10, 10 }, hk[H * D];
+    double sc[D] = { 1, 1 }, hy[H], hv[H];
+    int ok[H];
+    Space sp = { .d = D, .name = nm, .lo = lo, .hi = hi, .scale = sc };
+    for (int i = 0; i < H; i++) {       /* distinct lattice points (i, 7i mod 11) */
+        hk[i * D] = i % 11;
+        hk[i * D + 1] = (7 * i + i / 11) % 11;
+        double u0 = hk[i * D] / 10.0, u1 = hk[i * D + 1] / 10.0;
+        hy[i] = (u0 - 0.3) * (u0 - 0.3) + (u1 - 0.7) * (u1 - 0.7);
+        hv[i] = 1e-4;
+        ok[i] = i != 5;                 /* one failed row */
+    }
+    PointSet h = { .n = H, .k = hk, .y = hy, .var = hv, .ok = ok }, none = { 0 };
+    for (int i = 0; i < surrogate_method_count(); i++) {
+        const SurrogateMethod *m = surrogate_method_at(i);
+        Rng r;
+        rng_seed(&r, 11);
+        if (m->fit) {
+            void *model = surrogate_fit(m, &sp, &h, m->cap, 1.0, &r);
+            double best[D] = { 0.3, 0.7 }, far[D] = { 1, 0 };
+            CHECK(m->predict(model, best) < m->predict(model, far), "%s: bowl minimum", m->name);
+            m->free(model);
+        }
+        Proposer p = { .sp = &sp, .hist = &h, .pend = &none, .n = K, .n_init = 4, .budget = 30,
+                       .ncand = 200, .seed = 3, .cap = surrogate_method_model(m)->cap,
+                       .smoothing = 1.0 };
+        rng_seed2(&p.rng, 3, H + 1);
+        proposer_init(&p);
+        m->propose(&p, m);
+        CHECK(p.nout == K, "%s: %d of %d proposed", m->name, p.nout, K);
+        KeySet seen;
+        keyset_init(&seen);
+        for (int k = 0; k < H; k++) keyset_add(&seen, space_key(&sp, hk + k * D));
+        int fresh = 1;
+        for (int k = 0; k < p.nout; k++) fresh &= keyset_add(&seen, space_key(&sp, p.out + k * D));
+        CHECK(fresh, "%s: proposals new and distinct", m->name);
+        keyset_free(&seen);
+        proposer_free(&p);
+    }
 }
 
 static double additive(const void *ctx, const double *u) { (void)ctx; return u[0] + 0.1 * u[1]; }
@@ -116,5 +207,7 @@ int main(void)
     CHECK_CLOSE(S1[0], 0, 0.05, 0, "no first-order effect of u0");
     CHECK_CLOSE(S1[2], v3 / tot, 0.05, 0, "S1 of the additive input");
     CHECK_CLOSE(S2[0 * 3 + 2], 0, 0.05, 0, "no u0-u2 interaction");
+    check_table();
+    check_methods();
     return check_done("test_surrogate");
 }
