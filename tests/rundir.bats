@@ -27,19 +27,23 @@ awk_best() {
     [[ $output == *": run/run.conf:$line: duplicate key 'seed' (first on line 4)"* ]]
   done
   run "$ANP" run run
-  [ "$status" -eq 1 ] && [[ $output == *"run/run.conf:$line: duplicate key 'seed'"* ]]
+  [ "$status" -eq 1 ]
+  [[ $output == *"run/run.conf:$line: duplicate key 'seed'"* ]]
   sed -i '$d' run/run.conf
   echo 'kapa=2' >> run/run.conf
   run hpo-step run --best
-  [ "$status" -eq 1 ] && [[ $output == "hpo-step: run/run.conf:$line: unknown key 'kapa'" ]]
+  [ "$status" -eq 1 ]
+  [[ $output == "hpo-step: run/run.conf:$line: unknown key 'kapa'" ]]
   sed -i -e '$d' -e 's/^trials=.*/trials=0/' run/run.conf
   run hpo-report run -o rep
-  [ "$status" -eq 1 ] && [[ $output == *"run/run.conf:5: trials: '0' is not an integer in [1, 100000]" ]]
+  [ "$status" -eq 1 ]
+  [[ $output == *"run/run.conf:5: trials: '0' is not an integer in [1, 100000]" ]]
   [ ! -e rep ]
   # comments and blank lines are the format's; hpo-step --conf prints what it read
   { echo '# made by hand'; echo; cat "$BROAD/run.conf"; } > run/run.conf
   run hpo-step run --conf
-  [ "$status" -eq 0 ] && [ "$output" = "$(grep -v -e '^#' -e '^$' "$BROAD/run.conf")" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(grep -v -e '^#' -e '^$' "$BROAD/run.conf")" ]
 }
 
 @test "KAPPA=2: hpo-report, hpo-step --best and make focus agree on the best set" {
@@ -48,7 +52,9 @@ awk_best() {
   b=runs/hadronization/broad
   mean_best=$(awk_best 0 "$b/history.csv")
   kappa_best=$(awk_best 2 "$b/history.csv")
-  [ -n "$mean_best" ] && [ -n "$kappa_best" ] && [ "$mean_best" != "$kappa_best" ]   # the case that matters
+  [ -n "$mean_best" ]
+  [ -n "$kappa_best" ]
+  [ "$mean_best" != "$kappa_best" ]  # the case that matters
   # kappa 0 (the fixture's run.conf): all three pick the lowest mean
   [ "$(hpo-step "$b" --best | tail -1 | cut -d, -f1)" = "$mean_best" ]
   sed -i 's/^kappa=.*/kappa=2/' "$b/run.conf"
@@ -85,12 +91,15 @@ awk_best() {
   cp -r "$BROAD" run
   printf 'id,noise_dim,batch_size,lr_gen,lr_disc,gen_layersize,disc_layersize,wd_mean,wd_std,n_trials,n_failed,status\n1,4,256,0.001,0.001,64,64,nan,nan,2,2,failed\n' > run/history.csv
   run hpo-step run --best
-  [ "$status" -eq 3 ] && [ -z "$output" ]
+  [ "$status" -eq 3 ]
+  [ -z "$output" ]
   run hpo-step run --focus-space lr_gen=0.001
-  [ "$status" -eq 3 ] && [ -z "$output" ]
+  [ "$status" -eq 3 ]
+  [ -z "$output" ]
   cp "$BROAD/history.csv" run/history.csv
   run hpo-step run --focus-space lr_gen=0.001,nosuch=1
-  [ "$status" -eq 2 ] && [[ $output == *"'nosuch' is not a hyperparameter"* ]]
+  [ "$status" -eq 2 ]
+  [[ $output == *"'nosuch' is not a hyperparameter"* ]]
   run hpo-step run --focus-space lr_gen=-1
   [ "$status" -eq 2 ]
   # history columns in another order read the same
@@ -109,12 +118,15 @@ awk_best() {
   sorted() { awk 'NR == 1 { print; next } { print | "sort -t, -k1,1n" }'; }
   want=$(sorted < "$rd/history.csv")
   run trial-aggregate "$rd"/trials/*.csv
-  [ "$status" -eq 0 ] && [ "$(printf '%s\n' "$output" | sorted)" = "$want" ]
+  [ "$status" -eq 0 ]
+  [ "$(printf '%s\n' "$output" | sorted)" = "$want" ]
   run trial-aggregate "$rd"/trials/2-*.csv
-  [ "$status" -eq 0 ] && [ "${lines[1]}" = "$(grep '^2,' "$rd/history.csv")" ]
+  [ "$status" -eq 0 ]
+  [ "${lines[1]}" = "$(grep '^2,' "$rd/history.csv")" ]
   out=$(cat "$rd"/trials/*.csv | trial-aggregate)
   [ "$(printf '%s\n' "$out" | sorted)" = "$want" ]
   # a header that differs from the first one in the stream is refused with its line
   run bash -c "{ cat '$rd/trials/1-1.csv'; head -1 '$rd/trials/1-2.csv' | sed 's/best_epoch/best_epochs/'; tail -1 '$rd/trials/1-2.csv'; } | trial-aggregate"
-  [ "$status" -eq 1 ] && [[ $output == "trial-aggregate: <stdin>:3: a header other than line 1's"* ]]
+  [ "$status" -eq 1 ]
+  [[ $output == "trial-aggregate: <stdin>:3: a header other than line 1's"* ]]
 }

@@ -6,23 +6,21 @@
 #include "base/csvio.h"
 #include "base/proc.h"
 #include "base/util.h"
+#include "hpo/surrogate.h"
 #include "report/picture.h"
 #include "report/pictures.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* The surrogate fitted for the report: the run's own method when it is gp, else rbf. The one
- * place that makes this choice. */
-static const char *surrogate_method(const Run *r)
+/* The surrogate fitted for the report: the run's own method when it models the objective, else
+ * the table's default model (random and lhs fit nothing). The method table decides. */
+static const SurrogateMethod *report_method(const Run *r)
 {
-    const char *method = conf_get(r, "method");
-    int gp = method && strcmp(method, "gp") == 0;
-    return gp ? "gp" : "rbf";
+    return surrogate_method_model(surrogate_method_find(conf_get(r, "method")));
 }
 
 static int run_surrogate(const char *exe, const Run *r, const char *mode, const char *out,
@@ -30,7 +28,7 @@ static int run_surrogate(const char *exe, const Run *r, const char *mode, const 
 {
     char *space = path_join(r->dir, "space.csv"), *hist = path_join(r->dir, "history.csv");
     char *argv[] = {(char *)exe, "--space", space, "--history", hist, (char *)mode, "--method",
-                    (char *)surrogate_method(r), "--seed", "1", NULL};
+                    (char *)report_method(r)->name, "--seed", "1", NULL};
     int rc = run_cmd(argv, NULL, out, err);
     first_line(err, msg, msgn);
     free(space), free(hist);
@@ -105,9 +103,7 @@ static void write_data(const char *dir, const Indices *ix)
 
 static void write_script(const Run *r, const char *dir, const char *pair)
 {
-    char method[32];
-    snprintf(method, sizeof method, "%s", surrogate_method(r));
-    for (char *q = method; *q; q++) *q = (char)toupper((unsigned char)*q);
+    const char *method = report_method(r)->label;
     char name[4200];
     snprintf(name, sizeof name, "%s/importance.gp", dir);
     AtomicOut *g = aout_open(name);
