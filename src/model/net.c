@@ -122,11 +122,17 @@ void net_glorot(Net *net, Rng *rng)
 
 /* ---- caches ---- */
 
-static float *own(NetCache *c, size_t n)
+static float *own(NetCache *c, NetAlloc alloc, void *ctx, size_t n)
 {
-    float *p = xcalloc(n ? n : 1, sizeof *p);
+    float *p = alloc(ctx, n ? n : 1);
     c->own[c->nown++] = p;
     return p;
+}
+
+static float *host_alloc(void *ctx, size_t n)
+{
+    (void)ctx;
+    return xcalloc(n, sizeof(float));
 }
 
 /* Layers 0-1 as nn_dense_bn_act (see net.h): a bias-free first dense layer with few inputs. */
@@ -136,9 +142,9 @@ static int fusable_first(const NetLayout *lay)
            lay->n > 1 && lay->L[1].kind == NET_BATCHNORM;
 }
 
-void net_cache_init(NetCache *c, const Net *net, int rows, int groups)
+void net_cache_plan(NetCache *c, const NetLayout *lay, int rows, int groups, NetAlloc alloc,
+                    void *ctx)
 {
-    const NetLayout *lay = &net->lay;
     const size_t R = (size_t)rows;
     memset(c, 0, sizeof *c);
     c->rows = rows, c->groups = groups;
@@ -146,32 +152,38 @@ void net_cache_init(NetCache *c, const Net *net, int rows, int groups)
      * a gradient buffer for each but the last (its gradient is the caller's dout) */
     int bid[NET_MAX_LAYERS + 1], bnmax = 1;
     bid[0] = 0;
-    c->act[0] = own(c, R * (size_t)lay->nin);
+    c->act[0] = own(c, alloc, ctx, R * (size_t)lay->nin);
     for (int i = 0; i < lay->n; i++) {
         const NetLayer *l = &lay->L[i];
         bid[i + 1] = bid[i] + (l->kind == NET_DENSE);
-        c->act[i + 1] = l->kind == NET_DENSE ? own(c, R * (size_t)l->nout) : c->act[i];
+        c->act[i + 1] = l->kind == NET_DENSE ? own(c, alloc, ctx, R * (size_t)l->nout) : c->act[i];
         if (l->kind == NET_BATCHNORM) {
-            c->xhat[i] = own(c, R * (size_t)l->nout);
-            c->mean[i] = own(c, 2 * (size_t)groups * l->nout);
+            c->xhat[i] = own(c, alloc, ctx, R * (size_t)l->nout);
+            c->mean[i] = own(c, alloc, ctx, 2 * (size_t)groups * l->nout);
             c->inv[i] = c->mean[i] + (size_t)groups * l->nout;
             if (l->nout > bnmax) bnmax = l->nout;
         }
     }
     const int last = bid[lay->n];
     float *gbuf[NET_MAX_LAYERS + 1] = {0};
-    gbuf[0] = own(c, R * (size_t)lay->nin);
+    gbuf[0] = own(c, alloc, ctx, R * (size_t)lay->nin);
     for (int i = 0; i < lay->n; i++)
         if (lay->L[i].kind == NET_DENSE && bid[i + 1] < last)
-            gbuf[bid[i + 1]] = own(c, R * (size_t)lay->L[i].nout);
+            gbuf[bid[i + 1]] = own(c, alloc, ctx, R * (size_t)lay->L[i].nout);
     for (int k = 0; k <= lay->n; k++) c->grad[k] = bid[k] < last ? gbuf[bid[k]] : NULL;
-    c->dg = own(c, 2 * (size_t)bnmax);
+    c->dg = own(c, alloc, ctx, 2 * (size_t)bnmax);
     c->db = c->dg + bnmax;
+}
+
+void net_cache_init(NetCache *c, const Net *net, int rows, int groups)
+{
+    const NetLayout *lay = &net->lay;
+    net_cache_plan(c, lay, rows, groups, host_alloc, NULL);
     c->fused_first = fusable_first(lay);
     if (c->fused_first) {
         size_t nin = (size_t)lay->nin;
-        c->xmom = own(c, (size_t)groups * (nin + nin * nin));
-        c->work = own(c, nin * (size_t)lay->L[0].nout);
+        c->xmom = own(c, host_alloc, NULL, (size_t)groups * (nin + nin * nin));
+        c->work = own(c, host_alloc, NULL, nin * (size_t)lay->L[0].nout);
     }
 }
 

@@ -19,6 +19,7 @@
  * Plain C (no restrict, no _Noreturn) so that the CUDA sources include it in extern "C". */
 #ifndef GANTUNE_NET_H
 #define GANTUNE_NET_H
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/rng.h"
@@ -98,7 +99,14 @@ typedef struct {
 } NetCache;
 
 void net_cache_init(NetCache *c, const Net *net, int rows, int groups);
+/* Frees a cache of net_cache_init (a device cache: gcu_cache_free). */
 void net_cache_free(NetCache *c);
+/* The buffers of a cache for this list, shared by the CPU and CUDA caches: every buffer above
+ * except the fused first block's, each from alloc(ctx, floats) (zero-filled host or device
+ * memory), recorded in own[] for the matching free. */
+typedef float *(*NetAlloc)(void *ctx, size_t floats);
+void net_cache_plan(NetCache *c, const NetLayout *lay, int rows, int groups, NetAlloc alloc,
+                    void *ctx);
 
 /* Training-mode forward of rows [0, groups*B) of c->act[0], batch-norm statistics per group of
  * B rows (B >= 2); running statistics updated when update_running. Output in c->act[n]. */
