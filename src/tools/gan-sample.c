@@ -10,7 +10,6 @@
 #include "model/ganconf.h"
 #include "model/gtm.h"
 #include "model/net.h"
-#include "model/nn.h"
 #include "base/numfmt.h"
 #include "base/rng.h"
 #include "base/util.h"

@@ -12,7 +12,7 @@
 #include "model/gan.h"
 #include "model/ganconf.h"
 #include "model/gtm.h"
-#include "model/nn.h"
+#include "model/net.h"
 #include "base/rng.h"
 #include "base/util.h"
 #include "data/wasserstein.h"
