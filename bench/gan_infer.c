@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "model/gtm.h"
-#include "model/nn.h"
+#include "model/net.h"
 #include "base/rng.h"
 #include "base/util.h"
 
@@ -20,16 +20,16 @@ int main(int argc, char **argv)
     long n = parse_long("N", argv[2], 1, 1L << 34);
     enum { CH = 4096 };
     int ni = m.ncond + m.nnoise;
-    float *x = xmalloc((size_t)CH * ni * sizeof *x), *h1 = xmalloc((size_t)CH * m.gw * 4);
-    float *h2 = xmalloc((size_t)CH * m.gw * 4), *y = xmalloc((size_t)CH * m.nout * 4);
+    float *x = xmalloc((size_t)CH * ni * sizeof *x);
+    float *work = xmalloc((size_t)net_infer_floats(&m.G.lay, CH) * 4);
+    float *y = xmalloc((size_t)CH * m.nout * 4);
     Rng r;
     rng_seed(&r, 1);
     rng_normal_fill(&r, x, (size_t)CH * ni);
     double t = now_seconds(), sink = 0;
     for (long s = 0; s < n; s += CH) {
         int b = n - s < CH ? (int)(n - s) : CH;
-        gan_mlp_fwd_infer(&m.G, b, x, h1, h2, y);
-        nn_tanh_fwd((int64_t)b * m.nout, y);
+        net_fwd_infer(&m.G, b, x, work, y);   /* tanh included */
         sink += y[0];
     }
     t = now_seconds() - t;

@@ -1,6 +1,6 @@
 /* gan_streams.c — writes the random draws gan-train makes for one seed, so that
  * bench/torch_same_streams.py can run the PyTorch reference on them: initial parameters (G
- * then D, gan.h's layout), the permutation of every epoch, the noise of every step, the
+ * then D, net_layout's order), the permutation of every epoch, the noise of every step, the
  * validation noise. Float32/uint32 little-endian binaries in DIR. Built by bench/gan.mk.
  *   build/gan_streams DIR SEED EPOCHS NTRAIN NVAL NCOND NNOISE NOUT GW DW BATCH */
 #include <stdio.h>
@@ -51,10 +51,12 @@ int main(int argc, char **argv)
     rng_seed2(&r_noise, (uint64_t)seed, GAN_STREAM_NOISE);
     rng_seed2(&r_val, (uint64_t)seed, GAN_STREAM_VAL);
     Gan g;
-    gan_init(&g, nc, nz, no, gw, dw, B, 1e-4f, 1e-4f, &r_init);
+    GanConfig cfg = {.ncond = nc, .nnoise = nz, .nout = no, .gen_width = gw, .disc_width = dw,
+                     .batch = B, .lr_g = 1e-4, .lr_d = 1e-4};
+    gan_init(&g, &cfg, &r_init);
     FILE *f = open_out(dir, "init.bin");
-    put(f, "init.bin", g.G.p, sizeof(float), (size_t)g.G.nparams);
-    put(f, "init.bin", g.D.p, sizeof(float), (size_t)g.D.nparams);
+    put(f, "init.bin", g.G.p, sizeof(float), (size_t)g.G.lay.nparams);
+    put(f, "init.bin", g.D.p, sizeof(float), (size_t)g.D.lay.nparams);
     done(f, "init.bin");
     float *vz = xmalloc(nva * (size_t)nz * sizeof *vz);
     rng_normal_fill(&r_val, vz, nva * (size_t)nz);

@@ -64,7 +64,7 @@ int main(void)
         free(x), free(W), free(y), free(dy), free(dx), free(dW);
     }
 
-    /* the first block (dense from few inputs, batch norm, activation) as gan.c trains it:
+    /* the first block (dense from few inputs, batch norm, activation) as net.c trains it:
      * nn_dense_bn_act_fwd/bwd against nn_dense_fwd + nn_bn_act_train_fwd and their backwards;
      * then the input gradient of the D's two generated columns (nn_dense_dx_lead) against
      * the whole dx from sgemm */

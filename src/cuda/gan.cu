@@ -1,4 +1,5 @@
-// gan.cu — device twins of src/gan.c (networks, caches, gan_step) and the device training loop
+// gan.cu — device twins of src/model/net.c (the layer-list walker) and src/model/gan.c (gan_init,
+// gan_step), and the device training loop
 // of gan-train and inference loop of gan-sample (see gcu.h).
 #include <cmath>
 #include <cstdlib>
@@ -9,101 +10,113 @@
 #include "cuda/common.cuh"
 #include "cuda/gcu.h"
 extern "C" {
+#include "model/gan.h"   // gan_layouts: the same networks as the CPU's
+#include "model/net.h"   // net_layout, net_cache_plan: the same layout and buffers
 #include "model/nn.h"
 }
 
 cudaStream_t gcu_stream(GcuCtx *c);   // nn.cu
 
-// ---- networks and caches (gan_mlp_init / gan_cache_init layouts) ---------------------------
+// ---- networks and caches (net_init / net_cache_init: the same layout and plan) --------------
 
-extern "C" void gcu_mlp_init(GcuMlp *m, int nin, int w, int nout)
+extern "C" void gcu_net_init(GcuNet *m, const NetLayout *lay)
 {
-    m->nin = nin, m->w = w, m->nout = nout;
-    m->nparams = (int64_t)nin * w + 2 * w + (int64_t)w * w + 2 * w + (int64_t)w * nout + nout;
-    m->p = (float *)gcu_malloc((size_t)m->nparams * sizeof(float));
-    float *q = m->p;
-    m->W1 = q, q += (size_t)nin * w;
-    m->g1 = q, q += w;
-    m->be1 = q, q += w;
-    m->W2 = q, q += (size_t)w * w;
-    m->g2 = q, q += w;
-    m->be2 = q, q += w;
-    m->W3 = q, q += (size_t)w * nout;
-    m->b3 = q;
-    m->rm1 = (float *)gcu_malloc((size_t)4 * w * sizeof(float));
-    m->rv1 = m->rm1 + w, m->rm2 = m->rm1 + 2 * w, m->rv2 = m->rm1 + 3 * w;
+    m->lay = *lay;
+    const char *why = net_layout(&m->lay);   // net.h: the one parameter layout
+    if (why) gcu_fail("net_layout", __func__, __FILE__, __LINE__, why);
+    m->p = (float *)gcu_malloc((size_t)m->lay.nparams * sizeof(float));
+    m->st = (float *)gcu_malloc((size_t)m->lay.nstate * sizeof(float));
 }
 
-extern "C" void gcu_mlp_free(GcuMlp *m)
+extern "C" void gcu_net_free(GcuNet *m)
 {
     gcu_free(m->p);
-    gcu_free(m->rm1);
+    gcu_free(m->st);
     std::memset(m, 0, sizeof *m);
 }
 
-extern "C" void gcu_mlp_upload(GcuCtx *ctx, GcuMlp *m, const float *p, const float *rm1)
+extern "C" void gcu_net_upload(GcuCtx *ctx, GcuNet *m, const Net *host)
 {
-    gcu_upload(ctx, m->p, p, (size_t)m->nparams * sizeof(float));
-    gcu_upload(ctx, m->rm1, rm1, (size_t)4 * m->w * sizeof(float));
+    if (host->lay.nparams != m->lay.nparams || host->lay.nstate != m->lay.nstate)
+        gcu_fail("gcu_net_upload", __func__, __FILE__, __LINE__, "layouts differ");
+    gcu_upload(ctx, m->p, host->p, (size_t)m->lay.nparams * sizeof(float));
+    gcu_upload(ctx, m->st, host->st, (size_t)m->lay.nstate * sizeof(float));
 }
 
-extern "C" void gcu_mlp_download(GcuCtx *ctx, const GcuMlp *m, float *p, float *rm1)
+extern "C" void gcu_net_download(GcuCtx *ctx, const GcuNet *m, Net *host)
 {
-    gcu_download(ctx, p, m->p, (size_t)m->nparams * sizeof(float));
-    gcu_download(ctx, rm1, m->rm1, (size_t)4 * m->w * sizeof(float));
+    if (host->lay.nparams != m->lay.nparams || host->lay.nstate != m->lay.nstate)
+        gcu_fail("gcu_net_download", __func__, __FILE__, __LINE__, "layouts differ");
+    gcu_download(ctx, host->p, m->p, (size_t)m->lay.nparams * sizeof(float));
+    gcu_download(ctx, host->st, m->st, (size_t)m->lay.nstate * sizeof(float));
 }
 
 static float *fbuf(size_t n) { return (float *)gcu_malloc(n * sizeof(float)); }
 
-extern "C" void gcu_cache_init(GcuCache *c, const GcuMlp *m, int rows, int groups)
+static float *dev_alloc(void *, size_t n) { return fbuf(n); }
+
+extern "C" void gcu_cache_init(GcuCache *c, const GcuNet *m, int rows, int groups)
 {
-    size_t R = (size_t)rows, w = (size_t)m->w;
-    c->rows = rows, c->groups = groups;
-    c->x = fbuf(R * (size_t)m->nin);
-    c->h1 = fbuf(R * w);
-    c->xh1 = fbuf(R * w);
-    c->h2 = fbuf(R * w);
-    c->xh2 = fbuf(R * w);
-    c->mean1 = fbuf(4 * (size_t)groups * w);
-    c->inv1 = c->mean1 + groups * w;
-    c->mean2 = c->mean1 + 2 * groups * w;
-    c->inv2 = c->mean1 + 3 * groups * w;
-    c->out = fbuf(R * (size_t)m->nout);
-    c->da1 = fbuf(R * w);
-    c->da2 = fbuf(R * w);
-    c->dx = fbuf(R * (size_t)m->nin);
-    c->dg = fbuf(2 * w);
-    c->db = c->dg + w;
+    net_cache_plan(c, &m->lay, rows, groups, dev_alloc, nullptr);
 }
 
 extern "C" void gcu_cache_free(GcuCache *c)
 {
-    gcu_free(c->x), gcu_free(c->h1), gcu_free(c->xh1), gcu_free(c->h2), gcu_free(c->xh2);
-    gcu_free(c->mean1), gcu_free(c->out), gcu_free(c->da1), gcu_free(c->da2);
-    gcu_free(c->dx), gcu_free(c->dg);
+    for (int k = 0; k < c->nown; k++) gcu_free(c->own[k]);
     std::memset(c, 0, sizeof *c);
 }
 
-// ---- MLP forward / backward (gan_mlp_fwd_train, gan_mlp_bwd, gan_mlp_fwd_infer) ---------
+// ---- the walker (net_fwd_train, net_bwd, net_fwd_infer; no fused first block here) ---------
 
-extern "C" void gcu_mlp_fwd_train(GcuCtx *ctx, GcuMlp *m, GcuCache *c, int B, int groups,
+// Batch norm at layer i with a LeakyReLU right after it runs as one pass (slope 1: alone).
+static int bn_span(const NetLayout *lay, int i, float *slope)
+{
+    if (i + 1 < lay->n && lay->L[i + 1].kind == NET_LEAKY) {
+        *slope = lay->L[i + 1].slope;
+        return 2;
+    }
+    *slope = 1.0f;
+    return 1;
+}
+
+extern "C" void gcu_net_fwd_train(GcuCtx *ctx, GcuNet *m, GcuCache *c, int B, int groups,
                                   int update_running)
 {
-    int w = m->w, R = B * groups;
-    size_t gs = (size_t)B * w;
-    gcu_dense_fwd(ctx, R, m->nin, w, c->x, m->W1, nullptr, c->h1);
-    for (int g = 0; g < groups; g++)
-        gcu_bn_act_train_fwd(ctx, B, w, c->h1 + g * gs, m->g1, m->be1, NN_LEAKY_SLOPE,
-                             c->xh1 + g * gs, c->mean1 + g * w, c->inv1 + g * w,
-                             update_running ? m->rm1 : nullptr,
-                             update_running ? m->rv1 : nullptr);
-    gcu_dense_fwd(ctx, R, w, w, c->h1, m->W2, nullptr, c->h2);
-    for (int g = 0; g < groups; g++)
-        gcu_bn_act_train_fwd(ctx, B, w, c->h2 + g * gs, m->g2, m->be2, NN_LEAKY_SLOPE,
-                             c->xh2 + g * gs, c->mean2 + g * w, c->inv2 + g * w,
-                             update_running ? m->rm2 : nullptr,
-                             update_running ? m->rv2 : nullptr);
-    gcu_dense_fwd(ctx, R, w, m->nout, c->h2, m->W3, m->b3, c->out);
+    const NetLayout *lay = &m->lay;
+    const int R = B * groups;
+    float *p = m->p;
+    for (int i = 0; i < lay->n;) {
+        const NetLayer *l = &lay->L[i];
+        const int n = l->nout;
+        switch (l->kind) {
+        case NET_DENSE:
+            gcu_dense_fwd(ctx, R, l->nin, n, c->act[i], p + l->p0,
+                          l->p1 >= 0 ? p + l->p1 : nullptr, c->act[i + 1]);
+            i++;
+            break;
+        case NET_BATCHNORM: {
+            float slope;
+            const int span = bn_span(lay, i, &slope);
+            const size_t gs = (size_t)B * n;
+            float *rm = update_running ? m->st + l->s0 : nullptr;
+            float *rv = update_running ? m->st + l->s0 + n : nullptr;
+            for (int g = 0; g < groups; g++)
+                gcu_bn_act_train_fwd(ctx, B, n, c->act[i] + g * gs, p + l->p0, p + l->p1, slope,
+                                     c->xhat[i] + g * gs, c->mean[i] + g * n, c->inv[i] + g * n,
+                                     rm, rv);
+            i += span;
+            break;
+        }
+        case NET_LEAKY:
+            gcu_leaky_fwd(ctx, (int64_t)R * n, c->act[i], l->slope);
+            i++;
+            break;
+        case NET_TANH:
+            gcu_tanh_fwd(ctx, (int64_t)R * n, c->act[i]);
+            i++;
+            break;
+        }
+    }
 }
 
 __global__ void k_add2(int n, float *a, const float *da, float *b, const float *db)
@@ -112,17 +125,17 @@ __global__ void k_add2(int n, float *a, const float *da, float *b, const float *
     if (j < n) a[j] += da[j], b[j] += db[j];
 }
 
-// bn_bwd_groups of gan.c: group 0 writes dgam/dbet, later groups go to scratch and are added.
+// bn_bwd_groups of net.c: group 0 writes dgam/dbet, later groups go to scratch and are added.
 static void bn_bwd_groups(GcuCtx *ctx, GcuCache *c, int B, int groups, int w, float *da,
                           const float *xh, const float *gamma, const float *beta,
-                          const float *inv, float *dgam, float *dbet)
+                          const float *inv, float slope, float *dgam, float *dbet)
 {
     size_t gs = (size_t)B * w;
     for (int g = 0; g < groups; g++) {
         bool first = dgam && g == 0;
         float *pg = first ? dgam : c->dg, *pb = first ? dbet : c->db;
         gcu_bn_act_train_bwd(ctx, B, w, da + g * gs, xh + g * gs, gamma, beta, inv + g * w,
-                             NN_LEAKY_SLOPE, pg, pb);
+                             slope, pg, pb);
         if (dgam && g > 0) {
             k_add2<<<gcu_blocks(w, 256), 256, 0, gcu_stream(ctx)>>>(w, dgam, c->dg, dbet,
                                                                      c->db);
@@ -131,59 +144,125 @@ static void bn_bwd_groups(GcuCtx *ctx, GcuCache *c, int B, int groups, int w, fl
     }
 }
 
-extern "C" void gcu_mlp_bwd(GcuCtx *ctx, GcuMlp *m, GcuCache *c, int B, int groups,
-                            float *dout, float *grad, int want_dx)
+extern "C" void gcu_net_bwd(GcuCtx *ctx, GcuNet *m, GcuCache *c, int B, int groups,
+                            float *dout, float *grad, int ndx)
 {
-    int w = m->w, R = B * groups;
-#define GP(f) (grad ? grad + (m->f - m->p) : nullptr)
-    gcu_dense_bwd(ctx, R, w, m->nout, c->h2, m->W3, dout, c->da2, GP(W3), GP(b3));
-    bn_bwd_groups(ctx, c, B, groups, w, c->da2, c->xh2, m->g2, m->be2, c->inv2, GP(g2),
-                  GP(be2));
-    gcu_dense_bwd(ctx, R, w, w, c->h1, m->W2, c->da2, c->da1, GP(W2), nullptr);
-    bn_bwd_groups(ctx, c, B, groups, w, c->da1, c->xh1, m->g1, m->be1, c->inv1, GP(g1),
-                  GP(be1));
-    gcu_dense_bwd(ctx, R, m->nin, w, c->x, m->W1, c->da1, want_dx ? c->dx : nullptr, GP(W1),
-                  nullptr);
+    const NetLayout *lay = &m->lay;
+    const int R = B * groups;
+    const float *p = m->p;
+#define GP(off) (grad && (off) >= 0 ? grad + (off) : nullptr)
+    float *d = dout;
+    int i = lay->n - 1;
+    while (i >= 0) {
+        const NetLayer *l = &lay->L[i];
+        const int n = l->nout;
+        const int bn = l->kind == NET_BATCHNORM ? i
+                       : l->kind == NET_LEAKY && i > 0 && lay->L[i - 1].kind == NET_BATCHNORM
+                           ? i - 1
+                           : -1;
+        if (bn >= 0) {
+            const NetLayer *b = &lay->L[bn];
+            float slope;
+            bn_span(lay, bn, &slope);
+            bn_bwd_groups(ctx, c, B, groups, n, d, c->xhat[bn], p + b->p0, p + b->p1,
+                          c->inv[bn], slope, GP(b->p0), GP(b->p1));
+            i = bn - 1;
+            continue;
+        }
+        switch (l->kind) {
+        case NET_LEAKY:
+            gcu_leaky_bwd(ctx, (int64_t)R * n, c->act[i + 1], d, l->slope);
+            break;
+        case NET_TANH:
+            gcu_tanh_bwd(ctx, (int64_t)R * n, c->act[i + 1], d);
+            break;
+        case NET_DENSE:
+            if (i == 0) {   // the whole input gradient when any is asked (no dx_lead kernel)
+                gcu_dense_bwd(ctx, R, l->nin, n, c->act[0], p + l->p0, d,
+                              ndx ? c->grad[0] : nullptr, GP(l->p0), GP(l->p1));
+            } else {
+                gcu_dense_bwd(ctx, R, l->nin, n, c->act[i], p + l->p0, d, c->grad[i],
+                              GP(l->p0), GP(l->p1));
+                d = c->grad[i];
+            }
+            break;
+        case NET_BATCHNORM:
+            break;   // handled above
+        }
+        i--;
+    }
 #undef GP
 }
 
-extern "C" void gcu_mlp_fwd_infer(GcuCtx *ctx, const GcuMlp *m, int B, const float *x,
-                                  float *h1, float *h2, float *out)
+extern "C" void gcu_net_fwd_infer(GcuCtx *ctx, const GcuNet *m, int B, const float *x,
+                                  float *work, float *out)
 {
-    int w = m->w;
-    gcu_dense_fwd(ctx, B, m->nin, w, x, m->W1, nullptr, h1);
-    gcu_bn_act_infer_fwd(ctx, B, w, h1, m->g1, m->be1, m->rm1, m->rv1, NN_LEAKY_SLOPE);
-    gcu_dense_fwd(ctx, B, w, w, h1, m->W2, nullptr, h2);
-    gcu_bn_act_infer_fwd(ctx, B, w, h2, m->g2, m->be2, m->rm2, m->rv2, NN_LEAKY_SLOPE);
-    gcu_dense_fwd(ctx, B, w, m->nout, h2, m->W3, m->b3, out);
+    const NetLayout *lay = &m->lay;
+    const float *p = m->p;
+    int last = 0;
+    for (int i = 0; i < lay->n; i++)
+        if (lay->L[i].kind == NET_DENSE) last = i;
+    const float *in = x;
+    float *cur = out;
+    int k = 0;
+    for (int i = 0; i < lay->n;) {
+        const NetLayer *l = &lay->L[i];
+        const int n = l->nout;
+        switch (l->kind) {
+        case NET_DENSE:
+            cur = i == last ? out : work + (size_t)(k++ & 1) * B * lay->wmax;
+            gcu_dense_fwd(ctx, B, l->nin, n, in, p + l->p0, l->p1 >= 0 ? p + l->p1 : nullptr,
+                          cur);
+            in = cur;
+            i++;
+            break;
+        case NET_BATCHNORM: {
+            float slope;
+            const int span = bn_span(lay, i, &slope);
+            gcu_bn_act_infer_fwd(ctx, B, n, cur, p + l->p0, p + l->p1, m->st + l->s0,
+                                 m->st + l->s0 + n, slope);
+            i += span;
+            break;
+        }
+        case NET_LEAKY:
+            gcu_leaky_fwd(ctx, (int64_t)B * n, cur, l->slope);
+            i++;
+            break;
+        case NET_TANH:
+            gcu_tanh_fwd(ctx, (int64_t)B * n, cur);
+            i++;
+            break;
+        }
+    }
 }
 
 // ---- the GAN and its step (gan_init, gan_step) --------------------------------------------
 
-extern "C" void gcu_gan_init(GcuCtx *ctx, GcuGan *g, int ncond, int nnoise, int nout, int gw,
-                             int dw, int batch, float lr_g, float lr_d)
+extern "C" void gcu_gan_init(GcuCtx *ctx, GcuGan *g, const GanConfig *cfg)
 {
     (void)ctx;
     std::memset(g, 0, sizeof *g);
-    g->ncond = ncond, g->nnoise = nnoise, g->nout = nout, g->gw = gw, g->dw = dw;
-    g->batch = batch, g->lr_g = lr_g, g->lr_d = lr_d;
-    gcu_mlp_init(&g->G, ncond + nnoise, gw, nout);
-    gcu_mlp_init(&g->D, nout + ncond, dw, 1);
-    size_t ng = (size_t)g->G.nparams, nd = (size_t)g->D.nparams;
+    g->ncond = cfg->ncond, g->nnoise = cfg->nnoise, g->nout = cfg->nout;
+    g->batch = cfg->batch, g->lr_g = (float)cfg->lr_g, g->lr_d = (float)cfg->lr_d;
+    NetLayout G, D;
+    gan_layouts(cfg, &G, &D);   // gan.c: the networks gan_init builds
+    gcu_net_init(&g->G, &G);
+    gcu_net_init(&g->D, &D);
+    size_t ng = (size_t)G.nparams, nd = (size_t)D.nparams;
     g->gG = fbuf(3 * ng);
     g->mG = g->gG + ng, g->vG = g->gG + 2 * ng;
     g->gD = fbuf(3 * nd);
     g->mD = g->gD + nd, g->vD = g->gD + 2 * nd;
-    g->dfake = fbuf((size_t)batch * nout);
+    g->dfake = fbuf((size_t)g->batch * g->nout);
     g->tG = (long *)gcu_malloc(2 * sizeof(long));
     g->tD = g->tG + 1;
-    gcu_cache_init(&g->cG, &g->G, batch, 1);
-    gcu_cache_init(&g->cD, &g->D, 2 * batch, 2);
+    gcu_cache_init(&g->cG, &g->G, g->batch, 1);
+    gcu_cache_init(&g->cD, &g->D, 2 * g->batch, 2);
 }
 
 extern "C" void gcu_gan_free(GcuGan *g)
 {
-    gcu_mlp_free(&g->G), gcu_mlp_free(&g->D);
+    gcu_net_free(&g->G), gcu_net_free(&g->D);
     gcu_free(g->gG), gcu_free(g->gD), gcu_free(g->dfake), gcu_free(g->tG);
     gcu_cache_free(&g->cG), gcu_cache_free(&g->cD);
 }
@@ -204,39 +283,40 @@ extern "C" void gcu_gan_step(GcuCtx *ctx, GcuGan *g, int B, const float *x, cons
 {
     const int nc = g->ncond, nz = g->nnoise, no = g->nout, ngi = nc + nz, ndi = no + nc;
     GcuCache *cg = &g->cG, *cd = &g->cD;
+    float *gin = cg->act[0], *gout = cg->act[g->G.lay.n];
+    float *din = cd->act[0], *dout = cd->act[g->D.lay.n];
 
-    // generator forward on [c, z] (training mode, running statistics updated)
-    copy_rows(ctx, cg->x, ngi, c, nc, nc, B);
-    copy_rows(ctx, cg->x + nc, ngi, z, nz, nz, B);
-    gcu_mlp_fwd_train(ctx, &g->G, cg, B, 1, 1);
-    gcu_tanh_fwd(ctx, (int64_t)B * no, cg->out);
+    // generator forward on [c, z] (training mode, running statistics updated; tanh is its
+    // last layer)
+    copy_rows(ctx, gin, ngi, c, nc, nc, B);
+    copy_rows(ctx, gin + nc, ngi, z, nz, nz, B);
+    gcu_net_fwd_train(ctx, &g->G, cg, B, 1, 1);
 
     // discriminator step: rows [0,B) real [x, c], rows [B,2B) fake [G(z), c]
-    float *fake = cd->x + (size_t)B * ndi;
-    copy_rows(ctx, cd->x, ndi, x, no, no, B);
-    copy_rows(ctx, cd->x + no, ndi, c, nc, nc, B);
-    copy_rows(ctx, fake, ndi, cg->out, no, no, B);
+    float *fake = din + (size_t)B * ndi;
+    copy_rows(ctx, din, ndi, x, no, no, B);
+    copy_rows(ctx, din + no, ndi, c, nc, nc, B);
+    copy_rows(ctx, fake, ndi, gout, no, no, B);
     copy_rows(ctx, fake + no, ndi, c, nc, nc, B);
-    gcu_mlp_fwd_train(ctx, &g->D, cd, B, 2, 0);
-    float *dz = cd->out;
-    gcu_bce_logits(ctx, B, cd->out, 1.0f, dz, d_loss_acc);
-    gcu_bce_logits(ctx, B, cd->out + B, 0.0f, dz + B, d_loss_acc);
-    gcu_mlp_bwd(ctx, &g->D, cd, B, 2, dz, g->gD, 0);
+    gcu_net_fwd_train(ctx, &g->D, cd, B, 2, 0);
+    float *dz = dout;
+    gcu_bce_logits(ctx, B, dout, 1.0f, dz, d_loss_acc);
+    gcu_bce_logits(ctx, B, dout + B, 0.0f, dz + B, d_loss_acc);
+    gcu_net_bwd(ctx, &g->D, cd, B, 2, dz, g->gD, 0);
     gcu_counter_inc(ctx, g->tD);
-    gcu_adam_step(ctx, g->D.nparams, g->D.p, g->gD, g->mD, g->vD, g->lr_d, NN_ADAM_BETA1,
+    gcu_adam_step(ctx, g->D.lay.nparams, g->D.p, g->gD, g->mD, g->vD, g->lr_d, NN_ADAM_BETA1,
                   NN_ADAM_BETA2, NN_ADAM_EPS, g->tD);
 
     // generator step through the updated discriminator (no D weight gradients)
-    CUDA_CHECK(cudaMemcpyAsync(cd->x, fake, (size_t)B * ndi * sizeof(float),
+    CUDA_CHECK(cudaMemcpyAsync(din, fake, (size_t)B * ndi * sizeof(float),
                                cudaMemcpyDeviceToDevice, gcu_stream(ctx)));
-    gcu_mlp_fwd_train(ctx, &g->D, cd, B, 1, 0);
-    gcu_bce_logits(ctx, B, cd->out, 1.0f, dz, g_loss_acc);
-    gcu_mlp_bwd(ctx, &g->D, cd, B, 1, dz, nullptr, 1);
-    copy_rows(ctx, g->dfake, no, cd->dx, ndi, no, B);
-    gcu_tanh_bwd(ctx, (int64_t)B * no, cg->out, g->dfake);
-    gcu_mlp_bwd(ctx, &g->G, cg, B, 1, g->dfake, g->gG, 0);
+    gcu_net_fwd_train(ctx, &g->D, cd, B, 1, 0);
+    gcu_bce_logits(ctx, B, dout, 1.0f, dz, g_loss_acc);
+    gcu_net_bwd(ctx, &g->D, cd, B, 1, dz, nullptr, no);
+    copy_rows(ctx, g->dfake, no, cd->grad[0], ndi, no, B);
+    gcu_net_bwd(ctx, &g->G, cg, B, 1, g->dfake, g->gG, 0);   // through tanh first
     gcu_counter_inc(ctx, g->tG);
-    gcu_adam_step(ctx, g->G.nparams, g->G.p, g->gG, g->mG, g->vG, g->lr_g, NN_ADAM_BETA1,
+    gcu_adam_step(ctx, g->G.lay.nparams, g->G.p, g->gG, g->mG, g->vG, g->lr_g, NN_ADAM_BETA1,
                   NN_ADAM_BETA2, NN_ADAM_EPS, g->tG);
 }
 
@@ -251,7 +331,7 @@ struct GcuTrainer {
     uint32_t *perm;
     long *ctr;                            // [0] batch index in the epoch, [1] noise draw
     double *acc;                          // [0] d_loss sum, [1] g_loss sum, [2..] W1
-    float *vin, *vh1, *vh2, *vout, *cols, *sorted;
+    float *vin, *vwork, *vout, *cols, *sorted;
     double *vsorted;
     void *sort_tmp;
     size_t sort_tmp_bytes;
@@ -301,22 +381,20 @@ static cudaGraphExec_t capture_step(GcuTrainer *t, int rows)
     return exec;
 }
 
-extern "C" GcuTrainer *gcu_trainer_create(int ncond, int nnoise, int nout, int gw, int dw,
-                                          int batch, float lr_g, float lr_d, const float *G_p,
-                                          const float *G_rm1, const float *D_p,
-                                          const float *D_rm1, const float *Xtr,
-                                          const float *Ctr, size_t ntr, const float *vin,
-                                          const double *vsorted, size_t nva,
-                                          uint64_t noise_seed)
+extern "C" GcuTrainer *gcu_trainer_create(const GanConfig *cfg, const GcuTrainData *data)
 {
     GcuTrainer *t = (GcuTrainer *)std::calloc(1, sizeof *t);
     if (!t) gcu_fail("calloc", __func__, __FILE__, __LINE__, "out of memory");
     t->ctx = gcu_ctx_create();
     GcuCtx *ctx = t->ctx;
-    gcu_gan_init(ctx, &t->g, ncond, nnoise, nout, gw, dw, batch, lr_g, lr_d);
-    gcu_mlp_upload(ctx, &t->g.G, G_p, G_rm1);
-    gcu_mlp_upload(ctx, &t->g.D, D_p, D_rm1);
-    t->ntr = ntr, t->nva = nva, t->seed = noise_seed;
+    gcu_gan_init(ctx, &t->g, cfg);
+    gcu_net_upload(ctx, &t->g.G, data->G);
+    gcu_net_upload(ctx, &t->g.D, data->D);
+    const int ncond = cfg->ncond, nnoise = cfg->nnoise, nout = cfg->nout, batch = cfg->batch;
+    const size_t ntr = data->ntr, nva = data->nva;
+    const float *Xtr = data->Xtr, *Ctr = data->Ctr, *vin = data->vin;
+    const double *vsorted = data->vsorted;
+    t->ntr = ntr, t->nva = nva, t->seed = data->noise_seed;
     const int ngi = ncond + nnoise;
     t->Xtr = fbuf(ntr * nout);
     t->Ctr = fbuf(ntr * ncond);
@@ -330,8 +408,7 @@ extern "C" GcuTrainer *gcu_trainer_create(int ncond, int nnoise, int nout, int g
     t->acc = (double *)gcu_malloc((2 + (size_t)nout) * sizeof(double));
     t->vin = fbuf(nva * ngi);
     gcu_upload(ctx, t->vin, vin, nva * ngi * sizeof(float));
-    t->vh1 = fbuf(nva * gw);
-    t->vh2 = fbuf(nva * gw);
+    t->vwork = fbuf((size_t)net_infer_floats(&t->g.G.lay, (int)nva));
     t->vout = fbuf(nva * nout);
     t->cols = fbuf(nva * nout);
     t->sorted = fbuf(nva * nout);
@@ -348,11 +425,11 @@ extern "C" GcuTrainer *gcu_trainer_create(int ncond, int nnoise, int nout, int g
     if (t->tail) trainer_step(t, t->tail);
     gcu_sync(ctx);
     GcuGan *g = &t->g;
-    gcu_mlp_upload(ctx, &g->G, G_p, G_rm1);
-    gcu_mlp_upload(ctx, &g->D, D_p, D_rm1);
+    gcu_net_upload(ctx, &g->G, data->G);
+    gcu_net_upload(ctx, &g->D, data->D);
     cudaStream_t s = gcu_stream(ctx);
-    CUDA_CHECK(cudaMemsetAsync(g->gG, 0, 3 * (size_t)g->G.nparams * sizeof(float), s));
-    CUDA_CHECK(cudaMemsetAsync(g->gD, 0, 3 * (size_t)g->D.nparams * sizeof(float), s));
+    CUDA_CHECK(cudaMemsetAsync(g->gG, 0, 3 * (size_t)g->G.lay.nparams * sizeof(float), s));
+    CUDA_CHECK(cudaMemsetAsync(g->gD, 0, 3 * (size_t)g->D.lay.nparams * sizeof(float), s));
     CUDA_CHECK(cudaMemsetAsync(g->tG, 0, 2 * sizeof(long), s));
     CUDA_CHECK(cudaMemsetAsync(t->ctr, 0, 2 * sizeof(long), s));
     t->full = capture_step(t, batch);
@@ -368,7 +445,7 @@ extern "C" void gcu_trainer_destroy(GcuTrainer *t)
     if (t->part) CUDA_CHECK(cudaGraphExecDestroy(t->part));
     gcu_gan_free(&t->g);
     void *bufs[] = {t->Xtr, t->Ctr, t->bx, t->bc, t->bz, t->perm, t->ctr, t->acc, t->vin,
-                    t->vh1, t->vh2, t->vout, t->cols, t->sorted, t->vsorted, t->sort_tmp};
+                    t->vwork, t->vout, t->cols, t->sorted, t->vsorted, t->sort_tmp};
     for (void *p : bufs) gcu_free(p);
     gcu_ctx_destroy(t->ctx);
     std::free(t);
@@ -423,8 +500,7 @@ extern "C" void gcu_trainer_epoch(GcuTrainer *t, const uint32_t *perm, double *d
 
     // score: generator in inference mode on the validation inputs, per-column sort, W1
     const int64_t nva = (int64_t)t->nva;
-    gcu_mlp_fwd_infer(ctx, &g->G, (int)nva, t->vin, t->vh1, t->vh2, t->vout);
-    gcu_tanh_fwd(ctx, nva * no, t->vout);
+    gcu_net_fwd_infer(ctx, &g->G, (int)nva, t->vin, t->vwork, t->vout);   // tanh included
     k_transpose<<<gcu_blocks(nva * no, 256), 256, 0, s>>>(nva, no, t->vout, t->cols);
     CUDA_LAUNCH_CHECK();
     for (int j = 0; j < no; j++) {
@@ -444,44 +520,41 @@ extern "C" void gcu_trainer_epoch(GcuTrainer *t, const uint32_t *perm, double *d
     if (h != host) std::free(h);
 }
 
-extern "C" void gcu_trainer_get_generator(GcuTrainer *t, float *G_p, float *G_rm1)
+extern "C" void gcu_trainer_get_generator(GcuTrainer *t, Net *G)
 {
-    gcu_mlp_download(t->ctx, &t->g.G, G_p, G_rm1);
+    gcu_net_download(t->ctx, &t->g.G, G);
 }
 
 // ---- gan-sample on the device ----------------------------------------------------------------
 
 struct GcuSampler {
     GcuCtx *ctx;
-    GcuMlp G;
+    GcuNet G;
     int max_rows;
-    float *in, *h1, *h2, *out;
+    float *in, *work, *out;
 };
 
-extern "C" GcuSampler *gcu_sampler_create(int nin, int w, int nout, const float *G_p,
-                                          const float *G_rm1, int max_rows)
+extern "C" GcuSampler *gcu_sampler_create(const Net *G, int max_rows)
 {
     GcuSampler *s = (GcuSampler *)std::calloc(1, sizeof *s);
     if (!s) gcu_fail("calloc", __func__, __FILE__, __LINE__, "out of memory");
     s->ctx = gcu_ctx_create();
-    gcu_mlp_init(&s->G, nin, w, nout);
-    gcu_mlp_upload(s->ctx, &s->G, G_p, G_rm1);
+    gcu_net_init(&s->G, &G->lay);
+    gcu_net_upload(s->ctx, &s->G, G);
     s->max_rows = max_rows;
-    s->in = fbuf((size_t)max_rows * nin);
-    s->h1 = fbuf((size_t)max_rows * w);
-    s->h2 = fbuf((size_t)max_rows * w);
-    s->out = fbuf((size_t)max_rows * nout);
+    s->in = fbuf((size_t)max_rows * G->lay.nin);
+    s->work = fbuf((size_t)net_infer_floats(&G->lay, max_rows));
+    s->out = fbuf((size_t)max_rows * G->lay.nout);
     return s;
 }
 
 extern "C" void gcu_sampler_run(GcuSampler *s, int n, const float *in, float *out)
 {
-    const int nin = s->G.nin, no = s->G.nout;
+    const int nin = s->G.lay.nin, no = s->G.lay.nout;
     for (int r0 = 0; r0 < n; r0 += s->max_rows) {
         int m = n - r0 < s->max_rows ? n - r0 : s->max_rows;
         gcu_upload(s->ctx, s->in, in + (size_t)r0 * nin, (size_t)m * nin * sizeof(float));
-        gcu_mlp_fwd_infer(s->ctx, &s->G, m, s->in, s->h1, s->h2, s->out);
-        gcu_tanh_fwd(s->ctx, (int64_t)m * no, s->out);
+        gcu_net_fwd_infer(s->ctx, &s->G, m, s->in, s->work, s->out);   // tanh included
         gcu_download(s->ctx, out + (size_t)r0 * no, s->out, (size_t)m * no * sizeof(float));
     }
 }
@@ -489,8 +562,8 @@ extern "C" void gcu_sampler_run(GcuSampler *s, int n, const float *in, float *ou
 extern "C" void gcu_sampler_destroy(GcuSampler *s)
 {
     if (!s) return;
-    gcu_mlp_free(&s->G);
-    gcu_free(s->in), gcu_free(s->h1), gcu_free(s->h2), gcu_free(s->out);
+    gcu_net_free(&s->G);
+    gcu_free(s->in), gcu_free(s->work), gcu_free(s->out);
     gcu_ctx_destroy(s->ctx);
     std::free(s);
 }

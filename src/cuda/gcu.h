@@ -1,6 +1,6 @@
-/* gcu.h — the CUDA twin of nn.h and gan.h, callable from C.
+/* gcu.h — the CUDA twin of nn.h, net.h and gan.h, callable from C.
  *
- * Every gcu_X mirrors nn_X or gan_X one to one: same argument order, same layouts (row-major,
+ * Every gcu_X mirrors nn_X, net_X or gan_X one to one: same argument order, same layouts (row-major,
  * see nn.h), same conventions (gradients overwritten, NULL = not needed), but the float pointers
  * are device pointers and the work is queued on the context's stream. Where the CPU function
  * returns a value or reads a host counter, the twin reads/writes a device scalar instead, so a
@@ -16,6 +16,8 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+#include "model/ganconf.h"
+#include "model/net.h"
 
 /* 0 when a usable CUDA device is present (and selects device 0); otherwise -1 with the reason
  * (no driver, no device, ...) in why. Never exits. */
@@ -63,56 +65,51 @@ void gcu_counter_inc(GcuCtx *ctx, long *t);
  * a pure function of (seed, *step, i), so a replayed graph draws fresh noise each step. */
 void gcu_normal_fill(GcuCtx *ctx, float *x, int64_t n, uint64_t seed, const long *step);
 
-/* ---- gan.h twins --------------------------------------------------------------------- */
-/* Same fields as GanMlp / GanCache; every pointer is device memory. */
+/* ---- net.h and gan.h twins ----------------------------------------------------------- */
+/* A network on the device: the host's layer list and layout (net_layout, the same C function
+ * the CPU and the model file use), parameters and running statistics in device memory. */
 typedef struct {
-    int nin, w, nout;
-    int64_t nparams;
-    float *p;
-    float *W1, *g1, *be1, *W2, *g2, *be2, *W3, *b3;
-    float *rm1, *rv1, *rm2, *rv2;
-} GcuMlp;
+    NetLayout lay;
+    float *p, *st;
+} GcuNet;
 
-typedef struct {
-    int rows, groups;
-    float *x;
-    float *h1, *xh1, *h2, *xh2;
-    float *mean1, *inv1, *mean2, *inv2;
-    float *out;
-    float *da1, *da2;
-    float *dx;
-    float *dg, *db;
-} GcuCache;
+/* The device cache is a NetCache whose buffers are device memory, planned by the same
+ * net_cache_plan as the CPU's (same act/grad/xhat/... sharing); the CPU-only fused first
+ * block's buffers are absent. */
+typedef NetCache GcuCache;
 
-void gcu_mlp_init(GcuMlp *m, int nin, int w, int nout);
-void gcu_mlp_free(GcuMlp *m);
-void gcu_cache_init(GcuCache *c, const GcuMlp *m, int rows, int groups);
+void gcu_net_init(GcuNet *m, const NetLayout *lay);
+void gcu_net_free(GcuNet *m);
+void gcu_cache_init(GcuCache *c, const GcuNet *m, int rows, int groups);
 void gcu_cache_free(GcuCache *c);
-/* host <-> device copies of parameters and running statistics. The GanMlp is passed as its
- * fields (p, nparams, rm1, w) so this header does not depend on gan.h. */
-void gcu_mlp_upload(GcuCtx *ctx, GcuMlp *m, const float *p, const float *rm1);
-void gcu_mlp_download(GcuCtx *ctx, const GcuMlp *m, float *p, float *rm1);
+/* host <-> device copies of parameters and running statistics (same layout on both sides) */
+void gcu_net_upload(GcuCtx *ctx, GcuNet *m, const Net *host);
+void gcu_net_download(GcuCtx *ctx, const GcuNet *m, Net *host);
 
-void gcu_mlp_fwd_train(GcuCtx *ctx, GcuMlp *m, GcuCache *c, int B, int groups,
+/* net_fwd_train / net_bwd / net_fwd_infer, walking the same list. The input gradient: where
+ * the CPU fills the first ndx columns, the device fills all of them (ndx > 0). work: as many
+ * floats as net_infer_floats. */
+void gcu_net_fwd_train(GcuCtx *ctx, GcuNet *m, GcuCache *c, int B, int groups,
                        int update_running);
-void gcu_mlp_bwd(GcuCtx *ctx, GcuMlp *m, GcuCache *c, int B, int groups, float *dout,
-                 float *grad, int want_dx);
-void gcu_mlp_fwd_infer(GcuCtx *ctx, const GcuMlp *m, int B, const float *x, float *h1,
-                       float *h2, float *out);
+void gcu_net_bwd(GcuCtx *ctx, GcuNet *m, GcuCache *c, int B, int groups, float *dout,
+                 float *grad, int ndx);
+void gcu_net_fwd_infer(GcuCtx *ctx, const GcuNet *m, int B, const float *x, float *work,
+                       float *out);
 
 /* The Gan twin: networks, optimizer state and caches on the device; counters on the device. */
 typedef struct {
-    int ncond, nnoise, nout, gw, dw, batch;
+    int ncond, nnoise, nout, batch;
     float lr_g, lr_d;
-    GcuMlp G, D;
+    GcuNet G, D;
     float *gG, *mG, *vG, *gD, *mD, *vD;
     float *dfake;
     long *tG, *tD;                   /* device counters (gan.h: host longs) */
     GcuCache cG, cD;
 } GcuGan;
 
-void gcu_gan_init(GcuCtx *ctx, GcuGan *g, int ncond, int nnoise, int nout, int gw, int dw,
-                  int batch, float lr_g, float lr_d);
+/* gan_init's networks (gan_layouts of cfg) and state on the device, zero parameters: upload
+ * the CPU's with gcu_net_upload. */
+void gcu_gan_init(GcuCtx *ctx, GcuGan *g, const GanConfig *cfg);
 void gcu_gan_free(GcuGan *g);
 /* gan_step on device buffers x [B x nout], c [B x ncond], z [B x nnoise]; the step's losses
  * are added to the device doubles d_loss_acc and g_loss_acc. */
@@ -127,15 +124,24 @@ void gcu_gan_step(GcuCtx *ctx, GcuGan *g, int B, const float *x, const float *c,
  * back only the two loss sums and the per-column W1. */
 typedef struct GcuTrainer GcuTrainer;
 
-/* Xtr [ntr x nout], Ctr [ntr x ncond] scaled training data; vin [nva x (ncond+nnoise)] the
- * validation inputs (conditions ++ fixed noise), vsorted [nout x nva] each validation output
- * column sorted ascending (as gan-train builds them). params/rm1: the CPU Gan's initial
- * generator and discriminator (so both devices start from the same weights). */
-GcuTrainer *gcu_trainer_create(int ncond, int nnoise, int nout, int gw, int dw, int batch,
-                               float lr_g, float lr_d, const float *G_p, const float *G_rm1,
-                               const float *D_p, const float *D_rm1, const float *Xtr,
-                               const float *Ctr, size_t ntr, const float *vin,
-                               const double *vsorted, size_t nva, uint64_t noise_seed);
+/* What the device trainer starts from, besides the config: the CPU Gan's initial networks (so
+ * both devices start from the same weights), Xtr [ntr x nout] and Ctr [ntr x ncond] the scaled
+ * training data, vin [nva x (ncond+nnoise)] the validation inputs (conditions ++ fixed noise),
+ * vsorted [nout x nva] each validation output column sorted ascending (as gan-train builds
+ * them), and the seed of the device's Philox noise. */
+typedef struct {
+    const Net *G, *D;
+    const float *Xtr, *Ctr;
+    size_t ntr;
+    const float *vin;
+    const double *vsorted;
+    size_t nva;
+    uint64_t noise_seed;
+} GcuTrainData;
+
+/* The trainer for cfg's networks and step (gan_layouts, batch, learning rates): the same
+ * GanConfig gan-train builds its CPU Gan from. */
+GcuTrainer *gcu_trainer_create(const GanConfig *cfg, const GcuTrainData *data);
 void gcu_trainer_destroy(GcuTrainer *t);
 /* One epoch over perm[0..ntr) in batches of `batch` (a last batch of fewer than 2 rows is
  * skipped, as on the CPU). Writes the sums of the per-batch losses, the batch count and the
@@ -143,13 +149,13 @@ void gcu_trainer_destroy(GcuTrainer *t);
  * they are: the caller decides on divergence. */
 void gcu_trainer_epoch(GcuTrainer *t, const uint32_t *perm, double *d_sum, double *g_sum,
                        long *nbatches, double *wd);
-/* Copy the generator's parameters and running statistics to the host (GanMlp p and rm1). */
-void gcu_trainer_get_generator(GcuTrainer *t, float *G_p, float *G_rm1);
+/* Copy the generator's parameters and running statistics into G (same layout). */
+void gcu_trainer_get_generator(GcuTrainer *t, Net *G);
 
-/* gan-sample on the device: out [n x nout] = tanh(G(in)) in inference mode, in [n x nin]. */
+/* gan-sample on the device: out [n x nout] = G(in) in inference mode (tanh included),
+ * in [n x nin]. */
 typedef struct GcuSampler GcuSampler;
-GcuSampler *gcu_sampler_create(int nin, int w, int nout, const float *G_p, const float *G_rm1,
-                               int max_rows);
+GcuSampler *gcu_sampler_create(const Net *G, int max_rows);
 void gcu_sampler_run(GcuSampler *s, int n, const float *in, float *out);
 void gcu_sampler_destroy(GcuSampler *s);
 

@@ -57,7 +57,7 @@ static void put_str(Buf *b, const char *s)
 void gtm_save(const char *path, const GtmModel *m)
 {
     Buf b = {0};
-    const GanMlp *G = &m->G;
+    const Net *G = &m->G;
     put_u32(&b, (uint32_t)m->ncond), put_u32(&b, (uint32_t)m->nnoise);
     put_u32(&b, (uint32_t)m->nout), put_u32(&b, (uint32_t)m->gw), put_u32(&b, (uint32_t)m->dw);
     put_u32(&b, (uint32_t)m->best_epoch);
@@ -66,8 +66,8 @@ void gtm_save(const char *path, const GtmModel *m)
         put_str(&b, m->out_names[j]), put_f64(&b, m->out_lo[j]), put_f64(&b, m->out_hi[j]);
     for (int j = 0; j < m->ncond; j++)
         put_str(&b, m->cond_names[j]), put_f64(&b, m->cond_lo[j]), put_f64(&b, m->cond_hi[j]);
-    put_f32s(&b, G->p, (size_t)G->nparams);
-    put_f32s(&b, G->rm1, 4 * (size_t)G->w);
+    put_f32s(&b, G->p, (size_t)G->lay.nparams);
+    put_f32s(&b, G->st, (size_t)G->lay.nstate);
 
     uLongf clen = compressBound(b.n);
     unsigned char *z = xmalloc(clen);
@@ -189,9 +189,11 @@ void gtm_load(const char *path, GtmModel *m)
         m->out_names[j] = get_str(&r), m->out_lo[j] = get_f64(&r), m->out_hi[j] = get_f64(&r);
     for (int j = 0; j < m->ncond; j++)
         m->cond_names[j] = get_str(&r), m->cond_lo[j] = get_f64(&r), m->cond_hi[j] = get_f64(&r);
-    gan_mlp_init(&m->G, m->ncond + m->nnoise, m->gw, m->nout);
-    get_f32s(&r, m->G.p, (size_t)m->G.nparams);
-    get_f32s(&r, m->G.rm1, 4 * (size_t)m->gw);
+    NetLayout lay;
+    gan_generator_layout(&lay, m->ncond + m->nnoise, m->gw, m->nout);
+    net_init(&m->G, &lay);
+    get_f32s(&r, m->G.p, (size_t)m->G.lay.nparams);
+    get_f32s(&r, m->G.st, (size_t)m->G.lay.nstate);
     if (r.at != r.n) die(EXIT_RUNTIME, "%s: model payload has unexpected trailing data", path);
     free(raw);
 }
@@ -201,6 +203,6 @@ void gtm_free(GtmModel *m)
     for (int j = 0; j < m->nout; j++) free(m->out_names[j]);
     for (int j = 0; j < m->ncond; j++) free(m->cond_names[j]);
     free(m->out_names), free(m->cond_names), free(m->out_lo);
-    gan_mlp_free(&m->G);
+    net_free(&m->G);
     memset(m, 0, sizeof *m);
 }

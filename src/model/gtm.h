@@ -4,8 +4,11 @@
  * u64 compressed bytes, then the zlib-compressed payload. Payload (little-endian, floats IEEE):
  * u32 ncond, nnoise, nout, gen width, disc width, best epoch; f64 best_wd; per output column
  * then per condition column: name (u32 length + bytes), f64 lo, f64 hi (training-set min-max
- * ranges); then the generator's parameters (GanMlp layout) and its four batch-norm running
- * statistic vectors. Any truncation, corruption or inconsistency is refused on load. */
+ * ranges); then the generator's parameters and its batch-norm running statistics, each in
+ * net_layout's order (net.h) for gan_generator_layout(ncond + nnoise, gen width, nout): W1 g1
+ * be1 W2 g2 be2 W3 b3, then rm1 rv1 rm2 rv2. The file names the sizes, not the layers, so a
+ * network other than the study's MLP needs a new version (the loader refuses versions it does
+ * not know). Any truncation, corruption or inconsistency is refused on load. */
 #ifndef GANTUNE_GTM_H
 #define GANTUNE_GTM_H
 #include "model/gan.h"
@@ -17,7 +20,7 @@ typedef struct {
     double best_wd;
     char **out_names, **cond_names;      /* each an xstrdup'ed string */
     double *out_lo, *out_hi, *cond_lo, *cond_hi;
-    GanMlp G;
+    Net G;                               /* the generator */
 } GtmModel;
 
 /* Write atomically (temp + rename); dies with exit 1 on an I/O error. */

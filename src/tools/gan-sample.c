@@ -1,6 +1,5 @@
 /* gan-sample — generate events from a trained generator model (see gan-sample(1)). */
 #include <cblas.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,18 +7,15 @@
 #include "base/atomic.h"
 #include "base/csvio.h"
 #include "model/device.h"
+#include "model/ganconf.h"
 #include "model/gtm.h"
-#include "model/nn.h"
+#include "model/net.h"
 #include "base/numfmt.h"
 #include "base/rng.h"
 #include "base/util.h"
 #ifdef GANTUNE_CUDA
 #include "cuda/gcu.h"
 #endif
-
-static const char usage[] =
-    "usage: gan-sample --model FILE (--events N | --cond FILE [--events N]) [--seed S]\n"
-    "                  [--threads N] [--device cpu|cuda] -o OUT\n";
 
 enum { CHUNK = 4096 };   /* rows per inference batch: workspace stays small and in cache */
 
@@ -28,33 +24,13 @@ enum { CHUNK = 4096 };   /* rows per inference batch: workspace stays small and 
 int main(int argc, char **argv)
 {
     set_progname(argv[0]);
-    static const struct option lo[] = {
-        {"model", 1, 0, 'm'}, {"events", 1, 0, 'n'}, {"cond", 1, 0, 'c'}, {"seed", 1, 0, 's'},
-        {"threads", 1, 0, 'T'}, {"device", 1, 0, 'X'}, {"output", 1, 0, 'o'},
-        {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
-    const char *model = NULL, *cond = NULL, *out = NULL;
-    long events = -1, threads = 1;
-    uint64_t seed = 1;
-    Device dev = DEVICE_CPU;
-    int ch;
-    while ((ch = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
-        switch (ch) {
-        case 'm': model = optarg; break;
-        case 'n': events = parse_long("--events", optarg, 1, 1L << 40); break;
-        case 'c': cond = optarg; break;
-        case 's': seed = parse_u64("--seed", optarg); break;
-        case 'T': threads = parse_long("--threads", optarg, 1, 1024); break;
-        case 'X': dev = device_parse("--device", optarg); break;
-        case 'o': out = optarg; break;
-        case 'h': fputs(usage, stdout); return EXIT_OK;
-        default: fputs(usage, stderr); return EXIT_USAGE;
-        }
-    }
-    if (optind < argc) die(EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
-    if (!model || !out) die(EXIT_USAGE, "--model and -o are required (see --help)");
+    GanConfig cfg;   /* the options; the networks' sizes come from the model file */
+    gan_config_parse(&cfg, GAN_SAMPLE, argc, argv);
+    const char *model = cfg.model, *cond = cfg.cond, *out = cfg.output;
+    const long events = cfg.events;
     if (!cond && events < 0) die(EXIT_USAGE, "--events is required without --cond");
-    device_require(dev);   /* cuda without CUDA support or without a GPU: exit 1 at once */
-    openblas_set_num_threads((int)threads);
+    device_require(cfg.device);   /* cuda without CUDA support or without a GPU: exit 1 at once */
+    openblas_set_num_threads(cfg.threads);
 
     GtmModel m;
     gtm_load(model, &m);
@@ -73,9 +49,9 @@ int main(int argc, char **argv)
     }
 
     Rng rng;
-    rng_seed2(&rng, seed, 5);
+    rng_seed2(&rng, cfg.seed, 5);
     float *in = xmalloc((size_t)CHUNK * ngi * sizeof *in), *z = xmalloc((size_t)CHUNK * nz * sizeof *z);
-    float *h1 = xmalloc((size_t)CHUNK * m.gw * sizeof *h1), *h2 = xmalloc((size_t)CHUNK * m.gw * sizeof *h2);
+    float *work = xmalloc((size_t)net_infer_floats(&m.G.lay, CHUNK) * sizeof *work);
     float *y = xmalloc((size_t)CHUNK * no * sizeof *y);
     char *text = xmalloc((size_t)CHUNK * (nc + no) * (NUMFMT_MAX + 1) + 1);
     double *scale = xmalloc(2 * (size_t)(nc + no) * sizeof *scale), *cw = scale + no;
@@ -85,8 +61,7 @@ int main(int argc, char **argv)
 #ifdef GANTUNE_CUDA
     /* --device cuda: the same inputs (conditions ++ this seed's noise) through the generator
      * on the GPU (cuda/gan.cu), so the events match the CPU's up to float rounding */
-    GcuSampler *gpu = dev == DEVICE_CUDA
-        ? gcu_sampler_create(ngi, m.gw, no, m.G.p, m.G.rm1, CHUNK) : NULL;
+    GcuSampler *gpu = cfg.device == DEVICE_CUDA ? gcu_sampler_create(&m.G, CHUNK) : NULL;
 #endif
     AtomicOut *o = aout_open(out);
     for (int j = 0; j < nc; j++) aout_printf(o, "%s,", m.cond_names[j]);
@@ -104,8 +79,7 @@ int main(int argc, char **argv)
         if (gpu) gcu_sampler_run(gpu, b, in, y); else
 #endif
         {
-        gan_mlp_fwd_infer(&m.G, b, in, h1, h2, y);
-        nn_tanh_fwd((int64_t)b * no, y);
+        net_fwd_infer(&m.G, b, in, work, y);   /* tanh included */
         }
         char *p = text;
         for (int i = 0; i < b; i++) {
@@ -124,7 +98,7 @@ int main(int argc, char **argv)
 #ifdef GANTUNE_CUDA
     gcu_sampler_destroy(gpu);
 #endif
-    free(in), free(z), free(h1), free(h2), free(y), free(text), free(scale), free(cv);
+    free(in), free(z), free(work), free(y), free(text), free(scale), free(cv);
     gtm_free(&m);
     return EXIT_OK;
 }

@@ -1,7 +1,6 @@
 /* gan-train — train the study's GAN on one hyperparameter set and score it by the per-column
  * 1-D Wasserstein distance to the validation sample after every epoch (see gan-train(1)). */
 #include <cblas.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +10,9 @@
 #include "model/device.h"
 #include "base/csvio.h"
 #include "model/gan.h"
+#include "model/ganconf.h"
 #include "model/gtm.h"
-#include "model/nn.h"
+#include "model/net.h"
 #include "base/rng.h"
 #include "base/util.h"
 #include "data/wasserstein.h"
@@ -20,72 +20,11 @@
 #include "cuda/gcu.h"
 #endif
 
-static const char usage[] =
-    "usage: gan-train --train FILE --val FILE --out-cols LIST [--cond-cols LIST]\n"
-    "                 [--noise-dim N] [--batch-size N] [--lr-gen X] [--lr-disc X]\n"
-    "                 [--gen-layersize N] [--disc-layersize N] [--epochs N] [--seed N]\n"
-    "                 [--threads N] [--device cpu|cuda] [--max-events N]\n"
-    "                 [--save-model FILE] [--log FILE]\n";
-
-typedef struct {
-    const char *train, *val, *save, *log, *device;
-    char **out, **cond;
-    int nout, ncond;
-    long noise, batch, gw, dw, epochs, threads, max_events;
-    uint64_t seed;
-    double lr_g, lr_d;
-} Opts;
-
-static void parse_opts(int argc, char **argv, Opts *o)
-{
-    static const struct option lo[] = {
-        {"train", 1, 0, 't'}, {"val", 1, 0, 'v'}, {"out-cols", 1, 0, 'o'},
-        {"cond-cols", 1, 0, 'c'}, {"noise-dim", 1, 0, 'n'}, {"batch-size", 1, 0, 'b'},
-        {"lr-gen", 1, 0, 'G'}, {"lr-disc", 1, 0, 'D'}, {"gen-layersize", 1, 0, 'g'},
-        {"disc-layersize", 1, 0, 'd'}, {"epochs", 1, 0, 'e'}, {"seed", 1, 0, 's'},
-        {"threads", 1, 0, 'T'}, {"device", 1, 0, 'X'}, {"max-events", 1, 0, 'm'},
-        {"save-model", 1, 0, 'S'}, {"log", 1, 0, 'L'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
-    const char *outs = NULL, *conds = NULL;
-    *o = (Opts){.noise = 4, .batch = 512, .gw = 256, .dw = 256, .epochs = 20, .threads = 1,
-                .seed = 1, .lr_g = 1e-4, .lr_d = 1e-4, .device = "cpu"};
-    int ch;
-    while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-        switch (ch) {
-        case 't': o->train = optarg; break;
-        case 'v': o->val = optarg; break;
-        case 'o': outs = optarg; break;
-        case 'c': conds = optarg; break;
-        case 'n': o->noise = parse_long("--noise-dim", optarg, 1, 1 << 16); break;
-        case 'b': o->batch = parse_long("--batch-size", optarg, 2, 1 << 24); break;
-        case 'G': o->lr_g = parse_double("--lr-gen", optarg, 1e-300, 1e30); break;
-        case 'D': o->lr_d = parse_double("--lr-disc", optarg, 1e-300, 1e30); break;
-        case 'g': o->gw = parse_long("--gen-layersize", optarg, 1, 1 << 16); break;
-        case 'd': o->dw = parse_long("--disc-layersize", optarg, 1, 1 << 16); break;
-        case 'e': o->epochs = parse_long("--epochs", optarg, 1, 1L << 30); break;
-        case 's': o->seed = parse_u64("--seed", optarg); break;
-        case 'T': o->threads = parse_long("--threads", optarg, 1, 1024); break;
-        case 'X': o->device = optarg; break;
-        case 'm': o->max_events = parse_long("--max-events", optarg, 1, 1L << 40); break;
-        case 'S': o->save = optarg; break;
-        case 'L': o->log = optarg; break;
-        case 'h': fputs(usage, stdout); exit(EXIT_OK);
-        default: fputs(usage, stderr); exit(EXIT_USAGE);
-        }
-    }
-    if (optind < argc) die(EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
-    if (!o->train || !o->val || !outs)
-        die(EXIT_USAGE, "--train, --val and --out-cols are required (see --help)");
-    if (strcmp(o->device, "cpu") != 0 && strcmp(o->device, "cuda") != 0)
-        die(EXIT_USAGE, "--device: unknown device '%s' (cpu or cuda)", o->device);
-    o->nout = split_list("--out-cols", outs, &o->out);
-    o->ncond = conds && *conds ? split_list("--cond-cols", conds, &o->cond) : 0;
-}
-
 /* The one place where the device is chosen. A CUDA backend hooks in here (cuda/). */
-static void select_device(const Opts *o)
+static void select_device(const GanConfig *cfg)
 {
     /* a CPU-only build refuses cuda; a CUDA build refuses it without a usable GPU (exit 1) */
-    device_require(device_parse("--device", o->device));
+    device_require(cfg->device);
 }
 
 /* Unknown or missing columns are a usage error (exit 2), checked before anything is read. */
@@ -130,29 +69,29 @@ static float *scale(const double *v, size_t rows, int n, const double *lo, const
 int main(int argc, char **argv)
 {
     set_progname(argv[0]);
-    Opts o;
-    parse_opts(argc, argv, &o);
-    check_columns(o.train, o.nout, o.out, "output");
-    check_columns(o.val, o.nout, o.out, "output");
+    GanConfig o;   /* every option, carried to the networks, the step and the CUDA trainer */
+    gan_config_parse(&o, GAN_TRAIN, argc, argv);
+    check_columns(o.train, o.nout, o.out_cols, "output");
+    check_columns(o.val, o.nout, o.out_cols, "output");
     if (o.ncond) {
-        check_columns(o.train, o.ncond, o.cond, "condition");
-        check_columns(o.val, o.ncond, o.cond, "condition");
+        check_columns(o.train, o.ncond, o.cond_cols, "condition");
+        check_columns(o.val, o.ncond, o.cond_cols, "condition");
     }
     select_device(&o);
-    openblas_set_num_threads((int)o.threads);
+    openblas_set_num_threads(o.threads);
 
-    const int no = o.nout, nc = o.ncond, nz = (int)o.noise;
+    const int no = o.nout, nc = o.ncond, nz = o.nnoise;
     size_t ntr, nva, k;
-    double *xtr = load(o.train, no, o.out, (size_t)o.max_events, &ntr);
+    double *xtr = load(o.train, no, o.out_cols, (size_t)o.max_events, &ntr);
     if (ntr < (size_t)o.batch)
-        die(EXIT_USAGE, "%s: %zu training events, fewer than one batch (%ld)", o.train, ntr,
+        die(EXIT_USAGE, "%s: %zu training events, fewer than one batch (%d)", o.train, ntr,
             o.batch);
-    double *xva = load(o.val, no, o.out, 0, &nva);
-    double *ctr = nc ? load(o.train, nc, o.cond, (size_t)o.max_events, &k) : NULL;
-    double *cva = nc ? load(o.val, nc, o.cond, 0, &k) : NULL;
+    double *xva = load(o.val, no, o.out_cols, 0, &nva);
+    double *ctr = nc ? load(o.train, nc, o.cond_cols, (size_t)o.max_events, &k) : NULL;
+    double *cva = nc ? load(o.val, nc, o.cond_cols, 0, &k) : NULL;
 
-    GtmModel best = {.ncond = nc, .nnoise = nz, .nout = no, .gw = (int)o.gw, .dw = (int)o.dw,
-                     .out_names = o.out, .cond_names = o.cond};
+    GtmModel best = {.ncond = nc, .nnoise = nz, .nout = no, .gw = o.gen_width,
+                     .dw = o.disc_width, .out_names = o.out_cols, .cond_names = o.cond_cols};
     best.out_lo = xmalloc(2 * (size_t)(no + nc + 1) * sizeof(double));
     best.out_hi = best.out_lo + no, best.cond_lo = best.out_hi + no;
     best.cond_hi = best.cond_lo + nc;
@@ -172,11 +111,10 @@ int main(int argc, char **argv)
     rng_seed2(&r_val, o.seed, GAN_STREAM_VAL);
 
     Gan g;
-    const int B = (int)o.batch;
-    gan_init(&g, nc, nz, no, (int)o.gw, (int)o.dw, B, (float)o.lr_g, (float)o.lr_d, &r_init);
-    gan_mlp_init(&best.G, nc + nz, (int)o.gw, no);
-    int64_t params = gan_mlp_params_reference(nc + nz, (int)o.gw, no) +
-                     gan_mlp_params_reference(no + nc, (int)o.dw, 1);
+    const int B = o.batch;
+    gan_init(&g, &o, &r_init);
+    net_init(&best.G, &g.G.lay);
+    const int64_t params = gan_params_reference(&o);
 
     /* everything the loop needs, allocated once */
     uint32_t *perm = xmalloc(ntr * sizeof *perm);
@@ -191,7 +129,7 @@ int main(int argc, char **argv)
         memcpy(vin + i * ngi, Cva + i * nc, nc * sizeof(float));
         memcpy(vin + i * ngi + nc, vnoise + i * nz, nz * sizeof(float));
     }
-    float *vh1 = xmalloc(nva * o.gw * sizeof(float)), *vh2 = xmalloc(nva * o.gw * sizeof(float));
+    float *vwork = xmalloc((size_t)net_infer_floats(&g.G.lay, (int)nva) * sizeof(float));
     float *vout = xmalloc(nva * no * sizeof(float));
     /* W1 per column as wd-score computes it (wasserstein.h), validation sorted once */
     double *vsorted = xmalloc(nva * no * sizeof(double)), *col = xmalloc(nva * sizeof(double));
@@ -208,17 +146,17 @@ int main(int argc, char **argv)
     if (o.log) {
         log = aout_open(o.log);
         aout_printf(log, "epoch,d_loss,g_loss");
-        for (int j = 0; j < no; j++) aout_printf(log, ",wd_%s", o.out[j]);
+        for (int j = 0; j < no; j++) aout_printf(log, ",wd_%s", o.out_cols[j]);
         aout_printf(log, ",wd_mean,seconds\n");
     }
 
 #ifdef GANTUNE_CUDA
     /* --device cuda: the same weights, data, permutations and validation inputs go to the GPU
      * once; each epoch then runs there (cuda/gan.cu), noise from Philox keyed by this seed */
-    GcuTrainer *cu = strcmp(o.device, "cuda") == 0
-        ? gcu_trainer_create(nc, nz, no, (int)o.gw, (int)o.dw, B, (float)o.lr_g, (float)o.lr_d,
-                             g.G.p, g.G.rm1, g.D.p, g.D.rm1, Xtr, Ctr, ntr, vin, vsorted, nva,
-                             rng_u64(&r_noise))
+    GcuTrainer *cu = o.device == DEVICE_CUDA
+        ? gcu_trainer_create(&o, &(GcuTrainData){.G = &g.G, .D = &g.D, .Xtr = Xtr, .Ctr = Ctr,
+                                                 .ntr = ntr, .vin = vin, .vsorted = vsorted,
+                                                 .nva = nva, .noise_seed = rng_u64(&r_noise)})
         : NULL;
 #endif
     double best_wd = INFINITY, t0 = now_seconds();
@@ -255,8 +193,7 @@ int main(int argc, char **argv)
             dsum += dl, gsum += gl, nb++;
         }
         if (diverged) break;
-        gan_mlp_fwd_infer(&g.G, (int)nva, vin, vh1, vh2, vout);
-        nn_tanh_fwd((int64_t)nva * no, vout);
+        net_fwd_infer(&g.G, (int)nva, vin, vwork, vout);   /* tanh included */
         for (int j = 0; j < no; j++) {
             for (size_t i = 0; i < nva; i++) col[i] = vout[i * no + j];
             w1_sort(col, nva, wtmp);
@@ -274,11 +211,11 @@ int main(int argc, char **argv)
             best_wd = mean, best_epoch = ep;
             memcpy(best_wds, wd, no * sizeof(double));
 #ifdef GANTUNE_CUDA
-            if (cu) gcu_trainer_get_generator(cu, best.G.p, best.G.rm1); else
+            if (cu) gcu_trainer_get_generator(cu, &best.G); else
 #endif
             {
-            memcpy(best.G.p, g.G.p, (size_t)g.G.nparams * sizeof(float));
-            memcpy(best.G.rm1, g.G.rm1, 4 * (size_t)o.gw * sizeof(float));
+            memcpy(best.G.p, g.G.p, (size_t)g.G.lay.nparams * sizeof(float));
+            memcpy(best.G.st, g.G.st, (size_t)g.G.lay.nstate * sizeof(float));
             }
         }
         if (log) {
@@ -293,16 +230,16 @@ int main(int argc, char **argv)
 #endif
     if (log) aout_commit(log);
 
-    if (o.save) {
+    if (o.save_model) {
         if (best_epoch > 0) {
             best.best_epoch = (int)best_epoch, best.best_wd = best_wd;
-            gtm_save(o.save, &best);
+            gtm_save(o.save_model, &best);
         } else {
-            warnx("no finished epoch: %s not written", o.save);
+            warnx("no finished epoch: %s not written", o.save_model);
         }
     }
     printf("best_wd,best_epoch,epochs,seconds,epochs_per_s,params,status");
-    for (int j = 0; j < no; j++) printf(",wd_%s", o.out[j]);
+    for (int j = 0; j < no; j++) printf(",wd_%s", o.out_cols[j]);
     printf("\n%.6g,%ld,%ld,%.3f,%.4g,%lld,%s", best_wd, best_epoch, epochs_run, secs,
            secs > 0 ? epochs_run / secs : 0.0, (long long)params, diverged ? "diverged" : "ok");
     for (int j = 0; j < no; j++) printf(",%.6g", best_wds[j]);
@@ -310,11 +247,10 @@ int main(int argc, char **argv)
     check_stdout();
 
     gan_free(&g);
-    gan_mlp_free(&best.G);
+    net_free(&best.G);
     free(best.out_lo), free(perm), free(bx), free(bc), free(bz), free(vin), free(vnoise);
-    free(vh1), free(vh2), free(vout), free(vsorted), free(col), free(wtmp), free(wd), free(best_wds);
+    free(vwork), free(vout), free(vsorted), free(col), free(wtmp), free(wd), free(best_wds);
     free(Xtr), free(Xva), free(Ctr), free(Cva);
-    free(o.out[0]), free(o.out);
-    if (o.cond) free(o.cond[0]), free(o.cond);
+    gan_config_free(&o);
     return EXIT_OK;
 }

@@ -1,5 +1,6 @@
 /* cuda-check — run every CPU layer (nn.h, gan.h) and its CUDA twin (gcu.h) on the same weights
- * and inputs and compare outputs and gradients (the ggml test-backend-ops idea). Built by
+ * and inputs and compare outputs and gradients, and the device's layer-list walker against the
+ * CPU's on a list other than the study's (the ggml test-backend-ops idea). Built by
  * `make cuda` as bin/cuda/cuda-check; needs a GPU. Exit 0 when everything agrees, 1 on any
  * failure or when no GPU can be used.
  *
@@ -22,6 +23,7 @@
 
 #include "cuda/gcu.h"
 #include "model/gan.h"
+#include "model/net.h"
 #include "model/nn.h"
 #include "base/rng.h"
 #include "base/util.h"
@@ -249,29 +251,99 @@ static void check_noise(void)
     free(a), free(b), gcu_free(gx), gcu_free(gs);
 }
 
+/* The first `cols` columns of each of `rows` rows (row stride `stride`) of a device array
+ * against the CPU's: the discriminator's input gradient is wanted for the generated columns
+ * only, which is all the CPU fills (nn_dense_dx_lead); the device fills every column. */
+static void cmp_dev_cols(const char *what, const float *dev, const float *cpu, int rows,
+                         int stride, int cols)
+{
+    float *h = down(dev, (size_t)rows * stride);
+    float *a = xmalloc(((size_t)rows * cols + 1) * sizeof *a);
+    float *b = xmalloc(((size_t)rows * cols + 1) * sizeof *b);
+    for (int r = 0; r < rows; r++)
+        for (int j = 0; j < cols; j++)
+            a[(size_t)r * cols + j] = h[(size_t)r * stride + j],
+            b[(size_t)r * cols + j] = cpu[(size_t)r * stride + j];
+    compare(what, a, b, (size_t)rows * cols, 1e-3, 1e-2);
+    free(h), free(a), free(b);
+}
+
 /* Activations, gradients and optimizer state after the first step, layer by layer (later steps
- * are compared through their losses and the parameters: see the Adam bound in the header). */
+ * are compared through their losses and the parameters: see the Adam bound in the header).
+ * The study's lists (gan.h): layers 0-2 and 3-5 dense, batch norm, LeakyReLU, so act[1] and
+ * act[4] are the two hidden activations, xhat[1] and xhat[4] their normalised values. */
 static void compare_step_state(const Gan *g, const GcuGan *d)
 {
     const double ta = 1e-3, tr = 1e-2;
-    const int B = g->batch, gw = g->gw, dw = g->dw, no = g->nout, nc = g->ncond;
-    const size_t ng = (size_t)g->G.nparams, nd = (size_t)g->D.nparams;
-    cmp_dev("G h1 (post-activation)", d->cG.h1, g->cG.h1, (size_t)B * gw, ta, tr);
-    cmp_dev("G xhat1", d->cG.xh1, g->cG.xh1, (size_t)B * gw, ta, tr);
-    cmp_dev("G h2", d->cG.h2, g->cG.h2, (size_t)B * gw, ta, tr);
-    cmp_dev("G xhat2", d->cG.xh2, g->cG.xh2, (size_t)B * gw, ta, tr);
-    cmp_dev("G out (tanh)", d->cG.out, g->cG.out, (size_t)B * no, ta, tr);
-    cmp_dev("G da1 (input-side grad)", d->cG.da1, g->cG.da1, (size_t)B * gw, ta, tr);
-    cmp_dev("G da2", d->cG.da2, g->cG.da2, (size_t)B * gw, ta, tr);
-    cmp_dev("D h1 (G step)", d->cD.h1, g->cD.h1, (size_t)B * dw, ta, tr);
-    cmp_dev("D h2 (G step)", d->cD.h2, g->cD.h2, (size_t)B * dw, ta, tr);
-    cmp_dev("D dx (G step)", d->cD.dx, g->cD.dx, (size_t)B * (no + nc), ta, tr);
+    const int B = g->batch, gw = g->G.lay.L[0].nout, dw = g->D.lay.L[0].nout, no = g->nout;
+    const int nc = g->ncond, nG = g->G.lay.n;
+    const size_t ng = (size_t)g->G.lay.nparams, nd = (size_t)g->D.lay.nparams;
+    cmp_dev("G h1 (post-activation)", d->cG.act[1], g->cG.act[1], (size_t)B * gw, ta, tr);
+    cmp_dev("G xhat1", d->cG.xhat[1], g->cG.xhat[1], (size_t)B * gw, ta, tr);
+    cmp_dev("G h2", d->cG.act[4], g->cG.act[4], (size_t)B * gw, ta, tr);
+    cmp_dev("G xhat2", d->cG.xhat[4], g->cG.xhat[4], (size_t)B * gw, ta, tr);
+    cmp_dev("G out (tanh)", d->cG.act[nG], g->cG.act[nG], (size_t)B * no, ta, tr);
+    cmp_dev("G da1 (input-side grad)", d->cG.grad[1], g->cG.grad[1], (size_t)B * gw, ta, tr);
+    cmp_dev("G da2", d->cG.grad[4], g->cG.grad[4], (size_t)B * gw, ta, tr);
+    cmp_dev("D h1 (G step)", d->cD.act[1], g->cD.act[1], (size_t)B * dw, ta, tr);
+    cmp_dev("D h2 (G step)", d->cD.act[4], g->cD.act[4], (size_t)B * dw, ta, tr);
+    cmp_dev_cols("D dx (G step)", d->cD.grad[0], g->cD.grad[0], B, no + nc, no);
     cmp_dev("dfake", d->dfake, g->dfake, (size_t)B * no, ta, tr);
     cmp_dev("G grad (all params)", d->gG, g->gG, ng, ta, tr);
     cmp_dev("D grad (all params)", d->gD, g->gD, nd, ta, tr);
     cmp_dev("G Adam m", d->mG, g->mG, ng, ta, tr);
     cmp_dev("D Adam m", d->mD, g->mD, nd, ta, tr);
-    cmp_dev("G running stats", d->G.rm1, g->G.rm1, 4 * (size_t)gw, ta, tr);
+    cmp_dev("G running stats", d->G.st, g->G.st, (size_t)g->G.lay.nstate, ta, tr);
+}
+
+/* A list that is not the study's (a biased first layer, LeakyReLU alone, batch norm alone,
+ * tanh inside): the device walker against the CPU's, forward, backward and inference. */
+static void check_net_walk(Rng *r)
+{
+    enum { B = 29, G = 2 };
+    NetLayout lay;
+    net_begin(&lay, 5);
+    net_dense(&lay, 9, 1);
+    net_leaky(&lay, 0.2f);
+    net_dense(&lay, 7, 0);
+    net_batchnorm(&lay);
+    net_tanh(&lay);
+    net_dense(&lay, 3, 1);
+    net_batchnorm(&lay);
+    net_leaky(&lay, 0.1f);
+    Net h;
+    net_init(&h, &lay);
+    net_glorot(&h, r);
+    for (int64_t i = 0; i < h.lay.nparams; i++) h.p[i] += 0.05f * (float)rng_normal(r);
+    GcuNet d;
+    gcu_net_init(&d, &lay);
+    gcu_net_upload(ctx, &d, &h);
+    NetCache hc;
+    GcuCache dc;
+    net_cache_init(&hc, &h, G * B, G);
+    gcu_cache_init(&dc, &d, G * B, G);
+    const int n = h.lay.n, nin = h.lay.nin, no = h.lay.nout;
+    float *x = randn(r, (size_t)G * B * nin, 1), *dy = randn(r, (size_t)G * B * no, 1);
+    memcpy(hc.act[0], x, (size_t)G * B * nin * sizeof *x);
+    gcu_upload(ctx, dc.act[0], x, (size_t)G * B * nin * sizeof *x);
+    net_fwd_train(&h, &hc, B, G, 1);
+    gcu_net_fwd_train(ctx, &d, &dc, B, G, 1);
+    cmp_dev("walk fwd out", dc.act[n], hc.act[n], (size_t)G * B * no, TOL_BN);
+    cmp_dev("walk running stats", d.st, h.st, (size_t)h.lay.nstate, TOL_BN);
+    float *hg = xcalloc((size_t)h.lay.nparams, sizeof *hg), *dg = gcu_malloc(h.lay.nparams * 4);
+    float *ddy = up(dy, (size_t)G * B * no);
+    net_bwd(&h, &hc, B, G, dy, hg, nin);
+    gcu_net_bwd(ctx, &d, &dc, B, G, ddy, dg, nin);
+    cmp_dev("walk param grads", dg, hg, (size_t)h.lay.nparams, TOL_BN);
+    cmp_dev("walk input grad", dc.grad[0], hc.grad[0], (size_t)G * B * nin, TOL_BN);
+    float *work = xmalloc((size_t)net_infer_floats(&lay, B) * 4), *out = xmalloc((size_t)B * no * 4);
+    float *dwork = gcu_malloc((size_t)net_infer_floats(&lay, B) * 4), *dout = gcu_malloc((size_t)B * no * 4);
+    net_fwd_infer(&h, B, x, work, out);
+    gcu_net_fwd_infer(ctx, &d, B, dc.act[0], dwork, dout);
+    cmp_dev("walk inference", dout, out, (size_t)B * no, TOL_BN);
+    free(x), free(dy), free(hg), free(work), free(out);
+    gcu_free(dg), gcu_free(ddy), gcu_free(dwork), gcu_free(dout);
+    net_cache_free(&hc), gcu_cache_free(&dc), net_free(&h), gcu_net_free(&d);
 }
 
 /* The whole gan_step against gcu_gan_step from the same weights, batch and noise. */
@@ -283,10 +355,12 @@ static void check_step(int nc, int nz, int no, int gw, int dw, int B, int steps)
     const float lr = 1e-3f;
     Gan g;
     GcuGan d;
-    gan_init(&g, nc, nz, no, gw, dw, B, lr, lr, &init);
-    gcu_gan_init(ctx, &d, nc, nz, no, gw, dw, B, lr, lr);
-    gcu_mlp_upload(ctx, &d.G, g.G.p, g.G.rm1);
-    gcu_mlp_upload(ctx, &d.D, g.D.p, g.D.rm1);
+    GanConfig cfg = {.ncond = nc, .nnoise = nz, .nout = no, .gen_width = gw, .disc_width = dw,
+                     .batch = B, .lr_g = lr, .lr_d = lr};
+    gan_init(&g, &cfg, &init);
+    gcu_gan_init(ctx, &d, &cfg);
+    gcu_net_upload(ctx, &d.G, &g.G);
+    gcu_net_upload(ctx, &d.D, &g.D);
     float *x = randn(&r, (size_t)B * no, 0.5f), *c = randn(&r, (size_t)B * nc, 0.5f);
     float *z = randn(&r, (size_t)B * nz, 1);
     float *gx = up(x, (size_t)B * no), *gc = up(c, (size_t)B * nc), *gz = up(z, (size_t)B * nz);
@@ -306,7 +380,7 @@ static void check_step(int nc, int nz, int no, int gw, int dw, int B, int steps)
         compare_d(name, l[1], gloss, 1e-5, 1e-3);
         if (s == 1) compare_step_state(&g, &d);
     }
-    const size_t ng = (size_t)g.G.nparams, nd = (size_t)g.D.nparams;
+    const size_t ng = (size_t)g.G.lay.nparams, nd = (size_t)g.D.lay.nparams;
     /* parameters: see the header for the Adam bound */
     float *pG = down(d.G.p, ng), *pD = down(d.D.p, nd);
     double sG = 0, sD = 0;
@@ -346,11 +420,13 @@ static void check_trainer(void)
         qsort(vs + j * nva, nva, sizeof *vs, cmp_double);
     }
     Gan g;
-    gan_init(&g, NC, NZ, NO, GW, DW, BATCH, 1e-3f, 1e-3f, &init);
-    GcuTrainer *t1 = gcu_trainer_create(NC, NZ, NO, GW, DW, BATCH, 1e-3f, 1e-3f, g.G.p, g.G.rm1,
-                                        g.D.p, g.D.rm1, X, C, ntr, vin, vs, nva, 5);
-    GcuTrainer *t2 = gcu_trainer_create(NC, NZ, NO, GW, DW, BATCH, 1e-3f, 1e-3f, g.G.p, g.G.rm1,
-                                        g.D.p, g.D.rm1, X, C, ntr, vin, vs, nva, 5);
+    GanConfig cfg = {.ncond = NC, .nnoise = NZ, .nout = NO, .gen_width = GW, .disc_width = DW,
+                     .batch = BATCH, .lr_g = 1e-3, .lr_d = 1e-3};
+    gan_init(&g, &cfg, &init);
+    const GcuTrainData data = {.G = &g.G, .D = &g.D, .Xtr = X, .Ctr = C, .ntr = ntr,
+                               .vin = vin, .vsorted = vs, .nva = nva, .noise_seed = 5};
+    GcuTrainer *t1 = gcu_trainer_create(&cfg, &data);
+    GcuTrainer *t2 = gcu_trainer_create(&cfg, &data);
     uint32_t *perm = xmalloc(ntr * sizeof *perm);
     for (size_t i = 0; i < ntr; i++) perm[i] = (uint32_t)i;
     double ds1 = 0, gs1 = 0, ds2 = 0, gs2 = 0, wd1[NO], wd2[NO];
@@ -366,15 +442,15 @@ static void check_trainer(void)
     compare_d("trainer reproducible W1", wd2[0] + wd2[1] + wd2[2], wd1[0] + wd1[1] + wd1[2], 0,
               0);
     /* the device's W1 of its generator == the CPU's W1 of the same generator */
-    GanMlp G;
-    gan_mlp_init(&G, NC + NZ, GW, NO);
-    gcu_trainer_get_generator(t1, G.p, G.rm1);
+    Net G;
+    net_init(&G, &g.G.lay);
+    gcu_trainer_get_generator(t1, &G);
     double moved = 0;
-    for (int64_t i = 0; i < G.nparams; i++) moved = fmax(moved, fabs(G.p[i] - g.G.p[i]));
+    for (int64_t i = 0; i < G.lay.nparams; i++) moved = fmax(moved, fabs(G.p[i] - g.G.p[i]));
     compare_d("trainer generator moved", moved > 1e-4, 1, 0, 0);
-    float *h1 = xmalloc(nva * GW * 4), *h2 = xmalloc(nva * GW * 4), *out = xmalloc(nva * NO * 4);
-    gan_mlp_fwd_infer(&G, (int)nva, vin, h1, h2, out);
-    nn_tanh_fwd((int64_t)nva * NO, out);
+    float *work = xmalloc((size_t)net_infer_floats(&G.lay, (int)nva) * 4);
+    float *out = xmalloc(nva * NO * 4);
+    net_fwd_infer(&G, (int)nva, vin, work, out);   /* tanh included */
     double *col = xmalloc(nva * sizeof *col);
     for (int j = 0; j < NO; j++) {
         for (size_t i = 0; i < nva; i++) col[i] = out[i * NO + j];
@@ -386,16 +462,16 @@ static void check_trainer(void)
         compare_d(name, wd1[j], s / nva, 1e-6, 1e-4);
     }
     /* gan-sample's path: the sampler's output == the CPU inference of the same generator */
-    GcuSampler *smp = gcu_sampler_create(NC + NZ, GW, NO, G.p, G.rm1, 384);
+    GcuSampler *smp = gcu_sampler_create(&G, 384);
     float *sout = xmalloc(nva * NO * 4);
     gcu_sampler_run(smp, (int)nva, vin, sout);
     compare("sampler output (3 chunks)", sout, out, nva * NO, TOL_DENSE);
     gcu_sampler_destroy(smp);
     gcu_trainer_destroy(t1);
     gcu_trainer_destroy(t2);
-    gan_mlp_free(&G);
+    net_free(&G);
     gan_free(&g);
-    free(X), free(C), free(vin), free(Xva), free(vs), free(perm), free(h1), free(h2), free(out);
+    free(X), free(C), free(vin), free(Xva), free(vs), free(perm), free(work), free(out);
     free(col), free(sout);
 }
 
@@ -428,6 +504,7 @@ int main(int argc, char **argv)
     check_bce(&r, 1031);
     check_adam(&r, 10007);
     check_noise();
+    check_net_walk(&r);
     check_step(2, 3, 3, 24, 40, 37, 3);
     check_step(0, 8, 2, 64, 64, 256, 2);
     check_trainer();

@@ -31,17 +31,28 @@ static void take(uint32_t *x, float *out, size_t n, double scale, double offset)
     }
 }
 
-/* Parameters in the script's order, which is the layout of GanMlp.p. */
-static void fill_mlp(uint32_t *x, GanMlp *m)
+/* Parameters in the script's order (W1 g1 be1 W2 g2 be2 W3 b3), which is net_layout's: each
+ * layer's tensors in layer order, weights and gammas first. Checks that the tensors tile p. */
+static void fill_mlp(uint32_t *x, Net *m)
 {
-    take(x, m->W1, (size_t)m->nin * m->w, 0.25, 0);
-    take(x, m->g1, (size_t)m->w, 0.125, 1.0);
-    take(x, m->be1, (size_t)m->w, 0.0625, 0);
-    take(x, m->W2, (size_t)m->w * m->w, 0.25, 0);
-    take(x, m->g2, (size_t)m->w, 0.125, 1.0);
-    take(x, m->be2, (size_t)m->w, 0.0625, 0);
-    take(x, m->W3, (size_t)m->w * m->nout, 0.25, 0);
-    take(x, m->b3, (size_t)m->nout, 0.0625, 0);
+    int64_t at = 0;
+    for (int i = 0; i < m->lay.n; i++) {
+        const NetLayer *l = &m->lay.L[i];
+        if (l->kind == NET_DENSE) {
+            CHECK(l->p0 == at, "layer %d: W at %lld, expected %lld", i, (long long)l->p0,
+                  (long long)at);
+            take(x, m->p + l->p0, (size_t)l->nin * l->nout, 0.25, 0);
+            at = l->p0 + (int64_t)l->nin * l->nout;
+            if (l->p1 >= 0) take(x, m->p + l->p1, (size_t)l->nout, 0.0625, 0), at += l->nout;
+        } else if (l->kind == NET_BATCHNORM) {
+            CHECK(l->p0 == at && l->p1 == at + l->nout, "layer %d: gamma/beta offsets", i);
+            take(x, m->p + l->p0, (size_t)l->nout, 0.125, 1.0);
+            take(x, m->p + l->p1, (size_t)l->nout, 0.0625, 0);
+            at += 2 * (int64_t)l->nout;
+        }
+    }
+    CHECK(at == m->lay.nparams, "parameters end at %lld of %lld", (long long)at,
+          (long long)m->lay.nparams);
 }
 
 typedef struct {
@@ -117,11 +128,13 @@ static int run_case(FILE *f)
     Rng unused;
     rng_seed(&unused, 1);
     Gan g;
-    gan_init(&g, nc, nz, no, gw, dw, batch, (float)lr_g, (float)lr_d, &unused);
+    GanConfig cfg = {.ncond = nc, .nnoise = nz, .nout = no, .gen_width = gw, .disc_width = dw,
+                     .batch = batch, .lr_g = lr_g, .lr_d = lr_d};
+    gan_init(&g, &cfg, &unused);
     uint32_t x = seed;
     fill_mlp(&x, &g.G);
     fill_mlp(&x, &g.D);
-    size_t ng = (size_t)g.G.nparams, nd = (size_t)g.D.nparams;
+    size_t ng = (size_t)g.G.lay.nparams, nd = (size_t)g.D.lay.nparams;
     float *g0 = malloc(ng * sizeof *g0), *d0 = malloc(nd * sizeof *d0);
     memcpy(g0, g.G.p, ng * sizeof *g0);
     memcpy(d0, g.D.p, nd * sizeof *d0);
@@ -145,21 +158,24 @@ static int run_case(FILE *f)
     /* G in inference mode on the first batch's [c, z] */
     int B0 = rows[0];
     float *in = malloc((size_t)B0 * (nc + nz) * sizeof *in);
-    float *h1 = malloc((size_t)B0 * gw * sizeof *h1), *h2 = malloc((size_t)B0 * gw * sizeof *h2);
+    float *work = malloc((size_t)net_infer_floats(&g.G.lay, B0) * sizeof *work);
     float *out = malloc((size_t)B0 * no * sizeof *out);
     for (int r = 0; r < B0; r++) {
         memcpy(in + (size_t)r * (nc + nz), bc[0] + (size_t)r * nc, (size_t)nc * sizeof *in);
         memcpy(in + (size_t)r * (nc + nz) + nc, bz[0] + (size_t)r * nz, (size_t)nz * sizeof *in);
     }
-    gan_mlp_fwd_infer(&g.G, B0, in, h1, h2, out);
-    nn_tanh_fwd((int64_t)B0 * no, out);
+    net_fwd_infer(&g.G, B0, in, work, out);   /* tanh is G's last layer */
 
-    /* G's running statistics in the script's order: mean1, var1, mean2, var2 */
+    /* G's running statistics in the script's order: mean1, var1, mean2, var2 (net_layout's
+     * order of st: batch norms at layers 1 and 4, mean then variance) */
     float *running = malloc(4 * (size_t)gw * sizeof *running);
-    memcpy(running, g.G.rm1, (size_t)gw * sizeof *running);
-    memcpy(running + gw, g.G.rv1, (size_t)gw * sizeof *running);
-    memcpy(running + 2 * gw, g.G.rm2, (size_t)gw * sizeof *running);
-    memcpy(running + 3 * gw, g.G.rv2, (size_t)gw * sizeof *running);
+    const NetLayer *b1 = &g.G.lay.L[1], *b2 = &g.G.lay.L[4];
+    CHECK(b1->kind == NET_BATCHNORM && b2->kind == NET_BATCHNORM && g.G.lay.nstate == 4L * gw,
+          "G's batch norms at layers 1 and 4, 4 x %d running statistics", gw);
+    memcpy(running, g.G.st + b1->s0, (size_t)gw * sizeof *running);
+    memcpy(running + gw, g.G.st + b1->s0 + gw, (size_t)gw * sizeof *running);
+    memcpy(running + 2 * gw, g.G.st + b2->s0, (size_t)gw * sizeof *running);
+    memcpy(running + 3 * gw, g.G.st + b2->s0 + gw, (size_t)gw * sizeof *running);
 
     /* Tolerances: float32 against exact, set from how far torch_gan.py's own float32 run of
      * these steps lands from the float64 one (make_gan_step_golden.py --float32): losses
@@ -177,7 +193,7 @@ static int run_case(FILE *f)
     compare(f, cs, "infer", (long)B0 * no, out, NULL, 1e-3);
 
     for (int s = 0; s < steps; s++) free(bx[s]), free(bc[s]), free(bz[s]);
-    free(in), free(h1), free(h2), free(out), free(running), free(g0), free(d0);
+    free(in), free(work), free(out), free(running), free(g0), free(d0);
     gan_free(&g);
     return 1;
 }

@@ -340,29 +340,30 @@ static int NZ = 3;   /* noise inputs: the generator's first block takes nn.h's f
 
 static double loss_d(Gan *g, const float *x, const float *c, const float *fake)
 {
-    GanCache *cd = &g->cD;
+    NetCache *cd = &g->cD;
+    float *out = cd->act[g->D.lay.n];
     for (int r = 0; r < GB; r++) {
-        float *a = cd->x + r * (NO + NC), *b = cd->x + (GB + r) * (NO + NC);
+        float *a = cd->act[0] + r * (NO + NC), *b = cd->act[0] + (GB + r) * (NO + NC);
         memcpy(a, x + r * NO, NO * 4), memcpy(a + NO, c + r * NC, NC * 4);
         memcpy(b, fake + r * NO, NO * 4), memcpy(b + NO, c + r * NC, NC * 4);
     }
-    gan_mlp_fwd_train(&g->D, cd, GB, 2, 0);
-    return nn_bce_logits(GB, cd->out, 1, NULL) + nn_bce_logits(GB, cd->out + GB, 0, NULL);
+    net_fwd_train(&g->D, cd, GB, 2, 0);
+    return nn_bce_logits(GB, out, 1, NULL) + nn_bce_logits(GB, out + GB, 0, NULL);
 }
 
 static double loss_g(Gan *g, const float *c, const float *z)
 {
-    GanCache *cg = &g->cG, *cd = &g->cD;
+    NetCache *cg = &g->cG, *cd = &g->cD;
+    float *gout = cg->act[g->G.lay.n], *dout = cd->act[g->D.lay.n];
     for (int r = 0; r < GB; r++)
-        memcpy(cg->x + r * (NC + NZ), c + r * NC, NC * 4),
-            memcpy(cg->x + r * (NC + NZ) + NC, z + r * NZ, NZ * 4);
-    gan_mlp_fwd_train(&g->G, cg, GB, 1, 0);
-    nn_tanh_fwd(GB * NO, cg->out);
+        memcpy(cg->act[0] + r * (NC + NZ), c + r * NC, NC * 4),
+            memcpy(cg->act[0] + r * (NC + NZ) + NC, z + r * NZ, NZ * 4);
+    net_fwd_train(&g->G, cg, GB, 1, 0);   /* tanh is G's last layer */
     for (int r = 0; r < GB; r++)
-        memcpy(cd->x + r * (NO + NC), cg->out + r * NO, NO * 4),
-            memcpy(cd->x + r * (NO + NC) + NO, c + r * NC, NC * 4);
-    gan_mlp_fwd_train(&g->D, cd, GB, 1, 0);
-    return nn_bce_logits(GB, cd->out, 1, NULL);
+        memcpy(cd->act[0] + r * (NO + NC), gout + r * NO, NO * 4),
+            memcpy(cd->act[0] + r * (NO + NC) + NO, c + r * NC, NC * 4);
+    net_fwd_train(&g->D, cd, GB, 1, 0);
+    return nn_bce_logits(GB, dout, 1, NULL);
 }
 
 static void check_gan_step(void)
@@ -370,17 +371,24 @@ static void check_gan_step(void)
     Gan g;
     Rng init;
     rng_seed(&init, 7);
-    gan_init(&g, NC, NZ, NO, GW, DW, GB, 1e-2f, 1e-2f, &init);
-    /* give the batch-norm parameters non-trivial values so their gradients are exercised */
-    for (int j = 0; j < GW; j++) g.G.g1[j] = 1 + 0.1f * j, g.G.be2[j] = 0.05f * j;
-    for (int j = 0; j < DW; j++) g.D.g2[j] = 1 - 0.05f * j, g.D.be1[j] = -0.03f * j;
+    GanConfig cfg = {.ncond = NC, .nnoise = NZ, .nout = NO, .gen_width = GW, .disc_width = DW,
+                     .batch = GB, .lr_g = 1e-2, .lr_d = 1e-2};
+    gan_init(&g, &cfg, &init);
+    /* give the batch-norm parameters non-trivial values so their gradients are exercised
+     * (layers 1 and 4 are the two batch norms: gamma at p0, beta at p1) */
+    const NetLayer *gl1 = &g.G.lay.L[1], *gl4 = &g.G.lay.L[4];
+    const NetLayer *dl1 = &g.D.lay.L[1], *dl4 = &g.D.lay.L[4];
+    CHECK(gl1->kind == NET_BATCHNORM && gl4->kind == NET_BATCHNORM &&
+          dl1->kind == NET_BATCHNORM && dl4->kind == NET_BATCHNORM, "batch norms at layers 1, 4");
+    for (int j = 0; j < GW; j++) g.G.p[gl1->p0 + j] = 1 + 0.1f * j, g.G.p[gl4->p1 + j] = 0.05f * j;
+    for (int j = 0; j < DW; j++) g.D.p[dl4->p0 + j] = 1 - 0.05f * j, g.D.p[dl1->p1 + j] = -0.03f * j;
     float *x = rnd(GB * NO, 0.5f), *c = rnd(GB * NC, 0.5f), *z = rnd(GB * NZ, 1);
-    size_t ng = g.G.nparams, nd = g.D.nparams;
+    size_t ng = g.G.lay.nparams, nd = g.D.lay.nparams;
     float *G0 = malloc(ng * 4), *D0 = malloc(nd * 4), *fake = malloc(GB * NO * 4);
     memcpy(G0, g.G.p, ng * 4), memcpy(D0, g.D.p, nd * 4);
     /* the fake batch the step will see: G in training mode on [c, z] */
     loss_g(&g, c, z);
-    memcpy(fake, g.cG.out, GB * NO * 4);
+    memcpy(fake, g.cG.act[g.G.lay.n], GB * NO * 4);
     double dl, gl;
     gan_step(&g, GB, x, c, z, &dl, &gl);
     float *D1 = malloc(nd * 4);

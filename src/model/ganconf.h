@@ -1,0 +1,48 @@
+/* ganconf.h — GanConfig: every option of gan-train and gan-sample in one struct, carried from
+ * the command line to the networks (gan_layouts), the step (gan_init) and the CUDA trainer
+ * (gcu_trainer_create), and the one table of options both programs parse it with.
+ *
+ * Adding an option: a field here, its row in the table in ganconf.c (name, type, bounds, which
+ * program takes it, usage), and its use. The usage text and the "required" message are made
+ * from the table.
+ *
+ * Plain C (no _Noreturn) so that the CUDA sources include it in extern "C". */
+#ifndef GANTUNE_GANCONF_H
+#define GANTUNE_GANCONF_H
+#include <stdint.h>
+
+#include "model/device.h"
+
+/* which program parses: a table row lists those that take the option */
+enum { GAN_TRAIN = 1, GAN_SAMPLE = 2 };
+
+typedef struct {
+    /* the networks: generator (ncond + nnoise) -> gen_width -> nout, discriminator
+     * (nout + ncond) -> disc_width -> 1 (gan.h). gan-train takes ncond and nout from the column
+     * lists, gan-sample all five from the model file. */
+    int ncond, nnoise, nout, gen_width, disc_width;
+    /* the step and the loop */
+    int batch;
+    double lr_g, lr_d;
+    long epochs, max_events;           /* max_events 0: all */
+    uint64_t seed;
+    /* how it runs */
+    int threads;
+    Device device;
+    const char *device_name;           /* as given (checked after the required options) */
+    /* gan-train's data and outputs */
+    const char *train, *val, *save_model, *log;
+    const char *out_list, *cond_list;  /* as given; split into: */
+    char **out_cols, **cond_cols;      /* nout, ncond names (NULL when none) */
+    /* gan-sample */
+    const char *model, *cond, *output;
+    long events;                       /* -1: not given */
+} GanConfig;
+
+/* Defaults, then argv for `tool` (GAN_TRAIN or GAN_SAMPLE): --help prints the usage to stdout
+ * and exits 0; an unknown option, a bad value, a missing required option or a stray argument
+ * is "prog: what is wrong" and exit 2. gan-train's column lists are split. */
+void gan_config_parse(GanConfig *c, int tool, int argc, char **argv);
+/* Frees the split column lists. */
+void gan_config_free(GanConfig *c);
+#endif
