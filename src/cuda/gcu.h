@@ -19,9 +19,7 @@ extern "C" {
 #include "model/ganconf.h"
 #include "model/net.h"
 
-/* 0 when a usable CUDA device is present (and selects device 0); otherwise -1 with the reason
- * (no driver, no device, ...) in why. Never exits. */
-int gcu_probe(char *why, size_t n);
+/* The device probe is device_cuda_probe (model/device.h), implemented in nn.cu. */
 /* "NAME (sm_XY, N MiB)" of the current device, for logs. */
 void gcu_device_desc(char *buf, size_t n);
 

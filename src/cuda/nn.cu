@@ -12,6 +12,7 @@
 #include "cuda/common.cuh"
 #include "cuda/gcu.h"
 extern "C" {
+#include "model/device.h"
 #include "model/nn.h"   // the constants (eps, momentum, slope, Adam betas) have one home
 }
 
@@ -50,7 +51,7 @@ const char *gcu_cublas_str(cublasStatus_t s)
 
 // ---- context and memory ---------------------------------------------------------------------
 
-extern "C" int gcu_probe(char *why, size_t n)
+extern "C" int device_cuda_probe(char *why, size_t n)
 {
     int count = 0;
     cudaError_t e = cudaGetDeviceCount(&count);

@@ -9,16 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void point_to_unit(const Space *sp, const long *k, double *u)
-{
-    for (int j = 0; j < sp->d; j++) u[j] = space_unit(sp, j, k[j]);
-}
-
-void point_from_unit(const Space *sp, const double *u, long *k)
-{
-    for (int j = 0; j < sp->d; j++) k[j] = space_from_unit(sp, j, u[j]);
-}
-
 void proposer_init(Proposer *p)
 {
     p->d = p->sp->d;

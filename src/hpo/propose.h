@@ -35,9 +35,6 @@ void proposer_emit(Proposer *p, const long *k);
 /* A uniformly random lattice point not yet taken; the caller has checked one exists. */
 void proposer_fresh(Proposer *p, long *k);
 
-/* A lattice point to the unit cube and back (nearest level). */
-void point_to_unit(const Space *sp, const long *k, double *u);
-void point_from_unit(const Space *sp, const double *u, long *k);
 
 /* The proposals of a method with a model (m->fit): while fewer than n_init (or 2) finished
  * points exist, the seed's symmetric Latin hypercube and then points far from everything;

@@ -87,6 +87,16 @@ long space_from_unit(const Space *s, int j, double u)
     return k < s->lo[j] ? s->lo[j] : k > s->hi[j] ? s->hi[j] : k;
 }
 
+void point_to_unit(const Space *sp, const long *k, double *u)
+{
+    for (int j = 0; j < sp->d; j++) u[j] = space_unit(sp, j, k[j]);
+}
+
+void point_from_unit(const Space *sp, const double *u, long *k)
+{
+    for (int j = 0; j < sp->d; j++) k[j] = space_from_unit(sp, j, u[j]);
+}
+
 double space_size(const Space *s)
 {
     double n = 1;

@@ -26,6 +26,9 @@ double space_value(const Space *s, int j, long k);           /* k * scaling */
 int space_lattice(const Space *s, int j, double v, long *k);
 double space_unit(const Space *s, int j, long k);              /* [0,1]; 0.5 if one level */
 long space_from_unit(const Space *s, int j, double u);         /* nearest level, clamped */
+/* A whole lattice point to the unit cube and back (nearest level, clamped). */
+void point_to_unit(const Space *sp, const long *k, double *u);
+void point_from_unit(const Space *sp, const double *u, long *k);
 double space_size(const Space *s);                             /* number of lattice points */
 /* A unique key of a lattice point (mixed radix); the space must have < 2^63 points. */
 uint64_t space_key(const Space *s, const long *k);

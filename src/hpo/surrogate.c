@@ -1,6 +1,5 @@
 /* surrogate.c — see surrogate.h: the method table, and fitting a method's model to a history. */
 #include "hpo/surrogate.h"
-#include "hpo/propose.h"
 #include "hpo/sobol.h"
 #include "base/util.h"
 

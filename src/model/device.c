@@ -1,13 +1,10 @@
-/* device.c — see device.h. The CUDA probe lives in cuda/ (gcu_probe) and is linked only into the
- * CUDA build, so this module compiles alone in the CPU-only build. */
+/* device.c — see device.h. The CUDA probe (device_cuda_probe) is implemented in src/cuda/ and
+ * linked only into the CUDA build, so this module compiles alone in the CPU-only build. */
 #include "model/device.h"
 
 #include <string.h>
 
 #include "base/util.h"
-#ifdef GANTUNE_CUDA
-#include "cuda/gcu.h"
-#endif
 
 Device device_parse(const char *opt, const char *s)
 {
@@ -32,7 +29,7 @@ void device_require(Device d)
     if (d == DEVICE_CPU) return;
 #ifdef GANTUNE_CUDA
     char why[256];
-    if (gcu_probe(why, sizeof why) != 0)
+    if (device_cuda_probe(why, sizeof why) != 0)
         die(EXIT_RUNTIME, "--device cuda: no usable CUDA GPU: %s (nvidia-smi -L lists what the "
             "driver sees)", why);
 #else

@@ -4,6 +4,11 @@
  * refuses it when no usable GPU is present. Both exit 1 at once, before data is read. */
 #ifndef GANTUNE_DEVICE_H
 #define GANTUNE_DEVICE_H
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef enum { DEVICE_CPU = 0, DEVICE_CUDA = 1 } Device;
 
@@ -14,4 +19,16 @@ const char *device_name(Device d);
 int device_cuda_built(void);
 /* Dies with exit 1 and one clear line when d cannot be used; prints nothing when it can. */
 void device_require(Device d);
+
+#ifdef GANTUNE_CUDA
+/* Implemented by the CUDA backend (src/cuda/nn.cu), which the CUDA build links: 0 when a usable
+ * CUDA device is present (and selects device 0); otherwise -1 with the reason (no driver, no
+ * device, ...) in why. Never exits. Declared here so that this module, which chooses the
+ * device, does not reach into src/cuda/; the backend implements what the model asks for. */
+int device_cuda_probe(char *why, size_t n);
+#endif
+
+#ifdef __cplusplus
+}
+#endif
 #endif

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "cuda/gcu.h"
+#include "model/device.h"
 #include "model/gan.h"
 #include "model/net.h"
 #include "model/nn.h"
@@ -487,7 +488,7 @@ int main(int argc, char **argv)
         die(EXIT_USAGE, "unexpected argument '%s'", argv[1]);
     }
     char why[256], desc[256];
-    if (gcu_probe(why, sizeof why) != 0) die(EXIT_RUNTIME, "no usable CUDA GPU: %s", why);
+    if (device_cuda_probe(why, sizeof why) != 0) die(EXIT_RUNTIME, "no usable CUDA GPU: %s", why);
     gcu_device_desc(desc, sizeof desc);
     printf("device: %s; seeds fixed (7, 11, 12345)\n", desc);
     ctx = gcu_ctx_create();
