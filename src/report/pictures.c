@@ -10,7 +10,8 @@ const PicDef report_pictures[] = {
     {"wd-sigma", "Mean W1 against its spread over trials",
      "Each point is a finished hyperparameter set: mean W1 over its trials against their "
      "standard deviation, coloured by the chosen hyperparameter; the best set (lowest mean + κσ, "
-     "κ = run.conf's kappa, 0 unless set) is circled. Above: how the sampled sets' mean W1 is "
+     "κ = run.conf's kappa, 0 unless set) is circled; sets pruned at a rung are grey crosses at "
+     "their trials' best W1 up to that epoch. Above: how the sampled sets' mean W1 is "
      "distributed.",
      "WD–σ scatter", NEED_ANY_OK, draw_wd_sigma},
     {"sensitivity", "Sensitivity to each hyperparameter",

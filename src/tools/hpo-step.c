@@ -11,6 +11,7 @@
 #include "base/proc.h"
 #include "base/rng.h"
 #include "base/util.h"
+#include "hpo/cost.h"
 #include "hpo/prune.h"
 #include "hpo/rundir.h"
 
@@ -282,6 +283,39 @@ static void fmt_dur(char *buf, size_t n, double s)
     else snprintf(buf, n, "%lds", t);
 }
 
+static int count_list(const char *s)
+{
+    int n = s && *s ? 1 : 0;
+    for (; s && *s; s++) n += *s == ',';
+    return n;
+}
+
+/* The progress line's ETA. With the run's cost model (cost.csv, make estimate), the elapsed
+ * time scaled by the predicted trainer time left over the predicted time of the finished sets
+ * (each by its own architecture and the epochs it trained: a pruned set costs less); the sets
+ * still to come cost the model's mean set. Without it, the mean time of a finished set. */
+static double eta_seconds(Run *r, double el)
+{
+    long done = r->hist.nrows;
+    if (done <= 0) return NAN;
+    CostModel m;
+    double ev, set_s;
+    if (!cost_read(r->dir, &m, &ev, &set_s)) return el / (double)done * (double)(r->budget - done);
+    int ncond = count_list(runconf_get(r->conf, "cond_cols")), nout = count_list(runconf_get(r->conf, "out_cols"));
+    long epochs = runconf_long(r->conf, "epochs");
+    double fin = 0, *v = xmalloc((size_t)r->nhp * sizeof *v);
+    for (int i = 0; i < r->hist.nrows; i++) {
+        HistRow h;
+        hist_row(&r->hist, i, &h);
+        for (int j = 0; j < r->nhp; j++)
+            if (csv_parse_double(r->hist.rows[i][1 + j], &v[j]) != 0) v[j] = 0;
+        double b, p = cost_params(r->sp, v, ncond, nout, &b);
+        fin += cost_epoch(&m, p, b, ev) * (double)r->trials * (double)(h.pruned ? h.pruned_at : epochs);
+    }
+    free(v);
+    return fin > 0 ? el * set_s * (double)(r->budget - done) / fin : NAN;
+}
+
 /* Aggregate set id's trial records into history and drop it from pending. Idempotent: a set
  * already in history is not added twice. */
 static int do_finish(Run *r, long id)
@@ -359,7 +393,7 @@ static int do_finish(Run *r, long id)
     long done = r->hist.nrows;
     char e1[32], e2[32];
     fmt_dur(e1, sizeof e1, el);
-    fmt_dur(e2, sizeof e2, done > 0 ? el / (double)done * (double)(r->budget - done) : NAN);
+    fmt_dur(e2, sizeof e2, eta_seconds(r, el));
     printf(" | %ld/%ld done | elapsed %s | ETA %s\n", done, r->budget, e1, e2);
     return EXIT_OK;
 }
