@@ -27,6 +27,11 @@ const PicDef report_pictures[] = {
      "Best mean W1 found so far against the number of finished sets, one curve per method "
      "(mean and ±1σ band over repeated runs); the dashed line ends the initial design.",
      "convergence", NEED_ANY_OK, draw_convergence},
+    {"cost-convergence", "Convergence against trainer hours",
+     "Best mean W1 found so far against the trainer hours spent to get there (the sum of the "
+     "trial times of the sets finished so far), one curve per run: pruning shows as a curve "
+     "that gets as low sooner.",
+     "convergence vs hours", NEED_ANY_OK | NEED_TIMELINE, draw_cost_convergence},
     {"generated", "Generated events against validation data",
      "Each output variable's normalised histogram: validation data (black) against the mean of "
      "the trained generators (red, band ±1σ across models), ratio below; for conditional "

@@ -113,7 +113,7 @@ int main(int argc, char **argv)
            "largest error %.0f%%)\n", m.a, m.b, m.c, n, 100 * maxerr);
     printf("one epoch of %ld events: %.1f s on average over the space (%.1f to %.1f s)\n", events, epoch, lo, hi);
     double core = (double)budget * (double)trials * (double)epochs * epoch;
-    printf("unpruned: %ld sets x %ld trials x %ld epochs = %.1f trainer hours; on %ld places: %.2f h wall\n",
+    printf("unpruned: %ld sets x %ld trials x %ld epochs = %.3g trainer hours; on %ld places: %.3g h wall\n",
            budget, trials, epochs, core / 3600, places, core / 3600 / (double)places);
     double set_s = (double)trials * (double)epochs * epoch;
     if (rungs) {
@@ -123,8 +123,8 @@ int main(int argc, char **argv)
         double ee = cost_expected_epochs(&pc, epochs, budget), pcore = core * ee / (double)epochs;
         printf("pruned (rungs");
         for (int i = 0; i < pc.nrungs; i++) printf("%s%ld", i ? "," : " ", pc.rung[i]);
-        printf(", eta %g, min %ld): %.2f epochs per trial on average, %.1f trainer hours (%.1fx less); "
-               "on %ld places: %.2f h wall\n", eta, pmin, ee, pcore / 3600, core / pcore, places,
+        printf(", eta %g, min %ld): %.2f epochs per trial on average, %.3g trainer hours (%.1fx less); "
+               "on %ld places: %.3g h wall\n", eta, pmin, ee, pcore / 3600, core / pcore, places,
                pcore / 3600 / (double)places);
         set_s *= ee / (double)epochs;
     }
