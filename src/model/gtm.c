@@ -130,7 +130,18 @@ static void get_f32s(Rd *r, float *f, size_t n)
     }
 }
 
-typedef struct { char *buf; size_t len; const char *path; } Err;
+typedef struct {
+    char *buf;
+    size_t len;
+    const char *path;
+    int code;            /* gtm_read's result when it fails: GTM_EFORMAT unless set before */
+} Err;
+
+static Err *as(Err *e, int code)
+{
+    e->code = code;
+    return e;
+}
 
 static int fail(Err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(Err *e, const char *fmt, ...)
@@ -178,7 +189,7 @@ static int get_dim(Rd *r, Err *e, const char *what, uint32_t lo, uint32_t hi, in
 static int read_file(Err *e, unsigned char **out, size_t *len)
 {
     FILE *f = fopen(e->path, "rb");
-    if (!f) return fail(e, "%s", strerror(errno));
+    if (!f) return fail(as(e, GTM_EIO), "%s", strerror(errno));
     size_t cap = 1 << 16, n = 0;
     unsigned char *file = malloc(cap);
     for (;;) {
@@ -197,10 +208,10 @@ static int read_file(Err *e, unsigned char **out, size_t *len)
     }
     int err = ferror(f);
     fclose(f);
-    if (!file) return fail(e, "out of memory reading the model");
+    if (!file) return fail(as(e, GTM_ENOMEM), "out of memory reading the model");
     if (err) {
         free(file);
-        return fail(e, "read error");
+        return fail(as(e, GTM_EIO), "read error");
     }
     *out = file, *len = n;
     return 0;
@@ -237,7 +248,7 @@ static int read_payload(Err *e, unsigned char **raw, uint64_t *rawlen)
     }
     *raw = malloc(*rawlen ? (size_t)*rawlen : 1);
     if (!*raw) {
-        fail(e, "out of memory (%llu bytes of model data)", (unsigned long long)*rawlen);
+        fail(as(e, GTM_ENOMEM), "out of memory (%llu bytes of model data)", (unsigned long long)*rawlen);
         goto out;
     }
     uLongf got = (uLongf)*rawlen;
@@ -270,14 +281,14 @@ static int read_model(Err *e, Rd *r, GtmModel *m)
     m->out_names = calloc((size_t)m->nout, sizeof(char *));
     m->cond_names = calloc((size_t)m->ncond + 1, sizeof(char *));
     m->out_lo = calloc(2 * (size_t)(m->nout + m->ncond), sizeof(double));
-    if (!m->out_names || !m->cond_names || !m->out_lo) return fail(e, "out of memory");
+    if (!m->out_names || !m->cond_names || !m->out_lo) return fail(as(e, GTM_ENOMEM), "out of memory");
     m->out_hi = m->out_lo + m->nout;
     m->cond_lo = m->out_lo + 2 * m->nout;
     m->cond_hi = m->cond_lo + m->ncond;
     for (int j = 0; j < m->nout + m->ncond; j++) {
         char *s = get_str(r, &oom);
         if (!s) {
-            if (oom) return fail(e, "out of memory");
+            if (oom) return fail(as(e, GTM_ENOMEM), "out of memory");
             return fail(e, r->bad ? "model payload is truncated or inconsistent"
                                   : "bad column name in model");
         }
@@ -299,7 +310,7 @@ static int read_model(Err *e, Rd *r, GtmModel *m)
     m->G.lay = lay;
     m->G.p = calloc((size_t)lay.nparams + 1, sizeof(float));
     m->G.st = calloc((size_t)lay.nstate + 1, sizeof(float));
-    if (!m->G.p || !m->G.st) return fail(e, "out of memory");
+    if (!m->G.p || !m->G.st) return fail(as(e, GTM_ENOMEM), "out of memory");
     get_f32s(r, m->G.p, (size_t)lay.nparams);
     get_f32s(r, m->G.st, (size_t)lay.nstate);
     return 0;
@@ -307,17 +318,17 @@ static int read_model(Err *e, Rd *r, GtmModel *m)
 
 int gtm_read(const char *path, GtmModel *m, char *err, size_t errlen)
 {
-    Err e = {err, errlen, path};
+    Err e = {err, errlen, path, GTM_EFORMAT};
     if (errlen) err[0] = 0;
     memset(m, 0, sizeof *m);
     unsigned char *raw;
     uint64_t rawlen;
-    if (read_payload(&e, &raw, &rawlen)) return -1;
+    if (read_payload(&e, &raw, &rawlen)) return e.code;
     Rd r = {raw, (size_t)rawlen, 0, 0};
     int rc = read_model(&e, &r, m);
     free(raw);
     if (rc) gtm_free(m);
-    return rc;
+    return rc ? e.code : 0;
 }
 
 void gtm_load(const char *path, GtmModel *m)
