@@ -61,9 +61,11 @@ unit: $(UNITS)
 	@fail=0; for t in $(UNITS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 bats: all
 	bats tests/
-# Bats assertions that cannot fail (a bare `! cmd`, `[ a ] && [ b ]`) are refused before the run
+# Bats assertions that cannot fail (a bare `! cmd`, `[ a ] && [ b ]`) and includes that break
+# README's layout (a folder reaching up into what uses it) are refused before the run
 lint:
 	@tests/lint-bats
+	@tests/lint-layout
 test: lint all $(UNITS)
 	@tests/run-all
 

@@ -3,7 +3,7 @@
  * definition of conditions + noise -> events). Nothing here may exit or print: the internal
  * die() paths are not reachable from these calls (gtm_read and sampler_init report instead;
  * the layer kernels and net_fwd_infer never fail). */
-#include "gantune.h"
+#include <gantune.h>   /* the public header, include/ (not a src/ folder) */
 
 #include <stdio.h>
 #include <stdlib.h>
