@@ -98,5 +98,5 @@ void prune_decide(const PruneConf *p, const double *vals, int n, const double *o
     free(m);
     if (!k) d->keep = 1;                        /* nothing to judge: its trials have ended */
     else if (d->n_sets < p->min_sets) d->keep = 1;               /* too few sets to rank yet */
-    else d->keep = d->lcb <= d->threshold || d->mean <= best;
+    else d->keep = d->lcb <= d->threshold || (isfinite(best) && d->mean <= best);
 }
