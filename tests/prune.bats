@@ -220,3 +220,49 @@ expect_rule() {
   [[ ${lines[0]} == *,status,pruned_at,objective ]]
   [[ ${lines[1]} == *,ok,0,* ]]
 }
+
+@test "hpo-estimate: recovers a known cost model, predicts the phase with and without pruning; the ETA uses the run's cost.csv" {
+  printf 'name,lower,upper,scaling\nnoise_dim,1,100,4\nbatch_size,8,64,32\ngen_layersize,8,128,8\ndisc_layersize,8,128,8\n' > sp.csv
+  # timings made from seconds/event = 1e-6 + 2e-10*params + 1e-3/batch; params as gan-train counts them
+  echo x > d.csv
+  printf 'noise_dim,batch_size,gen_layersize,disc_layersize,events,seconds\n' > t.csv
+  for hp in "4,256,64,64" "40,512,256,128" "100,2048,1024,1024" "8,1024,512,64"; do
+    IFS=, read -r nd bs gl dl <<< "$hp"
+    p=$(awk -v nd="$nd" -v gl="$gl" -v dl="$dl" 'BEGIN {
+      # generator 4+nd -> gl -> gl -> 2 and discriminator 6 -> dl -> dl -> 1, each hidden layer with batch norm
+      g = (4 + nd) * gl + gl + 2 * gl + gl * gl + gl + 2 * gl + gl * 2 + 2
+      d = 6 * dl + dl + 2 * dl + dl * dl + dl + 2 * dl + dl + 1; print g + d }')
+    echo "$nd,$bs,$gl,$dl,1000,$(awk -v p="$p" -v b="$bs" 'BEGIN { printf "%.9g", 1000 * (1e-6 + 2e-10 * p + 1e-3 / b) }')" >> t.csv
+  done
+  run hpo-estimate --space sp.csv --timings t.csv --events 1000 --epochs 20 --trials 5 --budget 100 --places 2 \
+    --prune-rungs default -o cost.csv
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ ${lines[0]} == *"= 1e-06 + 2e-10*params + 0.001/batch (4 timings, largest error 0%)"* ]]
+  [[ $output == *"unpruned: 100 sets x 5 trials x 20 epochs = "*" trainer hours; on 2 places: "* ]]
+  [[ $output == *"pruned (rungs 2,7, eta 3, min 4): "*" epochs per trial on average"* ]]
+  [ "$(head -1 cost.csv)" = a,b,c,events,set_seconds ]
+  run hpo-estimate --space sp.csv --timings <(head -3 t.csv) --events 1 --epochs 2 --trials 1 --budget 1
+  [ "$status" -eq 1 ]
+  [[ $output == *"2 timings, the model needs at least 3"* ]]
+  # the ETA: elapsed x predicted time still to come / predicted time of the finished sets. One
+  # set finished of 2, one trial of 2 epochs at 1 s an epoch (a = 1e-3 s/event, 1000 events):
+  # 2 s done against set_seconds 20 to come, so ETA = 10 x elapsed (elapsed ~100 s)
+  export RUNS=$TMP/runs TRAIN=$TMP/d.csv VAL=$TMP/d.csv TRAINER="$STANDIN --sleep 0" PRUNE=none
+  mkdir -p "$RUNS/hadronization/estimate"
+  printf 'a,b,c,events,set_seconds\n0.001,0,0,1000,20\n' > "$RUNS/hadronization/estimate/cost.csv"
+  rd=$(BUDGET=2 TRIALS=1 ARCH_SLOTS=1 EPOCHS=2 "$ANP" init broad hadronization)
+  cmp "$RUNS/hadronization/estimate/cost.csv" "$rd/cost.csv"
+  sed -i "s/^started=.*/started=$(( $(date +%s) - 100 ))/" "$rd/run.conf"
+  run "$ANP" run "$rd"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"1/2 done | elapsed 1m4"?"s | ETA 1"[67]"m"* ]]
+  # without the model: the mean of the finished sets, ETA ~ elapsed
+  rm "$rd/cost.csv"
+  sed -i 's/^budget=.*/budget=4/' "$rd/run.conf"
+  run "$ANP" run "$rd"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"3/4 done | elapsed 1m4"?"s | ETA "[3-4][0-9]"s"* ]]
+}
