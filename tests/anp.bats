@@ -199,7 +199,7 @@ real_search() {
   assert_complete "$b"
   [ "$(awk -F, 'NR > 1 && $12 == "ok"' "$b/history.csv" | wc -l)" -ge 1 ]
   for f in models/1-1.gtm trials/1-1.log trials/1-1.cmd joblog/set-1; do [ -s "$b/$f" ]; done
-  [[ $output == *"set 1 ["*"wd "*"best "*"/2 done | elapsed "*"ETA"* ]]
+  [[ $output == *"set 1 ["*"wd "*"best "*"/2 done, "*"ETA"* ]]
   # the focus space lies inside the broad one, holds the broad best, and spans at most 2 eps
   run "$ANP" focus "$1"
   echo "$output"
