@@ -57,7 +57,7 @@ trials_for() {
   [ "$(tail -n +2 run/pending.csv | cut -d, -f1 | tr '\n' ' ')" = "1 2 " ]
   run hpo-step run --status
   [ "$status" -eq 3 ]
-  [ "${lines[1]}" = "2,0,2,10" ]
+  [ "${lines[1]}" = "2,0,2,10,0" ]
   assert_no_output run/.proposals.csv.tmp
 }
 
@@ -153,7 +153,7 @@ trials_for() {
   [ "$(tail -n +2 run/pending.csv | wc -l)" -eq 0 ]
   run hpo-step run --status
   [ "$status" -eq 0 ]
-  [ "${lines[1]}" = "6,6,0,6" ]
+  [ "${lines[1]}" = "6,6,0,6,0" ]
 }
 
 @test "hpo-step: claimed sets are not handed out twice; --reset-claims hands them out again" {
@@ -233,4 +233,7 @@ trials_for() {
   # every hyperparameter's value is still shown, in space order (here too long for the names)
   shown=$(sed 's/^set 1 \[\([^]]*\)\].*/\1/' <<< "$output")
   [ "$shown" = "$(tail -1 run/history.csv | cut -d, -f2-7 | awk -F, '{ printf "%.0f %.0f %.3g %.3g %.0f %.0f", $1, $2, $3, $4, $5, $6 }')" ]
+  run hpo-step run --best-wd
+  [ "$status" -eq 0 ]
+  [ "$output" = "0.53429 ± 0.00013" ]
 }

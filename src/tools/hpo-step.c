@@ -481,8 +481,15 @@ static int do_add(Run *r, const char *values)
 static int do_status(Run *r)
 {
     if (run_repair(r)) rd_save(&r->pend);
-    printf("proposed,finished,pending,budget\n%d,%d,%d,%ld\n", r->prop.nrows, r->hist.nrows,
-           r->pend.nrows, r->budget);
+    /* failed: finished sets with no result (every trial failed), for the workflow's warning */
+    int failed = 0;
+    for (int i = 0; i < r->hist.nrows; i++) {
+        HistRow h;
+        hist_row(&r->hist, i, &h);
+        failed += !h.ok && !h.pruned;
+    }
+    printf("proposed,finished,pending,budget,failed\n%d,%d,%d,%ld,%d\n", r->prop.nrows, r->hist.nrows,
+           r->pend.nrows, r->budget, failed);
     return r->hist.nrows >= r->budget && r->pend.nrows == 0 ? EXIT_OK : EXIT_BUDGET;
 }
 
@@ -502,6 +509,21 @@ static int load_best(Run *r)
     rd_load(&r->hist, r->dir, RD_HISTORY, r->sp);
     /* none yet is exit 3 without a message, like --status: an answer, not an error */
     return best_set(&r->hist, runconf_double_or(r->conf, "kappa", 0));
+}
+
+/* The best set's W1 as a person reads it (numfmt_pm), then its failed trials when any. */
+static int do_best_wd(Run *r)
+{
+    int b = load_best(r);
+    if (b < 0) return EXIT_BUDGET;
+    HistRow hr;
+    hist_row(&r->hist, b, &hr);
+    char wd[96];
+    numfmt_pm(wd, sizeof wd, hr.mean, hr.sd);
+    printf("%s", wd);
+    if (hr.nfailed) printf(" (%ld of %ld trials failed)", hr.nfailed, hr.ntrials);
+    printf("\n");
+    return EXIT_OK;
 }
 
 /* The best set by run.conf's kappa: history's header and the set's row, plus its objective. */
@@ -679,7 +701,7 @@ static void usage(FILE *f)
             "       hpo-step RUNDIR --finish ID\n"
             "       hpo-step RUNDIR --add V1,V2,...\n"
             "       hpo-step RUNDIR --status | --reset-claims | --seed ID,TRIAL\n"
-            "       hpo-step RUNDIR --best | --focus-space NAME=EPS,... | --conf\n"
+            "       hpo-step RUNDIR --best | --best-wd | --focus-space NAME=EPS,... | --conf\n"
             "       hpo-step RUNDIR --rung ID,TRIAL EPOCH WD | --rungs\n"
             "One step of the asynchronous HPO loop on a run directory, under a lock on RUNDIR/lock.\n"
             "  (default)        issue up to K sets (default 1): unclaimed pending sets first, then\n"
@@ -689,12 +711,15 @@ static void usage(FILE *f)
             "  --finish ID      aggregate trials/ID-*.csv into history.csv, drop ID from pending,\n"
             "                   print a progress line\n"
             "  --add VALUES     append a given set (space order) to proposals and pending\n"
-            "  --status         print proposed,finished,pending,budget (exit 0 when all done, else 3)\n"
+            "  --status         print proposed,finished,pending,budget,failed (failed: finished sets\n"
+            "                   whose every trial failed; exit 0 when all done, else 3)\n"
             "  --reset-claims   forget which sets are being worked on (start of a resumed run)\n"
             "  --seed ID,TRIAL  print the seed of trial TRIAL of set ID\n"
             "  --best           print history's header and the best set's row (lowest wd_mean +\n"
             "                   kappa*wd_std, status ok; ties: lowest id) with ,objective; exit 3\n"
             "                   when no set has finished ok\n"
+            "  --best-wd        print the best set's W1 for reading: mean ± sd, the sd to two\n"
+            "                   significant digits, the mean to its decimal place (exit 3: none)\n"
             "  --focus-space E  print the space [best - eps, best + eps] on the run's lattice,\n"
             "                   E = name=eps,... (unnamed: eps 0)\n"
             "  --conf           check run.conf and print its key=value lines\n"
@@ -708,7 +733,7 @@ int main(int argc, char **argv)
 {
     set_progname(argv[0]);
     enum { O_FINISH = 256, O_ADD, O_STATUS, O_RESET, O_SEED, O_PERSET, O_BEST, O_FOCUS, O_CONF,
-           O_RUNG, O_RUNGS };
+           O_RUNG, O_RUNGS, O_BEST_WD };
     static const struct option opts[] = {
         {"n", required_argument, 0, 'n'},
         {"finish", required_argument, 0, O_FINISH},
@@ -718,6 +743,7 @@ int main(int argc, char **argv)
         {"seed", required_argument, 0, O_SEED},
         {"per-set", no_argument, 0, O_PERSET},
         {"best", no_argument, 0, O_BEST},
+        {"best-wd", no_argument, 0, O_BEST_WD},
         {"focus-space", required_argument, 0, O_FOCUS},
         {"conf", no_argument, 0, O_CONF},
         {"rung", required_argument, 0, O_RUNG},
@@ -734,7 +760,7 @@ int main(int argc, char **argv)
         case 'n': n = parse_long("--n", optarg, 1, 100000); break;
         case O_FINISH: finish = parse_long("--finish", optarg, 1, 1000000000); mode = c; break;
         case O_ADD: add = optarg; mode = c; break;
-        case O_STATUS: case O_RESET: case O_BEST: case O_CONF: case O_RUNGS: mode = c; break;
+        case O_STATUS: case O_RESET: case O_BEST: case O_BEST_WD: case O_CONF: case O_RUNGS: mode = c; break;
         case O_FOCUS: epsarg = optarg; mode = c; break;
         case O_SEED: seedarg = optarg; mode = c; break;
         case O_RUNG: rungarg = optarg; mode = c; break;
@@ -778,10 +804,11 @@ int main(int argc, char **argv)
         check_stdout();
         return EXIT_OK;
     }
-    if (mode == O_BEST || mode == O_FOCUS || mode == O_CONF) {
+    if (mode == O_BEST || mode == O_BEST_WD || mode == O_FOCUS || mode == O_CONF) {
         r.conf = runconf_load(r.dir);
         int rc = EXIT_OK;
         if (mode == O_BEST) rc = do_best(&r);
+        else if (mode == O_BEST_WD) rc = do_best_wd(&r);
         else if (mode == O_FOCUS) rc = do_focus_space(&r, epsarg);
         else runconf_print(r.conf, stdout);
         check_stdout();
