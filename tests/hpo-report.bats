@@ -49,6 +49,22 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   # the importance chart holds surrogate-propose's indices, one bar pair per hyperparameter
   [ "$(grep -c '^"' rep/importance.dat)" -eq "$(($(wc -l < "$BROAD/space.csv") - 1))" ]
   grep -q 'Strongest interaction: [a-z_]* x [a-z_]*' rep/index.html
+  # one source of truth: the report's strongest interaction and indices are what
+  # surrogate-propose prints for the same history, run.conf's method and its own defaults
+  method=$(sed -n 's/^method=//p' "$BROAD/run.conf")
+  top=$(surrogate-propose --space "$BROAD/space.csv" --history "$BROAD/history.csv" --method "$method" --interactions |
+        sed -n '2p' | awk -F, '{ printf "%s x %s (second-order index %.3g)", $1, $2, $3 }')
+  grep -qF "Strongest interaction: $top, from " rep/index.html
+  grep -qF "strongest interaction: $top" rep/importance.gp
+  surrogate-propose --space "$BROAD/space.csv" --history "$BROAD/history.csv" --method "$method" --importance |
+    tail -n +2 | while IFS=, read -r name s1 st; do
+      read -r s1r str < <(awk -v n="\"$name\"" '$1 == n { print $2, $3 }' rep/importance.dat)
+      close "$s1r" "$s1"
+      close "$str" "$st"
+    done
+  # fitted to 30 sets in 6 dimensions, under 10 per dimension: said in the title and a warning
+  grep -q 'fitted to [0-9]* sets in 6 dimensions (few: a sketch)' rep/importance.gp
+  grep -q 'class="warning">Warning: the importance indices .* from a surrogate fitted to [0-9]* sets in 6 dimensions' rep/index.html
 }
 
 @test "hpo-report: summary numbers equal those computed from history.csv" {
