@@ -179,7 +179,8 @@ int draw_importance(const Report *rp, Notes *nt, char *more, size_t n)
     if (pair[0]) {
         char esc[sizeof pair * 6];
         html_esc_str(esc, sizeof esc, pair);
-        snprintf(more, n, " Strongest interaction: %s, from %d sets.", esc, fitted_sets(r));
+        snprintf(more, n, " Strongest interaction: %s, from %d sets%s.", esc, fitted_sets(r),
+                 fitted_sets(r) < 10 * r->d ? " (fewer than 10 per dimension: a sketch)" : "");
     }
     made = 1;
 done:
