@@ -53,6 +53,15 @@ int main(int argc, char **argv)
     float *in = xmalloc((size_t)CHUNK * ngi * sizeof *in), *z = xmalloc((size_t)CHUNK * nz * sizeof *z);
     float *work = xmalloc((size_t)net_infer_floats(&m.G.lay, CHUNK) * sizeof *work);
     float *y = xmalloc((size_t)CHUNK * no * sizeof *y);
+    /* --precision bf16 on the CPU: the generator's GEMMs through oneDNN, their primitives for
+     * a full chunk and the last one made before the loop */
+    Bf16Ctx *bf = NULL;
+    if (cfg.precision == PREC_BF16 && cfg.device == DEVICE_CPU) {
+        bf = bf16_ctx_create(cfg.threads);
+        net_bf16_enable(&m.G);
+        net_infer_bf16_prepare(&m.G, bf, n < CHUNK ? (int)n : CHUNK);
+        if (n > CHUNK && n % CHUNK) net_infer_bf16_prepare(&m.G, bf, (int)(n % CHUNK));
+    }
     char *text = xmalloc((size_t)CHUNK * (nc + no) * (NUMFMT_MAX + 1) + 1);
     double *scale = xmalloc(2 * (size_t)(nc + no) * sizeof *scale), *cw = scale + no;
     for (int j = 0; j < no; j++) scale[j] = m.out_hi[j] > m.out_lo[j] ? m.out_hi[j] - m.out_lo[j] : 1.0;
@@ -79,7 +88,8 @@ int main(int argc, char **argv)
         if (gpu) gcu_sampler_run(gpu, b, in, y); else
 #endif
         {
-        net_fwd_infer(&m.G, b, in, work, y);   /* tanh included */
+        if (bf) net_fwd_infer_bf16(&m.G, bf, b, in, work, y);   /* tanh included */
+        else net_fwd_infer(&m.G, b, in, work, y);
         }
         char *p = text;
         for (int i = 0; i < b; i++) {
@@ -99,6 +109,7 @@ int main(int argc, char **argv)
     gcu_sampler_destroy(gpu);
 #endif
     free(in), free(z), free(work), free(y), free(text), free(scale), free(cv);
+    bf16_ctx_free(bf);
     gtm_free(&m);
     return EXIT_OK;
 }
