@@ -20,7 +20,9 @@ endif
 DNNL ?= $(if $(wildcard /usr/include/oneapi/dnnl/dnnl.h),yes)
 ifneq ($(DNNL),)
 CFLAGS  += -DGANTUNE_DNNL
-LDLIBS  := -Wl,--as-needed -ldnnl -lgomp -Wl,--no-as-needed $(LDLIBS)
+LDLIBS  := -ldnnl -lgomp $(LDLIBS)
+# only the programs that reach the bf16 GEMMs load oneDNN (hpo-step, wd-score... do not)
+LDFLAGS += -Wl,--as-needed
 endif
 
 LIBDIRS := base data model hpo report

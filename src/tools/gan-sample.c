@@ -71,6 +71,7 @@ int main(int argc, char **argv)
     /* --device cuda: the same inputs (conditions ++ this seed's noise) through the generator
      * on the GPU (cuda/gan.cu), so the events match the CPU's up to float rounding */
     GcuSampler *gpu = cfg.device == DEVICE_CUDA ? gcu_sampler_create(&m.G, CHUNK) : NULL;
+    if (gpu && cfg.precision == PREC_BF16) gcu_sampler_bf16(gpu);
 #endif
     AtomicOut *o = aout_open(out);
     for (int j = 0; j < nc; j++) aout_printf(o, "%s,", m.cond_names[j]);
