@@ -37,7 +37,7 @@ export -f one
 export tr va here py tmp VS
 for s in $seeds; do printf 'torch %s\ngan %s\n' "$s" "$s"; done |
   parallel -j "${JOBS:-2}" --colsep ' ' 'echo {1},{2},$(one {1} {2})' > "$tmp/runs"
-$py - "$tmp/runs" <<'EOF'
+$py - "$tmp/runs" "${VS:-torch}" <<'EOF'
 import sys
 import numpy as np
 from scipy.stats import mannwhitneyu
@@ -48,7 +48,9 @@ for line in open(sys.argv[1]):
 seeds = sorted(runs)
 t = np.array([runs[s]["torch"] for s in seeds])
 g = np.array([runs[s]["gan"] for s in seeds])
-print("seed,torch_best_wd,gan_best_wd")
+# the two sides' names: torch and gan-train, or (VS=fp32) gan-train fp32 and bf16
+ref, new = ("fp32", "bf16") if sys.argv[2] == "fp32" else ("torch", "gan")
+print(f"seed,{ref}_best_wd,{new}_best_wd")
 for s, a, b in zip(seeds, t, g):
     print(f"{s},{a:.6g},{b:.6g}")
 rng = np.random.default_rng(0)
@@ -56,7 +58,7 @@ boot = [np.median(rng.choice(g, len(g))) - np.median(rng.choice(t, len(t)))
         for _ in range(10000)]
 lo, hi = np.percentile(boot, [2.5, 97.5])
 print(f"median,{np.median(t):.6g},{np.median(g):.6g}")
-print(f"# {len(seeds)} seeds; gan-train lower on {int((g < t).sum())}; Mann-Whitney p = "
-      f"{mannwhitneyu(g, t).pvalue:.2f}; median(gan) - median(torch) = "
+print(f"# {len(seeds)} seeds; {new} lower on {int((g < t).sum())}; Mann-Whitney p = "
+      f"{mannwhitneyu(g, t).pvalue:.2f}; median({new}) - median({ref}) = "
       f"{np.median(g) - np.median(t):+.4f}, bootstrap 95% [{lo:+.4f}, {hi:+.4f}]")
 EOF

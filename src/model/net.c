@@ -92,6 +92,7 @@ void net_init(Net *net, const NetLayout *lay)
     if (why) die(EXIT_RUNTIME, "invalid network: %s", why);
     net->p = xcalloc((size_t)net->lay.nparams + 1, sizeof *net->p);
     net->st = xcalloc((size_t)net->lay.nstate + 1, sizeof *net->st);
+    net->pb = NULL;   /* net_bf16_enable */
 }
 
 void net_free(Net *net)
