@@ -3,3 +3,10 @@
 bench: bench-anp
 bench-anp: all
 	bench/anp-fig12
+
+# pruning (issue 15): the rule replayed on a finished unpruned run's logs, and the live benchmark
+build/prune_replay: bench/prune_replay.c build/libgantune.a | build
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< build/libgantune.a $(LDLIBS)
+.PHONY: bench-prune
+bench-prune: all build/prune_replay
+	bench/prune-bench

@@ -136,8 +136,8 @@ assert_complete() {
   run "$ANP" run "$rd"
   [ "$status" -eq 0 ]
   assert_complete "$rd"
-  [ "$(grep '^1,' "$rd/history.csv" | cut -d, -f10-)" = "2,2,failed" ]
-  [ "$(grep '^2,' "$rd/history.csv" | cut -d, -f10-)" = "2,2,failed" ]
+  [ "$(grep '^1,' "$rd/history.csv" | cut -d, -f10-)" = "2,2,failed,0" ]
+  [ "$(grep '^2,' "$rd/history.csv" | cut -d, -f10-)" = "2,2,failed,0" ]
   grep -q ',failed' "$rd/trials/1-1.csv"
   grep -q ',diverged,' "$rd/trials/2-1.csv"
   grep -q 'simulated crash' "$rd/trials/1-1.err"

@@ -102,8 +102,8 @@ trials_for() {
   run hpo-step run --finish 2
   [ "$status" -eq 0 ]
   [[ $output == "set 2 ["*"wd 0.502 ± 0.001 (3 trials, 0 failed, ok) | best 0.502"*"1/4 done"*ETA* ]]
-  [ "$(head -1 run/history.csv)" = "id,a,b,wd_mean,wd_std,n_trials,n_failed,status" ]
-  [ "$(tail -n +2 run/history.csv | cut -d, -f1,6-)" = "2,3,0,ok" ]
+  [ "$(head -1 run/history.csv)" = "id,a,b,wd_mean,wd_std,n_trials,n_failed,status,pruned_at" ]
+  [ "$(tail -n +2 run/history.csv | cut -d, -f1,6-)" = "2,3,0,ok,0" ]
   [ "$(tail -n +2 run/pending.csv | cut -d, -f1)" = "1" ]
   # the history row carries the pending set's values verbatim
   [ "$(tail -n +2 run/history.csv | cut -d, -f2,3)" = "$(grep '^2,' run/proposals.csv | cut -d, -f2,3)" ]
@@ -139,7 +139,7 @@ trials_for() {
   run hpo-step run --finish 2
   [ "$status" -eq 0 ]
   [[ $output == *"best 0.252"*"(set 2)"* ]]
-  [ "$(grep '^1,' run/history.csv | cut -d, -f6-)" = "3,3,failed" ]
+  [ "$(grep '^1,' run/history.csv | cut -d, -f6-)" = "3,3,failed,0" ]
 }
 
 @test "hpo-step --finish: several sets finishing at once are all recorded exactly once" {

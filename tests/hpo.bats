@@ -194,20 +194,20 @@ id,trial,seed,lr,bs,best_wd,best_epoch,epochs,seconds,params,status,wd_x
 T
   run trial-aggregate t.csv
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = "id,lr,bs,wd_mean,wd_std,n_trials,n_failed,status" ]
-  [ "${lines[1]}" = "1,0.0001,32,2,1,4,1,ok" ]
-  [[ "${lines[2]}" == 2,0.0002,64,nan,nan,2,2,failed ]]
+  [ "${lines[0]}" = "id,lr,bs,wd_mean,wd_std,n_trials,n_failed,status,pruned_at" ]
+  [ "${lines[1]}" = "1,0.0001,32,2,1,4,1,ok,0" ]
+  [[ "${lines[2]}" == 2,0.0002,64,nan,nan,2,2,failed,0 ]]
   [ "${#lines[@]}" -eq 3 ]
   # stdin, several files, no header, and grouping by values when there is no id
   cut -d, -f2- t.csv > noid.csv
   head -3 noid.csv > part1.csv; { head -1 noid.csv; tail -n +4 noid.csv; } > part2.csv
   run trial-aggregate --no-header part1.csv part2.csv
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = "0.0001,32,2,1,4,1,ok" ]
+  [ "${lines[0]}" = "0.0001,32,2,1,4,1,ok,0" ]
   [ "${#lines[@]}" -eq 2 ]
   run bash -c 'trial-aggregate < noid.csv'
   [ "$status" -eq 0 ]
-  [ "${lines[1]}" = "0.0001,32,2,1,4,1,ok" ]
+  [ "${lines[1]}" = "0.0001,32,2,1,4,1,ok,0" ]
 }
 
 @test "trial-aggregate: --space checks the lattice, -o writes atomically, bad input refused" {
@@ -215,7 +215,7 @@ T
   printf 'lr,bs,best_wd,status\n0.00465,32,1.5,ok\n0.0046500000000000005,32,2.5,ok\n' > t.csv
   run trial-aggregate --space s.csv t.csv
   [ "$status" -eq 0 ]
-  [ "${lines[1]}" = "0.00465,32,2,0.7071067812,2,0,ok" ]
+  [ "${lines[1]}" = "0.00465,32,2,0.7071067812,2,0,ok,0" ]
   printf 'lr,bs,best_wd,status\n0.00012,32,1.5,ok\n' > bad.csv
   run trial-aggregate --space s.csv -o out.csv bad.csv
   [ "$status" -eq 1 ]

@@ -42,6 +42,14 @@ static const struct {
     {"trainer", K_STR, 0, 0},        /* command words of the trainer */
     {"extra_args", K_STR, 0, 0},     /* more trainer words */
     {"started", K_REAL, 0, 1e12},    /* unix seconds the run was created */
+    /* pruning at rungs (prune.h): none or asha; eta keeps the best 1/eta at a rung; rungs the
+     * epochs (empty: the geometric default); min the sets a rung needs before it prunes; z the
+     * trial-spread allowance of the lower bound mean - z*sd/sqrt(n) */
+    {"prune", K_STR, 0, 0},
+    {"prune_eta", K_REAL, 1.0001, 1000},
+    {"prune_rungs", K_STR, 0, 0},
+    {"prune_min", K_LONG, 1, 100000},
+    {"prune_z", K_REAL, 0, 100},
 };
 enum { NKEYS = sizeof KEYS / sizeof *KEYS };
 
@@ -209,7 +217,13 @@ Space *rundir_space(const char *dir)
 
 static const char *const PROP_EXTRA[] = {"proposed_at", NULL};
 static const char *const PEND_EXTRA[] = {NULL};
-static const char *const HIST_EXTRA[] = {"wd_mean", "wd_std", "n_trials", "n_failed", "status", NULL};
+static const char *const HIST_EXTRA[] = {"wd_mean", "wd_std", "n_trials", "n_failed", "status",
+                                         "pruned_at", NULL};
+/* Columns a schema gained later, with the value rows of older files read for them. */
+static const char *optional_default(const char *col)
+{
+    return strcmp(col, "pruned_at") == 0 ? "0" : NULL;
+}
 
 const char *const *rd_extra_cols(RdKind kind)
 {
@@ -289,6 +303,8 @@ void rd_fail(const RdTable *t, int i, const char *fmt, ...)
     exit(EXIT_RUNTIME);
 }
 
+static void load_rows(RdTable *t, CsvReader *r, const char *file, const char *tail);
+
 void rd_load(RdTable *t, const char *dir, RdKind kind, const Space *sp)
 {
     const char *const *extra = rd_extra_cols(kind);
@@ -305,19 +321,31 @@ void rd_load(RdTable *t, const char *dir, RdKind kind, const Space *sp)
     if (!file_exists(path)) { free(path); return; }
     CsvReader *r = csv_open(path);
     free(path);
+    load_rows(t, r, rd_file(kind), nx ? ", then its own columns" : "");
+}
+
+/* The rows of an open reader into t, whose columns are the schema: by name, a schema column
+ * missing is an error unless it has a default, a column outside the schema is refused. */
+static void load_rows(RdTable *t, CsvReader *r, const char *file, const char *tail)
+{
+    int n = t->ncols;
     int *col = xmalloc((size_t)n * sizeof *col);
-    for (int j = 0; j < n; j++) col[j] = csv_require(r, t->names[j]);
+    for (int j = 0; j < n; j++) {
+        col[j] = optional_default(t->names[j]) ? csv_find(r, t->names[j]) : -1;
+        if (col[j] < 0 && !optional_default(t->names[j])) col[j] = csv_require(r, t->names[j]);
+    }
     /* csv_require found each schema column; anything else (or a name given twice) would be
      * dropped silently by the next rewrite. */
     for (int i = 0; i < csv_ncols(r); i++) {
         int j = rd_col(t, csv_name(r, i));
         if (j < 0) csv_fail(r, "column '%s' is not part of %s (id, the hyperparameters%s)",
-                            csv_name(r, i), rd_file(kind), nx ? ", then its own columns" : "");
+                            csv_name(r, i), file, tail);
         if (col[j] != i) csv_fail(r, "column '%s' appears twice", csv_name(r, i));
     }
     char **row = xmalloc((size_t)n * sizeof *row);
     while (csv_next(r)) {
-        for (int j = 0; j < n; j++) row[j] = (char *)csv_str(r, col[j]);
+        for (int j = 0; j < n; j++)
+            row[j] = col[j] >= 0 ? (char *)csv_str(r, col[j]) : (char *)optional_default(t->names[j]);
         rd_add_at(t, row, csv_lineno(r));
     }
     free(row);
@@ -366,6 +394,8 @@ void hist_row(const RdTable *hist, int i, HistRow *h)
     h->mean = num_or_nan(hist->rows[i][c[HIST_MEAN]]);
     h->sd = num_or_nan(hist->rows[i][c[HIST_STD]]);
     h->ok = strcmp(hist->rows[i][c[HIST_STATUS]], "ok") == 0 && isfinite(h->mean);
+    h->pruned = strcmp(hist->rows[i][c[HIST_STATUS]], "pruned") == 0;
+    h->pruned_at = parse_count(hist, i, c[HIST_PRUNED], 0);
 }
 
 double hist_objective(const HistRow *h, double kappa)
@@ -425,6 +455,44 @@ void rundir_record_params(const char *dir, void (*fn)(long id, double params, vo
     }
     closedir(dp);
     free(td);
+}
+
+/* ---------------------------------------------------------------- pruning (rungs) */
+
+static const char *const RUNG_COLS[] = {"id", "epoch", "values", "mean", "sd", "lcb", "n_sets",
+                                        "threshold", "best", "decision", NULL};
+
+const char *const *rd_rung_cols(void) { return RUNG_COLS; }
+
+void rd_load_rungs(RdTable *t, const char *dir)
+{
+    char *path = path_join(dir, "rungs.csv");
+    rd_init(t, path, RUNG_NCOLS, (char *const *)RUNG_COLS);
+    if (file_exists(path)) load_rows(t, csv_open(path), "rungs.csv", "");
+    free(path);
+    for (int i = 0; i < t->nrows; i++) {
+        parse_count(t, i, RUNG_ID, 1);
+        parse_count(t, i, RUNG_EPOCH, 1);
+        const char *d = t->rows[i][RUNG_DECISION];
+        if (strcmp(d, "continue") != 0 && strcmp(d, "prune") != 0)
+            rd_fail(t, i, "decision '%s' is neither continue nor prune", d);
+    }
+}
+
+int rd_find_rung(const RdTable *t, long id, long epoch)
+{
+    for (int i = 0; i < t->nrows; i++)
+        if (strtol(t->rows[i][RUNG_ID], NULL, 10) == id && strtol(t->rows[i][RUNG_EPOCH], NULL, 10) == epoch)
+            return i;
+    return -1;
+}
+
+char *rd_rung_report_path(const char *dir, long id, long trial, long epoch)
+{
+    size_t n = strlen(dir) + 80;
+    char *p = xmalloc(n);
+    snprintf(p, n, "%s/rungs/%ld-%ld-%ld", dir, id, trial, epoch);
+    return p;
 }
 
 /* ---------------------------------------------------------------- timeline.csv */

@@ -4,10 +4,13 @@
  *   space.csv       the lattice, read through space.h
  *   proposals.csv   id,<hyperparameters>,proposed_at      every set ever issued
  *   pending.csv     id,<hyperparameters>                  issued, not finished
- *   history.csv     id,<hyperparameters>,wd_mean,wd_std,n_trials,n_failed,status
+ *   history.csv     id,<hyperparameters>,wd_mean,wd_std,n_trials,n_failed,status,pruned_at
  *   trials/ID-T.csv one trial record: id,trial,seed,<hyperparameters>,<gan-train's record>
  *   timeline.csv    id,trial,slot,host,start,end          one line per trial, O_APPEND
  *   lock            flock(2) of hpo-step; claims/ID the sets being worked on
+ *   rungs/ID-T-E    pruning: trial T of set ID's best W1 after epoch E (one number)
+ *   rungs.csv       pruning: one row per set and rung, the decision and all its inputs
+ *   cost.csv        the cost model of the machine (hpo-estimate), for the progress line's ETA
  *
  * Every CSV file is read by column name (any column order); hpo-step rewrites them in the
  * order above. The best set of a run is defined here and nowhere else (best_set). */
@@ -72,12 +75,13 @@ typedef enum { RD_PROPOSALS, RD_PENDING, RD_HISTORY } RdKind;
 /* Columns after id and the hyperparameters, per kind (NULL-terminated). */
 const char *const *rd_extra_cols(RdKind kind);
 /* The history columns after the hyperparameters, in order. */
-enum { HIST_MEAN, HIST_STD, HIST_NTRIALS, HIST_NFAILED, HIST_STATUS, HIST_NSTATS };
+enum { HIST_MEAN, HIST_STD, HIST_NTRIALS, HIST_NFAILED, HIST_STATUS, HIST_PRUNED, HIST_NSTATS };
 const char *hist_col(int k);
 
 /* Load DIR/<kind's file> by column name: every schema column must be there (else
  * "FILE:1: no column 'x'"), a column outside the schema is refused; a missing file is an
- * empty table. Rows come in file order. */
+ * empty table. Rows come in file order. A column added to a schema later (history's
+ * pruned_at) may be absent: its rows read its default ("0"), and the next rewrite adds it. */
 void rd_load(RdTable *t, const char *dir, RdKind kind, const Space *sp);
 void rd_init(RdTable *t, const char *path, int ncols, char *const *names);
 void rd_add(RdTable *t, char *const *row);    /* copies the strings */
@@ -90,11 +94,13 @@ void rd_save(const RdTable *t);                      /* atomically, header + row
 _Noreturn void rd_fail(const RdTable *t, int i, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* A history row's numbers: mean and std NaN when not a number (a failed set), ok when the
- * status is ok and the mean is finite. Dies with file:line on a malformed id or count. */
+ * status is ok and the mean is finite; pruned when the status is pruned (stopped at a rung:
+ * pruned_at is that epoch, mean and sd are over its trials' best W1 up to it). Dies with
+ * file:line on a malformed id or count. */
 typedef struct {
-    long id, ntrials, nfailed;
+    long id, ntrials, nfailed, pruned_at;
     double mean, sd;
-    int ok;
+    int ok, pruned;
 } HistRow;
 void hist_row(const RdTable *hist, int i, HistRow *h);
 
@@ -117,6 +123,23 @@ int record_known_col(const char *name);
 /* The params column of every trial record trials/ *.csv (hpo-report's parameter counts):
  * calls fn(id, params, ctx) for each record row with a positive params value. */
 void rundir_record_params(const char *dir, void (*fn)(long id, double params, void *ctx), void *ctx);
+
+/* ---------------------------------------------------------------- pruning (rungs) */
+
+/* rungs.csv: one row per decision, appended in the order decisions were made:
+ *   id,epoch,values,mean,sd,lcb,n_sets,threshold,best,decision
+ * values are the set's trials' best W1 after epoch (';'-separated, trial order; "nan" for a
+ * trial that ended before the rung), mean/sd/lcb over the finite ones, n_sets the sets at this
+ * rung counting this one, threshold the k-th smallest mean among them, best the objective of
+ * the best finished set (inf: none), decision continue or prune (prune.h has the rule). A
+ * decision once written is never recomputed: a rerun or a resumed run reads it back. */
+const char *const *rd_rung_cols(void);
+enum { RUNG_ID, RUNG_EPOCH, RUNG_VALUES, RUNG_MEAN, RUNG_SD, RUNG_LCB, RUNG_NSETS, RUNG_THRESHOLD,
+       RUNG_BEST, RUNG_DECISION, RUNG_NCOLS };
+void rd_load_rungs(RdTable *t, const char *dir);   /* by column name; missing file: empty */
+int rd_find_rung(const RdTable *t, long id, long epoch);   /* row, or -1 */
+/* DIR/rungs/ID-T-E, the file a trial reports its value at a rung in (freshly allocated). */
+char *rd_rung_report_path(const char *dir, long id, long trial, long epoch);
 
 /* ---------------------------------------------------------------- timeline.csv */
 

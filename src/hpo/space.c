@@ -185,7 +185,11 @@ void space_read_points(const Space *s, const char *path, const char *objective,
         if (!objective) continue;
         double y, sd = 0, nt = 1;
         int ok = csv_parse_double(csv_str(r, cy), &y) == 0;
-        if (cst >= 0 && strcmp(csv_str(r, cst), "ok") != 0) ok = 0;
+        /* A pruned set's mean is over its trials' best W1 up to the rung it stopped at; best
+         * W1 so far only falls with epochs, so it bounds the set's final value from above: a
+         * pessimistic observation, kept (failed sets are imputed instead). */
+        if (cst >= 0 && strcmp(csv_str(r, cst), "ok") != 0 && strcmp(csv_str(r, cst), "pruned") != 0)
+            ok = 0;
         if (ok && csd >= 0) {
             int rc = csv_parse_double(csv_str(r, csd), &sd);
             if (rc != 0) {

@@ -41,8 +41,8 @@ void space_print_header(const Space *s, FILE *f);
 void space_print_point(const Space *s, const long *k, FILE *f);
 
 /* Rows of a history or pending file. k is n x d lattice integers. With an objective column
- * name, y holds mean + kappa*std of each row (NaN for a failed row: status not ok or a
- * non-finite objective), var the trial variance of the mean std^2 / n_trials (0 if the std or
+ * name, y holds mean + kappa*std of each row (NaN for a failed row: status neither ok nor
+ * pruned, or a non-finite objective; a pruned row's partial value is a pessimistic observation), var the trial variance of the mean std^2 / n_trials (0 if the std or
  * n_trials columns are absent), ok whether the row finished. */
 typedef struct {
     size_t n;

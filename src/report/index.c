@@ -11,14 +11,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { ST_FAILED, ST_TRIALS, ST_TRIALS_FAILED, ST_MEDIAN, ST_UNDER, ST_SPEEDUP, ST_UTIL, ST_SLOTBUSY };
+enum { ST_FAILED, ST_TRIALS, ST_TRIALS_FAILED, ST_MEDIAN, ST_UNDER, ST_SPEEDUP, ST_UTIL, ST_SLOTBUSY,
+       ST_PRUNED, ST_TRAIN_H, ST_SAVED_H };
 
 /* One summary number of a run (NaN where it cannot be computed). */
 static double stat_of(const Run *r, double thr, int what)
 {
     double s = 0;
     switch (what) {
-    case ST_FAILED: for (int i = 0; i < r->n; i++) s += !r->ok[i]; return s;
+    case ST_FAILED: for (int i = 0; i < r->n; i++) s += !r->ok[i] && !r->pruned_at[i]; return s;
+    case ST_PRUNED: for (int i = 0; i < r->n; i++) s += r->pruned_at[i] > 0; return s;
+    case ST_TRAIN_H: case ST_SAVED_H: {
+        /* trainer hours from the timeline; saved: what each pruned set's trials would have
+         * taken for the remaining epochs at the speed they trained with up to the rung */
+        if (r->nt == 0) return NAN;
+        const char *e = conf_get(r, "epochs");
+        double epochs = e ? atof(e) : NAN;
+        for (int t = 0; t < r->nt; t++) {
+            double d = r->t_end[t] - r->t_start[t];
+            if (what == ST_TRAIN_H) { s += d; continue; }
+            for (int i = 0; i < r->n; i++)
+                if (r->id[i] == r->t_id[t] && r->pruned_at[i] > 0) s += d * (epochs / r->pruned_at[i] - 1);
+        }
+        return s / 3600;
+    }
     case ST_TRIALS: for (int i = 0; i < r->n; i++) s += r->ntr[i]; return s;
     case ST_TRIALS_FAILED: for (int i = 0; i < r->n; i++) s += r->nfail[i]; return s;
     case ST_UNDER: for (int i = 0; i < r->n; i++) s += r->ok[i] && r->mean[i] <= thr; return s;
@@ -85,7 +101,10 @@ static void write_summary(AtomicOut *o, const Report *rp)
     ROW("sets finished", "sets", r->n);
     ROW("sets failed (no ok trial)", "failed-sets", stat_of(r, thr[k], ST_FAILED));
     ROW("sets still pending", "pending", r->npending);
+    ROW("sets pruned at a rung", "pruned-sets", stat_of(r, thr[k], ST_PRUNED));
     ROW("trials run", "trials-run", stat_of(r, thr[k], ST_TRIALS));
+    ROW("trainer hours (sum of trial times)", "trainer-hours", stat_of(r, thr[k], ST_TRAIN_H));
+    ROW("trainer hours saved by pruning (estimated)", "saved-hours", stat_of(r, thr[k], ST_SAVED_H));
     ROW("trials failed or diverged", "trials-failed", stat_of(r, thr[k], ST_TRIALS_FAILED));
     ROW("best set id", "best-id", r->best >= 0 ? r->id[r->best] : NAN);
     ROW("best mean W1 (scaled units)", "best-wd-mean", r->best >= 0 ? r->mean[r->best] : NAN);

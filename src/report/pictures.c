@@ -10,7 +10,8 @@ const PicDef report_pictures[] = {
     {"wd-sigma", "Mean W1 against its spread over trials",
      "Each point is a finished hyperparameter set: mean W1 over its trials against their "
      "standard deviation, coloured by the chosen hyperparameter; the best set (lowest mean + κσ, "
-     "κ = run.conf's kappa, 0 unless set) is circled. Above: how the sampled sets' mean W1 is "
+     "κ = run.conf's kappa, 0 unless set) is circled; sets pruned at a rung are grey crosses at "
+     "their trials' best W1 up to that epoch. Above: how the sampled sets' mean W1 is "
      "distributed.",
      "WD–σ scatter", NEED_ANY_OK, draw_wd_sigma},
     {"sensitivity", "Sensitivity to each hyperparameter",
@@ -26,6 +27,11 @@ const PicDef report_pictures[] = {
      "Best mean W1 found so far against the number of finished sets, one curve per method "
      "(mean and ±1σ band over repeated runs); the dashed line ends the initial design.",
      "convergence", NEED_ANY_OK, draw_convergence},
+    {"cost-convergence", "Convergence against trainer hours",
+     "Best mean W1 found so far against the trainer hours spent to get there (the sum of the "
+     "trial times of the sets finished so far), one curve per run: pruning shows as a curve "
+     "that gets as low sooner.",
+     "convergence vs hours", NEED_ANY_OK | NEED_TIMELINE, draw_cost_convergence},
     {"generated", "Generated events against validation data",
      "Each output variable's normalised histogram: validation data (black) against the mean of "
      "the trained generators (red, band ±1σ across models), ratio below; for conditional "

@@ -68,4 +68,5 @@ int draw_convergence(const Report *rp, Notes *nt, char *more, size_t n);
 int draw_generated(const Report *rp, Notes *nt, char *more, size_t n);
 int draw_pareto(const Report *rp, Notes *nt, char *more, size_t n);
 int draw_timing(const Report *rp, Notes *nt, char *more, size_t n);
+int draw_cost_convergence(const Report *rp, Notes *nt, char *more, size_t n);
 #endif

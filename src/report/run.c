@@ -55,6 +55,7 @@ static void read_history(Run *r)
     r->ok = xmalloc((size_t)n * sizeof *r->ok);
     r->ntr = xmalloc((size_t)n * sizeof *r->ntr);
     r->nfail = xmalloc((size_t)n * sizeof *r->nfail);
+    r->pruned_at = xmalloc((size_t)n * sizeof *r->pruned_at);
     r->mean = xmalloc((size_t)n * sizeof *r->mean);
     r->sd = xmalloc((size_t)n * sizeof *r->sd);
     r->x = xmalloc((size_t)n * (size_t)r->d * sizeof *r->x);
@@ -70,6 +71,7 @@ static void read_history(Run *r)
         r->ntr[i] = (int)hr.ntrials;
         r->nfail[i] = (int)hr.nfailed;
         r->ok[i] = hr.ok;
+        r->pruned_at[i] = hr.pruned ? (int)hr.pruned_at : 0;
         if (r->ok[i] && !isfinite(r->sd[i])) r->sd[i] = 0;
     }
     r->n = h.nrows;

@@ -14,6 +14,7 @@ typedef struct {
     double *lo, *hi, *scal;      /* lattice bounds k in [lo, hi], value k*scal */
     int n;                       /* history rows, in completion order */
     int *id, *ok, *ntr, *nfail;
+    int *pruned_at;              /* the rung a pruned set stopped at, 0 when not pruned */
     double *x;                   /* n x d hyperparameter values */
     double *mean, *sd, *params;  /* params NaN when no trial record names it */
     int best;                    /* index into history of best_set(kappa of run.conf), -1 if none */

@@ -26,7 +26,7 @@ static WdSigma wd_sigma_of(const Report *rp)
     double xmin = INFINITY, xmax = -INFINITY, ymax = 0, cmin = INFINITY, cmax = -INFINITY;
     for (int k = 0; k < nr; k++)
         for (int i = 0; i < runs[k].n; i++) {
-            if (!runs[k].ok[i]) continue;
+            if (!runs[k].ok[i] && !(runs[k].pruned_at[i] && isfinite(runs[k].mean[i]))) continue;
             xmin = fmin(xmin, runs[k].mean[i]);
             xmax = fmax(xmax, runs[k].mean[i]);
             ymax = fmax(ymax, runs[k].sd[i]);
@@ -70,8 +70,13 @@ static void write_data(const Report *rp, const WdSigma *s)
             if (r->ok[i])
                 aout_printf(o, "%d %.9g %.9g %.9g\n", r->id[i], r->mean[i], r->sd[i],
                             r->x[(size_t)i * r->d + rp->cidx[k]]);
-        if (r->best >= 0)
-            aout_printf(o, "\n\n%d %.9g %.9g\n", r->id[r->best], r->mean[r->best], r->sd[r->best]);
+        aout_printf(o, "\n\n");
+        if (r->best >= 0) aout_printf(o, "%d %.9g %.9g\n", r->id[r->best], r->mean[r->best], r->sd[r->best]);
+        /* index 2: sets pruned at a rung, their trials' best W1 up to it (a partial value) */
+        aout_printf(o, "\n\n# id wd_mean wd_std pruned_at\n");
+        for (int i = 0; i < r->n; i++)
+            if (r->pruned_at[i] && isfinite(r->mean[i]))
+                aout_printf(o, "%d %.9g %.9g %d\n", r->id[i], r->mean[i], isfinite(r->sd[i]) ? r->sd[i] : 0, r->pruned_at[i]);
         aout_commit(o);
         snprintf(name, sizeof name, "%s/wd-hist-%d.dat", rp->dir, k + 1);
         o = aout_open(name);
@@ -125,6 +130,11 @@ static void write_script(const Report *rp, const WdSigma *s)
         if (r->best >= 0)
             aout_printf(g, ", '' index 1 u 2:3 w p pt 6 ps 4 lw 2.5 lc rgb 'black' "
                            "title 'best set #%d'", r->id[r->best]);
+        int npr = 0;
+        for (int i = 0; i < r->n; i++) npr += r->pruned_at[i] && isfinite(r->mean[i]);
+        if (npr)
+            aout_printf(g, ", '' index 2 u 2:3 w p pt 2 ps 1.2 lw 1.5 lc rgb '#777777' "
+                           "title 'pruned at a rung (%d; W1 so far)'", npr);
         aout_printf(g, "\n");
     }
     aout_printf(g, "unset multiplot\n");

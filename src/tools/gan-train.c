@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/atomic.h"
+#include "base/proc.h"
 #include "model/device.h"
 #include "base/csvio.h"
 #include "model/gan.h"
@@ -66,6 +67,46 @@ static float *scale(const double *v, size_t rows, int n, const double *lo, const
     return f;
 }
 
+/* --rungs: the epochs after which the trainer asks --rung-cmd whether to go on, ascending. */
+static int parse_rungs(const GanConfig *o, long **rung)
+{
+    *rung = NULL;
+    if (!o->rungs && !o->rung_cmd) return 0;
+    if (!o->rungs || !o->rung_cmd) die(EXIT_USAGE, "--rungs and --rung-cmd go together");
+    char **v = NULL;
+    int n = split_list("--rungs", o->rungs, &v);
+    *rung = xmalloc((size_t)n * sizeof **rung);
+    for (int i = 0; i < n; i++) {
+        (*rung)[i] = parse_long("--rungs", v[i], 1, 1L << 30);
+        if (i && (*rung)[i] <= (*rung)[i - 1]) die(EXIT_USAGE, "--rungs: epochs must ascend");
+    }
+    free(v[0]);
+    free(v);
+    return n;
+}
+
+/* Ask the rung command after epoch ep with the best W1 so far (as the record prints it): it
+ * runs as `sh -c 'CMD "$@"' sh EP WD` and answers continue or prune on stdout. Its failure is
+ * the trial's (exit 1): a trial that cannot be judged must not train on as if kept. */
+static int rung_says_prune(const char *cmd, long ep, double best_wd)
+{
+    size_t n = strlen(cmd) + 16;
+    char *script = xmalloc(n), sep[32], swd[32];
+    snprintf(script, n, "%s \"$@\"", cmd);
+    snprintf(sep, sizeof sep, "%ld", ep);
+    snprintf(swd, sizeof swd, "%.6g", best_wd);
+    char *argv[] = {"/bin/sh", "-c", script, "sh", sep, swd, NULL};
+    fflush(stdout);
+    char *out = run_capture(argv);
+    size_t k = strcspn(out, " \t\r\n");
+    int prune = k == 5 && strncmp(out, "prune", 5) == 0;
+    if (!prune && !(k == 8 && strncmp(out, "continue", 8) == 0))
+        die(EXIT_RUNTIME, "--rung-cmd answered '%.*s' after epoch %ld, not continue or prune", (int)k, out, ep);
+    free(out);
+    free(script);
+    return prune;
+}
+
 int main(int argc, char **argv)
 {
     set_progname(argv[0]);
@@ -77,6 +118,8 @@ int main(int argc, char **argv)
         check_columns(o.train, o.ncond, o.cond_cols, "condition");
         check_columns(o.val, o.ncond, o.cond_cols, "condition");
     }
+    long *rung;
+    const int nrungs = parse_rungs(&o, &rung);
     select_device(&o);
     openblas_set_num_threads(o.threads);
 
@@ -162,8 +205,8 @@ int main(int argc, char **argv)
 #endif
     double best_wd = INFINITY, t0 = now_seconds();
     long best_epoch = 0, epochs_run = 0;
-    int diverged = 0;
-    for (long ep = 1; ep <= o.epochs && !diverged; ep++) {
+    int diverged = 0, pruned = 0, next_rung = 0;
+    for (long ep = 1; ep <= o.epochs && !diverged && !pruned; ep++) {
         rng_shuffle_u32(&r_shuf, perm, ntr);
         double dsum = 0, gsum = 0;
         long nb = 0;
@@ -224,6 +267,10 @@ int main(int argc, char **argv)
             for (int j = 0; j < no; j++) aout_printf(log, ",%.6g", wd[j]);
             aout_printf(log, ",%.6g,%.3f\n", mean, now_seconds() - t0);
         }
+        /* a rung: stop here when the search prunes this set (status pruned, epochs = ep) */
+        while (next_rung < nrungs && rung[next_rung] < ep) next_rung++;
+        if (next_rung < nrungs && rung[next_rung] == ep && ep < o.epochs)
+            pruned = rung_says_prune(o.rung_cmd, ep, best_wd);
     }
     double secs = now_seconds() - t0;
 #ifdef GANTUNE_CUDA
@@ -242,8 +289,8 @@ int main(int argc, char **argv)
     printf("best_wd,best_epoch,epochs,seconds,epochs_per_s,params,status,precision");
     for (int j = 0; j < no; j++) printf(",wd_%s", o.out_cols[j]);
     printf("\n%.6g,%ld,%ld,%.3f,%.4g,%lld,%s,%s", best_wd, best_epoch, epochs_run, secs,
-           secs > 0 ? epochs_run / secs : 0.0, (long long)params, diverged ? "diverged" : "ok",
-           precision_name(o.precision));
+           secs > 0 ? epochs_run / secs : 0.0, (long long)params,
+           diverged ? "diverged" : pruned ? "pruned" : "ok", precision_name(o.precision));
     for (int j = 0; j < no; j++) printf(",%.6g", best_wds[j]);
     printf("\n");
     check_stdout();
@@ -252,7 +299,7 @@ int main(int argc, char **argv)
     net_free(&best.G);
     free(best.out_lo), free(perm), free(bx), free(bc), free(bz), free(vin), free(vnoise);
     free(vwork), free(vout), free(vsorted), free(col), free(wtmp), free(wd), free(best_wds);
-    free(Xtr), free(Xva), free(Ctr), free(Cva);
+    free(Xtr), free(Xva), free(Ctr), free(Cva), free(rung);
     gan_config_free(&o);
     return EXIT_OK;
 }

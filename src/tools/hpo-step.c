@@ -11,6 +11,8 @@
 #include "base/proc.h"
 #include "base/rng.h"
 #include "base/util.h"
+#include "hpo/cost.h"
+#include "hpo/prune.h"
 #include "hpo/rundir.h"
 
 #include <errno.h>
@@ -281,6 +283,39 @@ static void fmt_dur(char *buf, size_t n, double s)
     else snprintf(buf, n, "%lds", t);
 }
 
+static int count_list(const char *s)
+{
+    int n = s && *s ? 1 : 0;
+    for (; s && *s; s++) n += *s == ',';
+    return n;
+}
+
+/* The progress line's ETA. With the run's cost model (cost.csv, make estimate), the elapsed
+ * time scaled by the predicted trainer time left over the predicted time of the finished sets
+ * (each by its own architecture and the epochs it trained: a pruned set costs less); the sets
+ * still to come cost the model's mean set. Without it, the mean time of a finished set. */
+static double eta_seconds(Run *r, double el)
+{
+    long done = r->hist.nrows;
+    if (done <= 0) return NAN;
+    CostModel m;
+    double ev, set_s;
+    if (!cost_read(r->dir, &m, &ev, &set_s)) return el / (double)done * (double)(r->budget - done);
+    int ncond = count_list(runconf_get(r->conf, "cond_cols")), nout = count_list(runconf_get(r->conf, "out_cols"));
+    long epochs = runconf_long(r->conf, "epochs");
+    double fin = 0, *v = xmalloc((size_t)r->nhp * sizeof *v);
+    for (int i = 0; i < r->hist.nrows; i++) {
+        HistRow h;
+        hist_row(&r->hist, i, &h);
+        for (int j = 0; j < r->nhp; j++)
+            if (csv_parse_double(r->hist.rows[i][1 + j], &v[j]) != 0) v[j] = 0;
+        double b, p = cost_params(r->sp, v, ncond, nout, &b);
+        fin += cost_epoch(&m, p, b, ev) * (double)r->trials * (double)(h.pruned ? h.pruned_at : epochs);
+    }
+    free(v);
+    return fin > 0 ? el * set_s * (double)(r->budget - done) / fin : NAN;
+}
+
 /* Aggregate set id's trial records into history and drop it from pending. Idempotent: a set
  * already in history is not added twice. */
 static int do_finish(Run *r, long id)
@@ -346,8 +381,10 @@ static int do_finish(Run *r, long id)
     char **h = ht->rows[last];
     printf("set %s [", h[0]);
     for (int j = 0; j < r->nhp; j++) printf("%s%s=%s", j ? " " : "", r->hp[j], h[1 + j]);
-    printf("] wd %s ± %s (%s trials, %s failed, %s)", h[c[HIST_MEAN]], h[c[HIST_STD]],
-           h[c[HIST_NTRIALS]], h[c[HIST_NFAILED]], h[c[HIST_STATUS]]);
+    printf("] wd %s ± %s (%s trials, %s failed, %s%s%s)", h[c[HIST_MEAN]], h[c[HIST_STD]],
+           h[c[HIST_NTRIALS]], h[c[HIST_NFAILED]], h[c[HIST_STATUS]],
+           strcmp(h[c[HIST_STATUS]], "pruned") == 0 ? " at epoch " : "",
+           strcmp(h[c[HIST_STATUS]], "pruned") == 0 ? h[c[HIST_PRUNED]] : "");
     if (best >= 0) printf(" | best %s ± %s (set %s)", ht->rows[best][c[HIST_MEAN]],
                           ht->rows[best][c[HIST_STD]], ht->rows[best][0]);
     else printf(" | best none yet");
@@ -356,7 +393,7 @@ static int do_finish(Run *r, long id)
     long done = r->hist.nrows;
     char e1[32], e2[32];
     fmt_dur(e1, sizeof e1, el);
-    fmt_dur(e2, sizeof e2, done > 0 ? el / (double)done * (double)(r->budget - done) : NAN);
+    fmt_dur(e2, sizeof e2, eta_seconds(r, el));
     printf(" | %ld/%ld done | elapsed %s | ETA %s\n", done, r->budget, e1, e2);
     return EXIT_OK;
 }
@@ -474,6 +511,124 @@ static int do_focus_space(Run *r, const char *epsarg)
     return EXIT_OK;
 }
 
+/* The value of a rung report file (one number), NAN when it holds none. */
+static double read_report(const char *path)
+{
+    char buf[128];
+    first_line(path, buf, sizeof buf);
+    double v;
+    return csv_parse_double(buf, &v) == 0 ? v : NAN;
+}
+
+/* Trial TRIAL of set ID after epoch EPOCH (a rung) with best W1 so far WD: report it in
+ * rungs/ID-TRIAL-EPOCH, then answer "continue" or "prune" for the whole set. The set is judged
+ * once all of its trials have reported at this rung or ended before it (their record exists):
+ * until then this waits, polling, without holding the lock. The decision is made under the
+ * lock from what rungs.csv and history.csv hold at that moment (prune.h's rule: no waiting for
+ * other sets), appended to rungs.csv with its inputs, and read back by every later ask (the
+ * set's other trials, a resumed run, make trial): it is never made twice. */
+static int do_rung(Run *r, const char *idtrial, const char *sepoch, const char *swd)
+{
+    char **v = NULL;
+    if (split_list("--rung", idtrial, &v) != 2) die(EXIT_USAGE, "--rung: expected ID,TRIAL");
+    long id = parse_long("--rung", v[0], 1, 1000000000), trial = parse_long("--rung", v[1], 1, 100000);
+    free(v[0]);
+    free(v);
+    long epoch = parse_long("--rung epoch", sepoch, 1, 1L << 30);
+    double wd;
+    if (csv_parse_double(swd, &wd) != 0) die(EXIT_USAGE, "--rung: '%s' is not a number", swd);
+    run_load_conf(r);
+    PruneConf pc;
+    prune_conf_load(r->conf, &pc);
+    if (!pc.on) die(EXIT_RUNTIME, "%s/run.conf: pruning is off (prune=%s)", r->dir,
+                    runconf_get(r->conf, "prune") ? runconf_get(r->conf, "prune") : "");
+    if (!prune_is_rung(&pc, epoch)) die(EXIT_USAGE, "--rung: epoch %ld is not a rung of %s", epoch, r->dir);
+    if (trial > r->trials) die(EXIT_USAGE, "--rung: trial %ld of %ld", trial, r->trials);
+
+    char *rd = path_join(r->dir, "rungs");
+    if (mkdir(rd, 0755) != 0 && errno != EEXIST) die(EXIT_RUNTIME, "%s: %s", rd, strerror(errno));
+    free(rd);
+    char *mine = rd_rung_report_path(r->dir, id, trial, epoch);
+    AtomicOut *o = aout_open(mine);
+    aout_printf(o, "%s\n", swd);   /* verbatim: a rerun reports the same bytes */
+    aout_commit(o);
+    free(mine);
+
+    double *vals = xmalloc((size_t)r->trials * sizeof *vals);
+    for (useconds_t nap = 20000;; nap = nap < 500000 ? nap * 2 : nap) {
+        int fd = lock_run(r->dir);
+        RdTable rt;
+        rd_load_rungs(&rt, r->dir);
+        int i = rd_find_rung(&rt, id, epoch);
+        if (i < 0) {
+            int waiting = 0;
+            for (long t = 1; t <= r->trials && !waiting; t++) {
+                char *p = rd_rung_report_path(r->dir, id, t, epoch), rec[4096];
+                snprintf(rec, sizeof rec, "%s/trials/%ld-%ld.csv", r->dir, id, t);
+                if (file_exists(p)) vals[t - 1] = read_report(p);
+                else if (file_exists(rec)) vals[t - 1] = NAN;   /* ended before the rung */
+                else waiting = 1;
+                free(p);
+            }
+            if (waiting) {
+                rd_free(&rt);
+                close(fd);
+                usleep(nap);
+                continue;
+            }
+            double *others = xmalloc(((size_t)rt.nrows + 1) * sizeof *others);
+            int no = 0;
+            for (int k = 0; k < rt.nrows; k++)
+                if (strtol(rt.rows[k][RUNG_EPOCH], NULL, 10) == epoch) {
+                    double m;
+                    others[no++] = csv_parse_double(rt.rows[k][RUNG_MEAN], &m) == 0 ? m : NAN;
+                }
+            r->sp = rundir_space(r->dir);
+            rd_load(&r->hist, r->dir, RD_HISTORY, r->sp);
+            double kappa = runconf_double_or(r->conf, "kappa", 0), best = INFINITY;
+            int b = best_set(&r->hist, kappa);
+            if (b >= 0) {
+                HistRow hr;
+                hist_row(&r->hist, b, &hr);
+                best = hist_objective(&hr, kappa);
+            }
+            PruneDecision d;
+            prune_decide(&pc, vals, (int)r->trials, others, no, best, &d);
+            free(others);
+            char c[RUNG_NCOLS][64], *row[RUNG_NCOLS];
+            snprintf(c[RUNG_ID], 64, "%ld", id);
+            snprintf(c[RUNG_EPOCH], 64, "%ld", epoch);
+            char *vs = xmalloc((size_t)r->trials * 32 + 1);
+            vs[0] = '\0';
+            for (long t = 0; t < r->trials; t++)
+                snprintf(vs + strlen(vs), 32, "%s%.9g", t ? ";" : "", vals[t]);
+            snprintf(c[RUNG_MEAN], 64, "%.9g", d.mean);
+            snprintf(c[RUNG_SD], 64, "%.9g", d.sd);
+            snprintf(c[RUNG_LCB], 64, "%.9g", d.lcb);
+            snprintf(c[RUNG_NSETS], 64, "%ld", d.n_sets);
+            snprintf(c[RUNG_THRESHOLD], 64, "%.9g", d.threshold);
+            snprintf(c[RUNG_BEST], 64, "%.9g", best);
+            snprintf(c[RUNG_DECISION], 64, "%s", d.keep ? "continue" : "prune");
+            for (int k = 0; k < RUNG_NCOLS; k++) row[k] = c[k];
+            row[RUNG_VALUES] = vs;
+            rd_add(&rt, row);
+            free(vs);
+            rd_save(&rt);
+            i = rt.nrows - 1;
+        }
+        const char *const *rc = (const char *const *)rt.rows[i];
+        fprintf(stderr, "%s: set %ld at epoch %ld: mean %s (lcb %s) against %s, the cut of %s sets "
+                "(best finished %s): %s\n", progname(), id, epoch, rc[RUNG_MEAN], rc[RUNG_LCB],
+                rc[RUNG_THRESHOLD], rc[RUNG_NSETS], rc[RUNG_BEST], rc[RUNG_DECISION]);
+        printf("%s\n", rc[RUNG_DECISION]);
+        rd_free(&rt);
+        close(fd);
+        break;
+    }
+    free(vals);
+    return EXIT_OK;
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -482,6 +637,7 @@ static void usage(FILE *f)
             "       hpo-step RUNDIR --add V1,V2,...\n"
             "       hpo-step RUNDIR --status | --reset-claims | --seed ID,TRIAL\n"
             "       hpo-step RUNDIR --best | --focus-space NAME=EPS,... | --conf\n"
+            "       hpo-step RUNDIR --rung ID,TRIAL EPOCH WD | --rungs\n"
             "One step of the asynchronous HPO loop on a run directory, under a lock on RUNDIR/lock.\n"
             "  (default)        issue up to K sets (default 1): unclaimed pending sets first, then\n"
             "                   new ones from surrogate-propose; prints id,trial,seed,<hps> per trial\n"
@@ -498,13 +654,18 @@ static void usage(FILE *f)
             "                   when no set has finished ok\n"
             "  --focus-space E  print the space [best - eps, best + eps] on the run's lattice,\n"
             "                   E = name=eps,... (unnamed: eps 0)\n"
-            "  --conf           check run.conf and print its key=value lines\n");
+            "  --conf           check run.conf and print its key=value lines\n"
+            "  --rung ID,TRIAL EPOCH WD  trial TRIAL of set ID reached rung EPOCH with best W1\n"
+            "                   WD: wait for the set's other trials, print continue or prune\n"
+            "                   (the decision, once made, is in rungs.csv and read back)\n"
+            "  --rungs          print the run's rung epochs (2,7; nothing when pruning is off)\n");
 }
 
 int main(int argc, char **argv)
 {
     set_progname(argv[0]);
-    enum { O_FINISH = 256, O_ADD, O_STATUS, O_RESET, O_SEED, O_PERSET, O_BEST, O_FOCUS, O_CONF };
+    enum { O_FINISH = 256, O_ADD, O_STATUS, O_RESET, O_SEED, O_PERSET, O_BEST, O_FOCUS, O_CONF,
+           O_RUNG, O_RUNGS };
     static const struct option opts[] = {
         {"n", required_argument, 0, 'n'},
         {"finish", required_argument, 0, O_FINISH},
@@ -516,28 +677,33 @@ int main(int argc, char **argv)
         {"best", no_argument, 0, O_BEST},
         {"focus-space", required_argument, 0, O_FOCUS},
         {"conf", no_argument, 0, O_CONF},
+        {"rung", required_argument, 0, O_RUNG},
+        {"rungs", no_argument, 0, O_RUNGS},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     long n = 1, finish = 0;
     int mode = 0, per_trial = 1;
-    const char *add = NULL, *seedarg = NULL, *epsarg = NULL;
+    const char *add = NULL, *seedarg = NULL, *epsarg = NULL, *rungarg = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
         switch (c) {
         case 'n': n = parse_long("--n", optarg, 1, 100000); break;
         case O_FINISH: finish = parse_long("--finish", optarg, 1, 1000000000); mode = c; break;
         case O_ADD: add = optarg; mode = c; break;
-        case O_STATUS: case O_RESET: case O_BEST: case O_CONF: mode = c; break;
+        case O_STATUS: case O_RESET: case O_BEST: case O_CONF: case O_RUNGS: mode = c; break;
         case O_FOCUS: epsarg = optarg; mode = c; break;
         case O_SEED: seedarg = optarg; mode = c; break;
+        case O_RUNG: rungarg = optarg; mode = c; break;
         case O_PERSET: per_trial = 0; break;
         case 'h': usage(stdout); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
         }
     }
-    if (optind != argc - 1) {
-        fprintf(stderr, "%s: expected one run directory (try --help)\n", progname());
+    /* --rung takes the epoch and the value after RUNDIR: gan-train appends them */
+    if (optind != argc - 1 - (mode == O_RUNG ? 2 : 0)) {
+        fprintf(stderr, mode == O_RUNG ? "%s: expected RUNDIR EPOCH WD (try --help)\n"
+                                       : "%s: expected one run directory (try --help)\n", progname());
         return EXIT_USAGE;
     }
     Run r;
@@ -546,6 +712,20 @@ int main(int argc, char **argv)
     struct stat st;
     if (stat(r.dir, &st) != 0 || !S_ISDIR(st.st_mode))
         die(EXIT_RUNTIME, "%s: not a run directory", r.dir);
+    if (mode == O_RUNG) {
+        int rc = do_rung(&r, rungarg, argv[optind + 1], argv[optind + 2]);
+        check_stdout();
+        return rc;
+    }
+    if (mode == O_RUNGS) {
+        r.conf = runconf_load(r.dir);
+        PruneConf pc;
+        prune_conf_load(r.conf, &pc);
+        for (int i = 0; pc.on && i < pc.nrungs; i++) printf("%s%ld", i ? "," : "", pc.rung[i]);
+        printf("\n");
+        check_stdout();
+        return EXIT_OK;
+    }
     if (mode == O_SEED) {
         char **v = NULL;
         if (split_list("--seed", seedarg, &v) != 2) die(EXIT_USAGE, "--seed: expected ID,TRIAL");

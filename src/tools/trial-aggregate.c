@@ -18,7 +18,7 @@ typedef struct {
     char *id;           /* NULL without an id column */
     double *hp;         /* d values */
     double mean, m2;
-    long n, nfail;
+    long n, nfail, npruned, pruned_at;
 } Set;
 
 static void usage(FILE *f)
@@ -28,7 +28,9 @@ static void usage(FILE *f)
         "Aggregate trial records (CSV with hyperparameter columns, best_wd, status) from the\n"
         "FILEs or standard input into one history row per hyperparameter set (per id when\n"
         "the records have an id column):\n"
-        "  [id,]<hyperparameters>,wd_mean,wd_std,n_trials,n_failed,status\n"
+        "  [id,]<hyperparameters>,wd_mean,wd_std,n_trials,n_failed,status,pruned_at\n"
+        "A set with a trial stopped at a rung (status pruned) is pruned: its mean is over the\n"
+        "ok and pruned trials' best W1 so far, pruned_at the epoch it stopped at (else 0).\n"
         "  -s, --space FILE  hyperparameter columns from this space file, checked on its lattice\n"
         "                    (default: every column that is not a known gan-train column)\n"
         "  -o, --output FILE write there (atomically) instead of standard output\n"
@@ -70,6 +72,7 @@ int main(int argc, char **argv)
     for (int f = 0; f < nfiles; f++) {
         CsvReader *r = csv_open(files[f]);
         int cw = csv_require(r, "best_wd"), cs = csv_require(r, "status");
+        int ce = csv_find(r, "epochs");   /* a pruned trial's epochs is its rung */
         int ci = csv_find(r, "id");
         if (has_id < 0) has_id = ci >= 0;
         else if (has_id != (ci >= 0))
@@ -132,11 +135,18 @@ int main(int argc, char **argv)
             int rc = csv_parse_double(ws, &w);
             if (rc == -1 && ws[strspn(ws, " \t")] != '\0')
                 csv_fail(r, "best_wd: '%s' is not a number", ws);
-            if (rc != 0 || strcmp(csv_str(r, cs), "ok") != 0) {
+            int pruned = strcmp(csv_str(r, cs), "pruned") == 0;
+            if (rc != 0 || (strcmp(csv_str(r, cs), "ok") != 0 && !pruned)) {
                 set[s].nfail++;      /* diverged, failed, or no finite distance */
                 continue;
             }
             Set *t = &set[s];        /* Welford: stable for any spread */
+            if (pruned) {
+                double e;
+                t->npruned++;
+                if (ce >= 0 && csv_parse_double(csv_str(r, ce), &e) == 0 && e > (double)t->pruned_at)
+                    t->pruned_at = (long)e;
+            }
             t->n++;
             double dlt = w - t->mean;
             t->mean += dlt / (double)t->n;
@@ -167,7 +177,8 @@ int main(int argc, char **argv)
         }
         if (t->n == 0) fputs("nan,nan,", out);
         else fprintf(out, "%.10g,%.10g,", t->mean, t->n > 1 ? sqrt(t->m2 / (double)(t->n - 1)) : 0.0);
-        fprintf(out, "%ld,%ld,%s\n", t->n + t->nfail, t->nfail, t->n ? "ok" : "failed");
+        fprintf(out, "%ld,%ld,%s,%ld\n", t->n + t->nfail, t->nfail,
+                t->npruned ? "pruned" : t->n ? "ok" : "failed", t->npruned ? t->pruned_at : 0L);
     }
     if (out != stdout) {
         fclose(out);

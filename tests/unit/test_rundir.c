@@ -120,9 +120,11 @@ int main(void)
     Space *sp = rundir_space(dir);
     RdTable h;
     rd_load(&h, dir, RD_HISTORY, sp);
-    CHECK(h.ncols == 8 && strcmp(h.names[0], "id") == 0 && strcmp(h.names[1], "a") == 0 &&
+    CHECK(h.ncols == 9 && strcmp(h.names[0], "id") == 0 && strcmp(h.names[1], "a") == 0 &&
           strcmp(h.names[2], "b") == 0 && strcmp(h.names[3], hist_col(HIST_MEAN)) == 0 &&
-          strcmp(h.names[7], hist_col(HIST_STATUS)) == 0, "canonical column order");
+          strcmp(h.names[7], hist_col(HIST_STATUS)) == 0 &&
+          strcmp(h.names[8], hist_col(HIST_PRUNED)) == 0 && strcmp(h.rows[0][8], "0") == 0,
+          "canonical column order, pruned_at 0 where the file predates it");
     CHECK(h.nrows == 5 && strcmp(h.rows[1][0], "2") == 0 && strcmp(h.rows[1][1], "2") == 0 &&
           strcmp(h.rows[1][2], "6") == 0 && strcmp(h.rows[1][3], "0.12") == 0, "values by name");
     CHECK(h.line[0] == 2 && h.line[4] == 6, "source lines kept");

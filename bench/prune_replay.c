@@ -1,0 +1,112 @@
+/* prune_replay — the pruning rule (hpo/prune.h) replayed on the per-epoch curves of a finished,
+ * unpruned run: sets in id order as one set slot meets them, each trial's best W1 so far at a
+ * rung read from its log (trials/ID-T.log, wd_mean per epoch). Prints one CSV row: the epochs a
+ * pruned run would have trained against the run's, the share saved, the set the unpruned run
+ * picks (lowest final mean) and whether it survives every rung, and the set the pruned run
+ * would pick with its final mean.
+ *
+ *   prune_replay RUNDIR EPOCHS ETA RUNGS MIN Z [TRIALS]      (RUNGS: 1,3 or "default") */
+#include "base/csvio.h"
+#include "base/proc.h"
+#include "base/util.h"
+#include "hpo/prune.h"
+#include "hpo/rundir.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAXE = 4096 };
+
+/* best W1 so far after each epoch of one trial log; returns the epochs logged */
+static int read_curve(const char *path, double *best)
+{
+    if (!file_exists(path)) return 0;
+    CsvReader *r = csv_open(path);
+    int ce = csv_require(r, "epoch"), cw = csv_require(r, "wd_mean"), n = 0;
+    double b = INFINITY;
+    while (csv_next(r) && n < MAXE) {
+        double w;
+        if (csv_parse_double(csv_str(r, cw), &w) == 0 && w < b) b = w;
+        best[(long)csv_num(r, ce) - 1] = b;
+        n = (int)csv_num(r, ce);
+    }
+    csv_close(r);
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    set_progname(argv[0]);
+    if (argc < 7) die(EXIT_USAGE, "usage: prune_replay RUNDIR EPOCHS ETA RUNGS MIN Z [TRIALS]");
+    const char *dir = argv[1];
+    PruneConf p = {.on = 1};
+    long epochs = parse_long("EPOCHS", argv[2], 1, MAXE);
+    p.eta = parse_double("ETA", argv[3], 1.0001, 1000);
+    p.nrungs = strcmp(argv[4], "default") == 0 ? prune_default_rungs(epochs, p.eta, p.rung, PRUNE_MAX_RUNGS)
+                                               : prune_parse_rungs("RUNGS", argv[4], epochs, p.rung, PRUNE_MAX_RUNGS);
+    p.min_sets = parse_long("MIN", argv[5], 1, 100000);
+    p.z = parse_double("Z", argv[6], 0, 100);
+    Space *sp = rundir_space(dir);
+    RdTable h;
+    rd_load(&h, dir, RD_HISTORY, sp);
+    RunConf *c = runconf_load(dir);
+    long T = argc > 7 ? parse_long("TRIALS", argv[7], 1, 1000) : runconf_long(c, "trials");
+    int n = h.nrows;
+    long *ids = xmalloc((size_t)n * sizeof *ids);
+    for (int i = 0; i < n; i++) ids[i] = strtol(h.rows[i][0], NULL, 10);
+    /* id order: a single slot meets the sets in the order they were proposed */
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && ids[j] < ids[j - 1]; j--) { long t = ids[j]; ids[j] = ids[j - 1]; ids[j - 1] = t; }
+    double *at = xmalloc((size_t)p.nrungs * (size_t)n * sizeof *at);   /* means at each rung */
+    int *nat = xcalloc((size_t)p.nrungs, sizeof *nat);
+    double *curve = xmalloc((size_t)T * MAXE * sizeof *curve), best_fin = INFINITY;
+    double full_pick = INFINITY, pruned_pick = INFINITY;
+    long full_id = -1, pruned_id = -1, ep_full = 0, ep_pruned = 0;
+    int full_pick_survives = 1;
+    long *stop = xmalloc((size_t)n * sizeof *stop);
+    double *fin = xmalloc((size_t)n * sizeof *fin);
+    for (int i = 0; i < n; i++) {
+        int len[1000];
+        long elen = epochs;
+        for (long t = 0; t < T; t++) {
+            char rel[64];
+            snprintf(rel, sizeof rel, "trials/%ld-%ld.log", ids[i], t + 1);
+            char *pth = path_join(dir, rel);
+            len[t] = read_curve(pth, curve + t * MAXE);
+            free(pth);
+            ep_full += len[t];
+        }
+        /* the final mean over trials that trained to the end (a diverged one is left out) */
+        double s = 0;
+        int k = 0;
+        for (long t = 0; t < T; t++)
+            if (len[t] == epochs && isfinite(curve[t * MAXE + epochs - 1])) s += curve[t * MAXE + epochs - 1], k++;
+        fin[i] = k ? s / k : NAN;
+        if (k && fin[i] < full_pick) full_pick = fin[i], full_id = ids[i];
+        stop[i] = elen;
+        for (int r = 0; r < p.nrungs; r++) {
+            double v[1000];
+            for (long t = 0; t < T; t++) v[t] = len[t] >= p.rung[r] ? curve[t * MAXE + p.rung[r] - 1] : NAN;
+            PruneDecision d;
+            prune_decide(&p, v, (int)T, at + (size_t)r * n, nat[r], best_fin, &d);
+            if (isfinite(d.mean)) at[(size_t)r * n + nat[r]++] = d.mean;
+            if (!d.keep) { stop[i] = p.rung[r]; break; }
+        }
+        for (long t = 0; t < T; t++) ep_pruned += len[t] < stop[i] ? len[t] : stop[i];
+        if (stop[i] == epochs && isfinite(fin[i])) {
+            if (fin[i] < best_fin) best_fin = fin[i];
+            if (fin[i] < pruned_pick) pruned_pick = fin[i], pruned_id = ids[i];
+        }
+    }
+    for (int i = 0; i < n; i++)
+        if (ids[i] == full_id) full_pick_survives = stop[i] == epochs;
+    printf("run,eta,rungs,min,z,sets,epochs_full,epochs_pruned,saved,full_pick,full_pick_wd,survives,pruned_pick,pruned_pick_wd\n");
+    printf("%s,%g,", dir, p.eta);
+    for (int r = 0; r < p.nrungs; r++) printf("%s%ld", r ? ";" : "", p.rung[r]);
+    printf(",%ld,%g,%d,%ld,%ld,%.3f,%ld,%.6g,%s,%ld,%.6g\n", p.min_sets, p.z, n, ep_full, ep_pruned,
+           ep_full ? 1.0 - (double)ep_pruned / (double)ep_full : 0, full_id, full_pick,
+           full_pick_survives ? "yes" : "no", pruned_id, pruned_pick);
+    return 0;
+}
