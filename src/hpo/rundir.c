@@ -289,6 +289,19 @@ void rd_fail(const RdTable *t, int i, const char *fmt, ...)
     exit(EXIT_RUNTIME);
 }
 
+static long parse_count(const RdTable *t, int i, int col, long lo)
+{
+    const char *s = t->rows[i][col];
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || errno || v < lo || v > 1000000000L) {
+        char cut[CSV_CUT_BUF];
+        rd_fail(t, i, "%s '%s' is not an integer >= %ld", t->names[col], csv_cut(s, cut, sizeof cut), lo);
+    }
+    return v;
+}
+
 void rd_load(RdTable *t, const char *dir, RdKind kind, const Space *sp)
 {
     const char *const *extra = rd_extra_cols(kind);
@@ -319,6 +332,7 @@ void rd_load(RdTable *t, const char *dir, RdKind kind, const Space *sp)
     while (csv_next(r)) {
         for (int j = 0; j < n; j++) row[j] = (char *)csv_str(r, col[j]);
         rd_add_at(t, row, csv_lineno(r));
+        parse_count(t, t->nrows - 1, 0, 1);   /* every kind is looked up by its id */
     }
     free(row);
     free(col);
@@ -337,21 +351,18 @@ void rd_save(const RdTable *t)
     aout_commit(o);
 }
 
-static long parse_count(const RdTable *t, int i, int col, long lo)
+/* A statistic: a number, or NaN for a failed set, which says nan, inf or nothing (what
+ * trial-aggregate writes); anything else is a damaged file, not a failed set. */
+static double parse_stat(const RdTable *t, int i, int col)
 {
     const char *s = t->rows[i][col];
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || errno || v < lo || v > 1000000000L)
-        rd_fail(t, i, "%s '%s' is not an integer >= %ld", t->names[col], s, lo);
-    return v;
-}
-
-static double num_or_nan(const char *s)
-{
     double v;
-    return csv_parse_double(s, &v) == 0 ? v : NAN;   /* failed sets say nan, inf or nothing */
+    int rc = csv_parse_double(s, &v);
+    if (rc == 0) return v;
+    if (rc == -2 || s[strspn(s, " \t")] == '\0') return NAN;
+    char cut[CSV_CUT_BUF];
+    rd_fail(t, i, "%s '%s' is not a number (a failed set says nan or nothing)", t->names[col],
+            csv_cut(s, cut, sizeof cut));
 }
 
 void hist_row(const RdTable *hist, int i, HistRow *h)
@@ -363,8 +374,8 @@ void hist_row(const RdTable *hist, int i, HistRow *h)
     h->id = parse_count(hist, i, 0, 1);
     h->ntrials = parse_count(hist, i, c[HIST_NTRIALS], 0);
     h->nfailed = parse_count(hist, i, c[HIST_NFAILED], 0);
-    h->mean = num_or_nan(hist->rows[i][c[HIST_MEAN]]);
-    h->sd = num_or_nan(hist->rows[i][c[HIST_STD]]);
+    h->mean = parse_stat(hist, i, c[HIST_MEAN]);
+    h->sd = parse_stat(hist, i, c[HIST_STD]);
     h->ok = strcmp(hist->rows[i][c[HIST_STATUS]], "ok") == 0 && isfinite(h->mean);
 }
 

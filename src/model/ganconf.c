@@ -159,6 +159,15 @@ void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
         c->nout = split_list("--out-cols", c->out_list, &c->out_cols);
         c->ncond = c->cond_list && *c->cond_list
                        ? split_list("--cond-cols", c->cond_list, &c->cond_cols) : 0;
+        /* a name twice would train on one column twice (out) or feed it twice (cond) */
+        for (int i = 0; i < c->nout + c->ncond; i++)
+            for (int j = 0; j < i; j++) {
+                const char *a = i < c->nout ? c->out_cols[i] : c->cond_cols[i - c->nout];
+                const char *b = j < c->nout ? c->out_cols[j] : c->cond_cols[j - c->nout];
+                if (strcmp(a, b) == 0)
+                    die(EXIT_USAGE, "%s: column '%s' named twice%s", i < c->nout ? "--out-cols" : "--cond-cols",
+                        a, j < c->nout && i >= c->nout ? " (it is in --out-cols too)" : "");
+            }
     }
 }
 

@@ -2,6 +2,7 @@
 #include "model/gtm.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,11 +86,27 @@ void gtm_save(const char *path, const GtmModel *m)
     free(h.p), free(z), free(b.p);
 }
 
-typedef struct { const unsigned char *p; size_t n, at; const char *path; } Rd;
+/* base: the file offset of p[0] (0 for the file, HEADER for the payload: an offset into the
+ * decompressed payload is named as such). */
+typedef struct { const unsigned char *p; size_t n, at; const char *path; int payload; } Rd;
+
+/* A model file has no lines: errors name the byte, "prog: FILE: byte N: what" (N counted in
+ * the file, or in the decompressed payload). */
+static _Noreturn void rd_die(const Rd *r, size_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static _Noreturn void rd_die(const Rd *r, size_t at, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: %s: %sbyte %zu: ", progname(), r->path, r->payload ? "payload " : "", at);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(EXIT_RUNTIME);
+}
 
 static void need(Rd *r, size_t n)
 {
-    if (n > r->n - r->at) die(EXIT_RUNTIME, "%s: model payload is truncated or inconsistent", r->path);
+    if (n > r->n - r->at) rd_die(r, r->at, "model payload is truncated or inconsistent");
 }
 static uint32_t get_u32(Rd *r)
 {
@@ -126,20 +143,20 @@ static char *get_str(Rd *r)
     memcpy(s, r->p + r->at, n);
     s[n] = 0;
     r->at += n;
-    if (strlen(s) != n) die(EXIT_RUNTIME, "%s: bad column name in model", r->path);
+    if (strlen(s) != n) rd_die(r, r->at - n, "bad column name in model");
     return s;
 }
 static int get_dim(Rd *r, const char *what, uint32_t lo, uint32_t hi)
 {
     uint32_t v = get_u32(r);
-    if (v < lo || v > hi) die(EXIT_RUNTIME, "%s: model has an invalid %s (%u)", r->path, what, v);
+    if (v < lo || v > hi) rd_die(r, r->at - 4, "model has an invalid %s (%u)", what, v);
     return (int)v;
 }
 
 void gtm_load(const char *path, GtmModel *m)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) die(EXIT_RUNTIME, "%s: %s", path, strerror(errno));
+    if (!f) die(EXIT_RUNTIME, "%s: cannot open: %s", path, strerror(errno));
     size_t cap = 1 << 16, n = 0;
     unsigned char *file = xmalloc(cap);
     for (;;) {
@@ -148,29 +165,30 @@ void gtm_load(const char *path, GtmModel *m)
         if (k == 0) break;
         n += k;
     }
-    if (ferror(f)) die(EXIT_RUNTIME, "%s: read error", path);
+    if (ferror(f)) die(EXIT_RUNTIME, "%s: read error: %s", path, strerror(errno));
     fclose(f);
+    Rd h = {file, n, 8, path, 0};
     if (n < HEADER || memcmp(file, gtm_magic, 8) != 0)
-        die(EXIT_RUNTIME, "%s: not a gantune model file (bad magic)", path);
-    Rd h = {file, n, 8, path};
+        rd_die(&h, 0, "not a gantune model file (bad magic%s)", n < HEADER ? ", or shorter than a header" : "");
     uint32_t version = get_u32(&h), crc = get_u32(&h);
     uint64_t rawlen = get_u64(&h), clen = get_u64(&h);
     if (version != GTM_VERSION)
-        die(EXIT_RUNTIME, "%s: model format version %u, this program reads %u", path, version,
-            GTM_VERSION);
+        rd_die(&h, 8, "model format version %u, this program reads %u", version, GTM_VERSION);
     if (clen != n - HEADER)
-        die(EXIT_RUNTIME, "%s: model file is truncated or has trailing bytes (%zu of %llu bytes)",
-            path, n - HEADER, (unsigned long long)clen);
-    if (rawlen > ((uint64_t)1 << 34)) die(EXIT_RUNTIME, "%s: model header is corrupted", path);
+        rd_die(&h, 24, "model file is truncated or has trailing bytes (%zu of %llu bytes)",
+               n - HEADER, (unsigned long long)clen);
+    /* zlib expands at most ~1032:1: a larger claim is a damaged header, not a huge model */
+    if (rawlen > ((uint64_t)1 << 34) || rawlen > 1100 * clen + 64)
+        rd_die(&h, 16, "model header is corrupted (payload size %llu)", (unsigned long long)rawlen);
     unsigned char *raw = xmalloc(rawlen ? rawlen : 1);
     uLongf got = rawlen;
     if (uncompress(raw, &got, file + HEADER, clen) != Z_OK || got != rawlen)
-        die(EXIT_RUNTIME, "%s: model data is corrupted (decompression failed)", path);
+        rd_die(&h, HEADER, "model data is corrupted (decompression failed)");
     if ((uint32_t)crc32(0L, raw, (uInt)rawlen) != crc)
-        die(EXIT_RUNTIME, "%s: model data is corrupted (CRC mismatch)", path);
+        rd_die(&h, 12, "model data is corrupted (CRC mismatch)");
     free(file);
 
-    Rd r = {raw, rawlen, 0, path};
+    Rd r = {raw, rawlen, 0, path, 1};
     memset(m, 0, sizeof *m);
     m->ncond = get_dim(&r, "condition count", 0, 1 << 16);
     m->nnoise = get_dim(&r, "noise dimension", 1, 1 << 16);
@@ -189,12 +207,17 @@ void gtm_load(const char *path, GtmModel *m)
         m->out_names[j] = get_str(&r), m->out_lo[j] = get_f64(&r), m->out_hi[j] = get_f64(&r);
     for (int j = 0; j < m->ncond; j++)
         m->cond_names[j] = get_str(&r), m->cond_lo[j] = get_f64(&r), m->cond_hi[j] = get_f64(&r);
+    /* the sizes must fit what is left before the layout is computed or anything allocated
+     * (64-bit: a damaged width must not become a 16 GB allocation) */
+    uint64_t gw = (uint64_t)m->gw, est = (uint64_t)(m->ncond + m->nnoise) * gw + gw * gw + gw * (uint64_t)m->nout;
+    if (4 * est > r.n - r.at) rd_die(&r, r.at, "model payload is truncated or inconsistent (sizes %d/%d/%d/%d)",
+                                     m->ncond + m->nnoise, m->gw, m->gw, m->nout);
     NetLayout lay;
     gan_generator_layout(&lay, m->ncond + m->nnoise, m->gw, m->nout);
     net_init(&m->G, &lay);
     get_f32s(&r, m->G.p, (size_t)m->G.lay.nparams);
     get_f32s(&r, m->G.st, (size_t)m->G.lay.nstate);
-    if (r.at != r.n) die(EXIT_RUNTIME, "%s: model payload has unexpected trailing data", path);
+    if (r.at != r.n) rd_die(&r, r.at, "model payload has unexpected trailing data");
     free(raw);
 }
 

@@ -25,7 +25,9 @@ typedef struct {
 
 /* Write atomically (temp + rename); dies with exit 1 on an I/O error. */
 void gtm_save(const char *path, const GtmModel *m);
-/* Read and validate; on any problem "prog: FILE: what is wrong" and exit 1. */
+/* Read and validate; on any problem "prog: FILE: byte N: what is wrong" (a binary file has no
+ * lines: N is the offset in the file, or "payload byte N" in the decompressed payload) and
+ * exit 1. Sizes are checked against the payload before anything is allocated from them. */
 void gtm_load(const char *path, GtmModel *m);
 /* Frees what gtm_load allocated. */
 void gtm_free(GtmModel *m);

@@ -42,8 +42,8 @@ int main(int argc, char **argv)
     if (cond) {
         CsvReader *r = csv_open(cond);
         for (int j = 0; j < nc; j++)
-            if (csv_find(r, m.cond_names[j]) < 0)
-                die(EXIT_USAGE, "%s: condition column '%s' not found", cond, m.cond_names[j]);
+            if (csv_find(r, m.cond_names[j]) < 0)   /* named by the model: the file is wrong */
+                csv_fail(r, "no condition column '%s' in the header (%s needs it)", m.cond_names[j], model);
         csv_close(r);
         cv = csv_load_cols(cond, nc, m.cond_names, events > 0 ? (size_t)events : 0, &n);
     }

@@ -383,7 +383,13 @@ static int do_add(Run *r, const char *values)
     row[0] = sid;
     for (int j = 0; j < r->nhp; j++) {
         double x;
+        long k;
         if (csv_parse_double(v[j], &x) != 0) die(EXIT_USAGE, "--add: '%s' is not a number", v[j]);
+        /* refused before anything is written: an off-lattice set in pending.csv would make
+         * every later step of the run fail */
+        if (space_lattice(r->sp, j, x, &k) != 0)
+            die(EXIT_USAGE, "--add: %s=%s is off the lattice (k*%s, k in [%ld,%ld])", r->hp[j], v[j],
+                r->sp->scale_text[j], r->sp->lo[j], r->sp->hi[j]);
         row[1 + j] = v[j];
     }
     row[1 + r->nhp] = stamp;
