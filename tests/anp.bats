@@ -149,17 +149,15 @@ assert_complete() {
 @test "anp: trials run on another host through ssh (HOSTS=file, --sshloginfile)" {
   [ -x /usr/sbin/sshd ] || { echo "sshd not installed (make deps installs openssh-server)" >&2; return 1; }
   standin_env --sleep 0.2
-  port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   ssh-keygen -q -t ed25519 -N '' -f hostkey
   ssh-keygen -q -t ed25519 -N '' -f userkey
   cp userkey.pub authorized_keys
   chmod 600 authorized_keys
-  cat > sshd_config <<EOF
-Port $port
+  cat > sshd_template <<EOF
+Port @PORT@
 ListenAddress 127.0.0.1
 HostKey $TMP/hostkey
 AuthorizedKeysFile $TMP/authorized_keys
-PidFile $TMP/sshd.pid
 StrictModes no
 UsePAM no
 PasswordAuthentication no
@@ -168,17 +166,11 @@ PermitRootLogin prohibit-password
 LogLevel VERBOSE
 EOF
   [ "$(id -u)" -ne 0 ] || mkdir -p /run/sshd
-  # sshd wants /run/sshd, which only root can make: elsewhere a refusal to start is no failure
-  if ! /usr/sbin/sshd -f "$TMP/sshd_config" -E "$TMP/sshd.log"; then
-    [ "$(id -u)" -eq 0 ] || skip "sshd would not start as a non-root user: $(cat sshd.log)"
-    cat sshd.log >&2
-    return 1
-  fi
-  for _ in $(seq 50); do [ -s sshd.pid ] && break; sleep 0.1; done
-  echo "2/ssh -p $port -i $TMP/userkey -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR 127.0.0.1" > hosts
+  # sshd wants /run/sshd, which only root can make; a port taken meanwhile is retried
+  start_sshd sshd_template || skip "the private sshd did not start: $SSHD_WHY"
+  echo "2/ssh -p $SSHD_PORT -i $TMP/userkey -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR 127.0.0.1" > hosts
   rd=$(BUDGET=2 TRIALS=2 ARCH_SLOTS=1 "$ANP" init broad hadronization)
   run env HOSTS=hosts "$ANP" run "$rd"
-  kill "$(cat sshd.pid)"
   echo "$output"
   [ "$status" -eq 0 ]
   assert_complete "$rd"

@@ -30,7 +30,7 @@ int main(int argc, char **argv)
     const long events = cfg.events;
     if (!cond && events < 0) die(EXIT_USAGE, "--events is required without --cond");
     device_require(cfg.device);   /* cuda without CUDA support or without a GPU: exit 1 at once */
-    openblas_set_num_threads(cfg.threads);
+    device_blas_threads(cfg.threads);   /* at most the online CPUs (device.h) */
 
     GtmModel m;
     gtm_load(model, &m);

@@ -79,7 +79,7 @@ int main(int argc, char **argv)
         check_columns(o.val, o.ncond, o.cond_cols, "condition");
     }
     select_device(&o);
-    openblas_set_num_threads(o.threads);
+    device_blas_threads(o.threads);   /* at most the online CPUs (device.h) */
 
     const int no = o.nout, nc = o.ncond, nz = o.nnoise;
     size_t ntr, nva, k;
