@@ -54,26 +54,22 @@ const char *csv_cut(const char *s, char *buf, size_t n)
 
 void csv_fail(const CsvReader *r, const char *fmt, ...)
 {
+    char where[4200];
+    snprintf(where, sizeof where, "%s:%ld", r->path, r->lineno);
     va_list ap;
-    fprintf(stderr, "%s: %s:%ld: ", progname(), r->path, r->lineno);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(EXIT_RUNTIME);
+    vdie_at(EXIT_RUNTIME, where, fmt, ap);
 }
 
 static _Noreturn void read_fail(const CsvReader *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static _Noreturn void read_fail(const CsvReader *r, const char *fmt, ...)
 {
+    char where[4200];
+    snprintf(where, sizeof where, "%s:%ld: read error", r->path, r->next_line);
     va_list ap;
-    fprintf(stderr, "%s: %s:%ld: read error: ", progname(), r->path, r->next_line);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(EXIT_RUNTIME);
+    vdie_at(EXIT_RUNTIME, where, fmt, ap);
 }
 
 /* Raw bytes into r->in when it is used up: 0 at end of file. */

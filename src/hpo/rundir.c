@@ -56,13 +56,11 @@ static _Noreturn void conf_fail(const char *path, long line, const char *fmt, ..
     __attribute__((format(printf, 3, 4)));
 static _Noreturn void conf_fail(const char *path, long line, const char *fmt, ...)
 {
+    char where[4200];
+    snprintf(where, sizeof where, "%s:%ld", path, line);
     va_list ap;
-    fprintf(stderr, "%s: %s:%ld: ", progname(), path, line);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(EXIT_RUNTIME);
+    vdie_at(EXIT_RUNTIME, where, fmt, ap);
 }
 
 /* Whether v is a valid value of key k; a non-empty message otherwise. */
@@ -280,13 +278,11 @@ int rd_find_id(const RdTable *t, long id)
 
 void rd_fail(const RdTable *t, int i, const char *fmt, ...)
 {
+    char where[4200];
+    snprintf(where, sizeof where, "%s:%ld", t->path, t->line[i]);
     va_list ap;
-    fprintf(stderr, "%s: %s:%ld: ", progname(), t->path, t->line[i]);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(EXIT_RUNTIME);
+    vdie_at(EXIT_RUNTIME, where, fmt, ap);
 }
 
 static long parse_count(const RdTable *t, int i, int col, long lo)

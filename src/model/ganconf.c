@@ -129,10 +129,7 @@ void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
         for (int k = 0; k < NOPTS && !o; k++)
             if ((opts[k].tools & tool) && (ch == 256 + k || (opts[k].shortopt && ch == opts[k].shortopt)))
                 o = &opts[k];
-        if (!o) {
-            usage(stderr, tool);
-            exit(EXIT_USAGE);
-        }
+        if (!o) die(EXIT_USAGE, "try '%s --help'", tool == GAN_TRAIN ? "gan-train" : "gan-sample");
         set(c, o, optarg);
     }
     if (optind < argc) die(EXIT_USAGE, "unexpected argument '%s'", argv[optind]);

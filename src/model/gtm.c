@@ -95,13 +95,11 @@ typedef struct { const unsigned char *p; size_t n, at; const char *path; int pay
 static _Noreturn void rd_die(const Rd *r, size_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static _Noreturn void rd_die(const Rd *r, size_t at, const char *fmt, ...)
 {
+    char where[4200];
+    snprintf(where, sizeof where, "%s: %sbyte %zu", r->path, r->payload ? "payload " : "", at);
     va_list ap;
-    fprintf(stderr, "%s: %s: %sbyte %zu: ", progname(), r->path, r->payload ? "payload " : "", at);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(EXIT_RUNTIME);
+    vdie_at(EXIT_RUNTIME, where, fmt, ap);
 }
 
 static void need(Rd *r, size_t n)

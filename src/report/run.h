@@ -27,4 +27,5 @@ typedef struct {
 const char *conf_get(const Run *r, const char *key);
 /* Load the run directory dir into r; dies naming the file on a malformed or missing input. */
 void read_run(Run *r, const char *dir);
+void run_free(Run *r);
 #endif

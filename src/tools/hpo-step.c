@@ -125,6 +125,13 @@ static int run_repair(Run *r)
     return changed;
 }
 
+static void run_free(Run *r)
+{
+    runconf_free(r->conf);
+    space_free(r->sp);
+    rd_free(&r->prop), rd_free(&r->pend), rd_free(&r->hist);
+}
+
 static int lock_run(const char *dir)
 {
     char p[4096];
@@ -539,7 +546,7 @@ int main(int argc, char **argv)
         case O_SEED: seedarg = optarg; mode = c; break;
         case O_PERSET: per_trial = 0; break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        default: die(EXIT_USAGE, "try 'hpo-step --help'");
         }
     }
     if (optind != argc - 1) {
@@ -559,6 +566,8 @@ int main(int argc, char **argv)
         r.conf = runconf_load(r.dir);
         printf("%llu\n", (unsigned long long)trial_seed(runconf_u64(r.conf, "seed"), id, t));
         check_stdout();
+        free(v[0]), free(v);
+        run_free(&r);
         return EXIT_OK;
     }
     if (mode == O_BEST || mode == O_FOCUS || mode == O_CONF) {
@@ -568,6 +577,7 @@ int main(int argc, char **argv)
         else if (mode == O_FOCUS) rc = do_focus_space(&r, epsarg);
         else runconf_print(r.conf, stdout);
         check_stdout();
+        run_free(&r);
         return rc;
     }
     lock_run(r.dir);
@@ -584,5 +594,6 @@ int main(int argc, char **argv)
     default: rc = do_propose(&r, n, per_trial); break;
     }
     check_stdout();
+    run_free(&r);
     return rc;
 }

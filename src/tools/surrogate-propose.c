@@ -197,6 +197,9 @@ int main(int argc, char **argv)
     if (o.importance) {
         importance(sp, &h, &o, &p.rng);
         check_stdout();
+        pointset_free(&h);
+        pointset_free(&pend);
+        space_free(sp);
         return EXIT_OK;
     }
     proposer_init(&p);
