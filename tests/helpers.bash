@@ -36,7 +36,7 @@ start_sshd() {
     /usr/sbin/sshd -D -f "$TMP/sshd_config" -E "$TMP/sshd.log" < /dev/null > /dev/null 2>&1 3>&- &
     pid=$!
     for _ in $(seq 200); do     # up to 20 s on a loaded machine
-      grep -q 'Server listening on' "$TMP/sshd.log" && { DAEMON_PIDS="${DAEMON_PIDS:-} $pid"; return 0; }
+      if grep -q 'Server listening on' "$TMP/sshd.log"; then DAEMON_PIDS="${DAEMON_PIDS:-} $pid"; return 0; fi
       kill -0 "$pid" 2> /dev/null || break
       sleep 0.1
     done

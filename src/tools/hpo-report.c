@@ -145,5 +145,6 @@ int main(int argc, char **argv)
     check_stdout();
     for (int k = 0; k < nr; k++) run_free(&runs[k]);
     free(runs), free(cidx), free(thr), free(front), free(res), free(target), free(gp_exe), free(nt.html);
+    free(rd.tmp), free(rd.target);
     return EXIT_OK;
 }
