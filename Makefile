@@ -47,7 +47,7 @@ build/model/nn.o: override CFLAGS += $(NN_CFLAGS)
 
 # Debian packages the project needs; installs only what is missing.
 DEB_PKGS := build-essential parallel libopenblas-dev liblapacke-dev zlib1g-dev bats gnuplot-nox \
-            openssh-server openssh-client python3-numpy python3-scipy
+            openssh-server openssh-client python3-numpy python3-scipy slurm-wlm munge
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 	  grep -q 'install ok installed' || echo $$p; done); \

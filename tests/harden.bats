@@ -213,3 +213,11 @@ standin_run() {
   [ "$status" -eq 0 ]
   [ "$(wc -l < s.csv)" -eq 501 ]
 }
+
+@test "harden: a failing child (surrogate-propose under hpo-step) gives its one line, not two" {
+  standin_run 6 init
+  hpo-step "$rd" --add 64,512,0.001,0.001,64,64 > /dev/null
+  printf 'id,noise_dim,batch_size,lr_gen,lr_disc,gen_layersize,disc_layersize,wd_mean,wd_std,n_trials,n_failed,status\n1,64,512,0.001,0.001,64,64,0.1,abc,2,0,ok\n' > "$rd/history.csv"
+  echo 'id,noise_dim,batch_size,lr_gen,lr_disc,gen_layersize,disc_layersize' > "$rd/pending.csv"
+  refused 1 "surrogate-propose: $rd/history.csv:2: wd_std 'abc' is not a number*" hpo-step "$rd" --n 1
+}
