@@ -11,8 +11,19 @@ setup() {
 
 teardown() {
   cd /
-  # daemons a test started (start_sshd): stopped even when the test failed half-way
-  [ -z "${DAEMON_PIDS:-}" ] || kill $DAEMON_PIDS 2> /dev/null || true
+  # daemons a test started (start_sshd, slurm.bats): stopped even when the test failed half-way,
+  # and waited for (up to 5 s, then killed), since they write into $TMP until they are gone
+  if [ -n "${DAEMON_PIDS:-}" ]; then
+    local p left
+    kill $DAEMON_PIDS 2> /dev/null || true
+    for _ in $(seq 50); do
+      left=
+      for p in $DAEMON_PIDS; do if kill -0 "$p" 2> /dev/null; then left="$left $p"; fi; done
+      [ -n "$left" ] || break
+      sleep 0.1
+    done
+    [ -z "$left" ] || kill -9 $left 2> /dev/null || true
+  fi
   rm -rf "$TMP"
 }
 
