@@ -47,7 +47,8 @@ build/model/nn.o: override CFLAGS += $(NN_CFLAGS)
 
 # Debian packages the project needs; installs only what is missing.
 DEB_PKGS := build-essential parallel libopenblas-dev liblapacke-dev zlib1g-dev bats gnuplot-nox \
-            openssh-server openssh-client python3-numpy python3-scipy slurm-wlm munge
+            openssh-server openssh-client python3-numpy python3-scipy python3-onnx pkg-config \
+            slurm-wlm munge
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 	  grep -q 'install ok installed' || echo $$p; done); \
@@ -55,14 +56,17 @@ deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
 	else echo "make deps: all Debian packages present"; fi
+	@$(MAKE) --no-print-directory deps-node
 
 unit: $(UNITS)
 	@fail=0; for t in $(UNITS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 bats: all
 	bats tests/
-# Bats assertions that cannot fail (a bare `! cmd`, `[ a ] && [ b ]`) are refused before the run
+# Bats assertions that cannot fail (a bare `! cmd`, `[ a ] && [ b ]`) and includes that break
+# README's layout (a folder reaching up into what uses it) are refused before the run
 lint:
 	@tests/lint-bats
+	@tests/lint-layout
 test: lint all $(UNITS)
 	@tests/run-all
 
@@ -70,8 +74,8 @@ clean:
 	rm -rf build $(PROGS)
 
 # the project's own make files: a missing one is an error, not silently skipped
-include src/cuda/cuda.mk workflows/anp.mk workflows/report.mk tests/fuzz/fuzz.mk tests/harden.mk \
-        bench/anp.mk bench/data.mk bench/gan.mk bench/hpo.mk
+include src/cuda/cuda.mk src/lib/lib.mk workflows/anp.mk workflows/report.mk tests/fuzz/fuzz.mk \
+        tests/harden.mk bench/anp.mk bench/data.mk bench/export.mk bench/gan.mk bench/hpo.mk
 -include $(shell find build -name '*.d' 2>/dev/null)
 
 # where nvcc exists the CUDA build is part of what `make test` checks (tests/cuda.bats fails on

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,29 +87,24 @@ void gtm_save(const char *path, const GtmModel *m)
     free(h.p), free(z), free(b.p);
 }
 
-/* base: the file offset of p[0] (0 for the file, HEADER for the payload: an offset into the
- * decompressed payload is named as such). */
-typedef struct { const unsigned char *p; size_t n, at; const char *path; int payload; } Rd;
+/* Reading never exits: every problem is a message in the caller's buffer (gtm_read), so the
+ * public library (include/gantune.h) can refuse a bad file without ending its caller's
+ * process. Allocation is plain malloc for the same reason; sizes are checked against the
+ * payload before anything large is allocated. */
+typedef struct {
+    const unsigned char *p;
+    size_t n, at;
+    int bad;             /* sticky: set by the first short read; getters then return 0 */
+} Rd;
 
-/* A model file has no lines: errors name the byte, "prog: FILE: byte N: what" (N counted in
- * the file, or in the decompressed payload). */
-static _Noreturn void rd_die(const Rd *r, size_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static _Noreturn void rd_die(const Rd *r, size_t at, const char *fmt, ...)
+static int need(Rd *r, size_t n)
 {
-    char where[4200];
-    snprintf(where, sizeof where, "%s: %sbyte %zu", r->path, r->payload ? "payload " : "", at);
-    va_list ap;
-    va_start(ap, fmt);
-    vdie_at(EXIT_RUNTIME, where, fmt, ap);
-}
-
-static void need(Rd *r, size_t n)
-{
-    if (n > r->n - r->at) rd_die(r, r->at, "model payload is truncated or inconsistent");
+    if (r->bad || n > r->n - r->at) r->bad = 1;
+    return !r->bad;
 }
 static uint32_t get_u32(Rd *r)
 {
-    need(r, 4);
+    if (!need(r, 4)) return 0;
     const unsigned char *c = r->p + r->at;
     r->at += 4;
     return (uint32_t)c[0] | (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16 | (uint32_t)c[3] << 24;
@@ -127,102 +123,239 @@ static double get_f64(Rd *r)
 }
 static void get_f32s(Rd *r, float *f, size_t n)
 {
-    need(r, 4 * n);
+    if (!need(r, 4 * n)) return;
     for (size_t i = 0; i < n; i++) {
         uint32_t v = get_u32(r);
         memcpy(&f[i], &v, 4);
     }
 }
-static char *get_str(Rd *r)
+
+typedef struct {
+    char *buf;
+    size_t len;
+    const char *path;
+    int code;            /* gtm_read's result when it fails: GTM_EFORMAT unless set before */
+    long at;             /* the byte a format error is at (-1: none), in the file or payload */
+    int payload;         /* at counts in the decompressed payload */
+} Err;
+
+/* A model file has no lines: a format error names its byte, "FILE: byte N: what" (or
+ * "payload byte N", counted in the decompressed payload). */
+static Err *at(Err *e, size_t byte, int payload)
+{
+    e->at = (long)byte, e->payload = payload;
+    return e;
+}
+
+static Err *as(Err *e, int code)
+{
+    e->code = code;
+    return e;
+}
+
+static int fail(Err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(Err *e, const char *fmt, ...)
+{
+    if (e->len) {
+        int k = e->at < 0 ? snprintf(e->buf, e->len, "%s: ", e->path)
+                          : snprintf(e->buf, e->len, "%s: %sbyte %ld: ", e->path,
+                                     e->payload ? "payload " : "", e->at);
+        va_list ap;
+        va_start(ap, fmt);
+        if (k >= 0 && (size_t)k < e->len) vsnprintf(e->buf + k, e->len - (size_t)k, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+/* NULL on a short read, a bad name or no memory (*oom set) */
+static char *get_str(Rd *r, int *oom)
 {
     uint32_t n = get_u32(r);
-    need(r, n);
-    char *s = xmalloc((size_t)n + 1);
+    if (!need(r, n)) return NULL;
+    char *s = malloc((size_t)n + 1);
+    if (!s) {
+        *oom = 1;
+        return NULL;
+    }
     memcpy(s, r->p + r->at, n);
     s[n] = 0;
     r->at += n;
-    if (strlen(s) != n) rd_die(r, r->at - n, "bad column name in model");
+    if (strlen(s) != n) {
+        free(s);
+        return NULL;
+    }
     return s;
 }
-static int get_dim(Rd *r, const char *what, uint32_t lo, uint32_t hi)
+/* -1 (and the message) when short or outside [lo, hi] */
+static int get_dim(Rd *r, Err *e, const char *what, uint32_t lo, uint32_t hi, int *out)
 {
     uint32_t v = get_u32(r);
-    if (v < lo || v > hi) rd_die(r, r->at - 4, "model has an invalid %s (%u)", what, v);
-    return (int)v;
+    if (r->bad) return fail(at(e, r->n, 1), "model payload is truncated or inconsistent");
+    if (v < lo || v > hi) return fail(at(e, r->at - 4, 1), "model has an invalid %s (%u)", what, v);
+    *out = (int)v;
+    return 0;
 }
 
-void gtm_load(const char *path, GtmModel *m)
+/* The whole file into memory; -1 with the message. */
+static int read_file(Err *e, unsigned char **out, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) die(EXIT_RUNTIME, "%s: cannot open: %s", path, strerror(errno));
+    FILE *f = fopen(e->path, "rb");
+    if (!f) return fail(as(e, GTM_EIO), "%s", strerror(errno));
     size_t cap = 1 << 16, n = 0;
-    unsigned char *file = xmalloc(cap);
+    unsigned char *file = malloc(cap);
     for (;;) {
-        if (n == cap) file = xrealloc(file, cap *= 2);
+        if (!file) break;
+        if (n == cap) {
+            unsigned char *q = cap > SIZE_MAX / 2 ? NULL : realloc(file, cap * 2);
+            if (!q) {
+                free(file), file = NULL;
+                break;
+            }
+            file = q, cap *= 2;
+        }
         size_t k = fread(file + n, 1, cap - n, f);
         if (k == 0) break;
         n += k;
     }
-    if (ferror(f)) die(EXIT_RUNTIME, "%s: read error: %s", path, strerror(errno));
+    int err = ferror(f);
     fclose(f);
-    Rd h = {file, n, 8, path, 0};
-    if (n < HEADER || memcmp(file, gtm_magic, 8) != 0)
-        rd_die(&h, 0, "not a gantune model file (bad magic%s)", n < HEADER ? ", or shorter than a header" : "");
-    uint32_t version = get_u32(&h), crc = get_u32(&h);
-    uint64_t rawlen = get_u64(&h), clen = get_u64(&h);
-    if (version != GTM_VERSION)
-        rd_die(&h, 8, "model format version %u, this program reads %u", version, GTM_VERSION);
-    if (clen != n - HEADER)
-        rd_die(&h, 24, "model file is truncated or has trailing bytes (%zu of %llu bytes)",
-               n - HEADER, (unsigned long long)clen);
-    /* zlib expands at most ~1032:1: a larger claim is a damaged header, not a huge model */
-    if (rawlen > ((uint64_t)1 << 34) || rawlen > 1100 * clen + 64)
-        rd_die(&h, 16, "model header is corrupted (payload size %llu)", (unsigned long long)rawlen);
-    unsigned char *raw = xmalloc(rawlen ? rawlen : 1);
-    uLongf got = rawlen;
-    if (uncompress(raw, &got, file + HEADER, clen) != Z_OK || got != rawlen)
-        rd_die(&h, HEADER, "model data is corrupted (decompression failed)");
-    if ((uint32_t)crc32(0L, raw, (uInt)rawlen) != crc)
-        rd_die(&h, 12, "model data is corrupted (CRC mismatch)");
-    free(file);
+    if (!file) return fail(as(e, GTM_ENOMEM), "out of memory reading the model");
+    if (err) {
+        free(file);
+        return fail(as(e, GTM_EIO), "read error");
+    }
+    *out = file, *len = n;
+    return 0;
+}
 
-    Rd r = {raw, rawlen, 0, path, 1};
-    memset(m, 0, sizeof *m);
-    m->ncond = get_dim(&r, "condition count", 0, 1 << 16);
-    m->nnoise = get_dim(&r, "noise dimension", 1, 1 << 16);
-    m->nout = get_dim(&r, "output count", 1, 1 << 16);
-    m->gw = get_dim(&r, "generator width", 1, 1 << 16);
-    m->dw = get_dim(&r, "discriminator width", 1, 1 << 16);
-    m->best_epoch = get_dim(&r, "best epoch", 0, UINT32_MAX >> 1);
-    m->best_wd = get_f64(&r);
-    m->out_names = xcalloc((size_t)m->nout, sizeof(char *));
-    m->cond_names = xcalloc((size_t)m->ncond + 1, sizeof(char *));
-    m->out_lo = xcalloc(2 * (size_t)(m->nout + m->ncond), sizeof(double));
+/* Header, decompression and CRC: the payload in *raw; -1 with the message. */
+static int read_payload(Err *e, unsigned char **raw, uint64_t *rawlen)
+{
+    unsigned char *file = NULL;
+    size_t n = 0;
+    if (read_file(e, &file, &n)) return -1;
+    int rc = -1;
+    *raw = NULL;
+    Rd h = {file, n, 8, 0};
+    if (n < HEADER || memcmp(file, gtm_magic, 8) != 0) {
+        fail(at(e, 0, 0), "not a gantune model file (bad magic%s)", n < HEADER ? ", or shorter than a header" : "");
+        goto out;
+    }
+    uint32_t version = get_u32(&h), crc = get_u32(&h);
+    *rawlen = get_u64(&h);
+    uint64_t clen = get_u64(&h);
+    if (version != GTM_VERSION) {
+        fail(at(e, 8, 0), "model format version %u, this program reads %u", version, GTM_VERSION);
+        goto out;
+    }
+    if (clen != n - HEADER) {
+        fail(at(e, 24, 0), "model file is truncated or has trailing bytes (%zu of %llu bytes)", n - HEADER,
+             (unsigned long long)clen);
+        goto out;
+    }
+    /* zlib expands at most ~1032:1: a larger claim is a damaged header, not a huge model */
+    if (*rawlen > ((uint64_t)1 << 34) || *rawlen > 1100 * clen + 64) {
+        fail(at(e, 16, 0), "model header is corrupted (payload size %llu)", (unsigned long long)*rawlen);
+        goto out;
+    }
+    *raw = malloc(*rawlen ? (size_t)*rawlen : 1);
+    if (!*raw) {
+        fail(as(e, GTM_ENOMEM), "out of memory (%llu bytes of model data)", (unsigned long long)*rawlen);
+        goto out;
+    }
+    uLongf got = (uLongf)*rawlen;
+    if (uncompress(*raw, &got, file + HEADER, (uLong)clen) != Z_OK || got != *rawlen) {
+        fail(at(e, HEADER, 0), "model data is corrupted (decompression failed)");
+        goto out;
+    }
+    if ((uint32_t)crc32(0L, *raw, (uInt)*rawlen) != crc) {
+        fail(at(e, 12, 0), "model data is corrupted (CRC mismatch)");
+        goto out;
+    }
+    rc = 0;
+out:
+    free(file);
+    if (rc) free(*raw), *raw = NULL;
+    return rc;
+}
+
+static int read_model(Err *e, Rd *r, GtmModel *m)
+{
+    int oom = 0;
+    if (get_dim(r, e, "condition count", 0, 1 << 16, &m->ncond) ||
+        get_dim(r, e, "noise dimension", 1, 1 << 16, &m->nnoise) ||
+        get_dim(r, e, "output count", 1, 1 << 16, &m->nout) ||
+        get_dim(r, e, "generator width", 1, 1 << 16, &m->gw) ||
+        get_dim(r, e, "discriminator width", 1, 1 << 16, &m->dw) ||
+        get_dim(r, e, "best epoch", 0, UINT32_MAX >> 1, &m->best_epoch))
+        return -1;
+    m->best_wd = get_f64(r);
+    m->out_names = calloc((size_t)m->nout, sizeof(char *));
+    m->cond_names = calloc((size_t)m->ncond + 1, sizeof(char *));
+    m->out_lo = calloc(2 * (size_t)(m->nout + m->ncond), sizeof(double));
+    if (!m->out_names || !m->cond_names || !m->out_lo) return fail(as(e, GTM_ENOMEM), "out of memory");
     m->out_hi = m->out_lo + m->nout;
     m->cond_lo = m->out_lo + 2 * m->nout;
     m->cond_hi = m->cond_lo + m->ncond;
-    for (int j = 0; j < m->nout; j++)
-        m->out_names[j] = get_str(&r), m->out_lo[j] = get_f64(&r), m->out_hi[j] = get_f64(&r);
-    for (int j = 0; j < m->ncond; j++)
-        m->cond_names[j] = get_str(&r), m->cond_lo[j] = get_f64(&r), m->cond_hi[j] = get_f64(&r);
-    /* the sizes must fit what is left before the layout is computed or anything allocated
-     * (64-bit: a damaged width must not become a 16 GB allocation) */
-    uint64_t gw = (uint64_t)m->gw, est = (uint64_t)(m->ncond + m->nnoise) * gw + gw * gw + gw * (uint64_t)m->nout;
-    if (4 * est > r.n - r.at) rd_die(&r, r.at, "model payload is truncated or inconsistent (sizes %d/%d/%d/%d)",
-                                     m->ncond + m->nnoise, m->gw, m->gw, m->nout);
+    for (int j = 0; j < m->nout + m->ncond; j++) {
+        char *s = get_str(r, &oom);
+        if (!s) {
+            if (oom) return fail(as(e, GTM_ENOMEM), "out of memory");
+            return fail(at(e, r->bad ? r->n : r->at, 1), r->bad ? "model payload is truncated or inconsistent"
+                                  : "bad column name in model");
+        }
+        double lo = get_f64(r), hi = get_f64(r);
+        if (j < m->nout)
+            m->out_names[j] = s, m->out_lo[j] = lo, m->out_hi[j] = hi;
+        else
+            m->cond_names[j - m->nout] = s, m->cond_lo[j - m->nout] = lo,
+                                  m->cond_hi[j - m->nout] = hi;
+    }
     NetLayout lay;
     gan_generator_layout(&lay, m->ncond + m->nnoise, m->gw, m->nout);
-    net_init(&m->G, &lay);
-    get_f32s(&r, m->G.p, (size_t)m->G.lay.nparams);
-    get_f32s(&r, m->G.st, (size_t)m->G.lay.nstate);
-    if (r.at != r.n) rd_die(&r, r.at, "model payload has unexpected trailing data");
+    /* the parameters must fill the rest of the payload exactly: checked before allocating,
+     * so a corrupted size cannot ask for gigabytes */
+    uint64_t floats = (uint64_t)lay.nparams + (uint64_t)lay.nstate;
+    if (r->bad || floats > (r->n - r->at) / 4)
+        return fail(at(e, r->n, 1), "model payload is truncated or inconsistent");
+    if (floats * 4 != r->n - r->at)
+        return fail(at(e, r->at + 4 * floats, 1), "model payload has unexpected trailing data");
+    m->G.lay = lay;
+    m->G.p = calloc((size_t)lay.nparams + 1, sizeof(float));
+    m->G.st = calloc((size_t)lay.nstate + 1, sizeof(float));
+    if (!m->G.p || !m->G.st) return fail(as(e, GTM_ENOMEM), "out of memory");
+    get_f32s(r, m->G.p, (size_t)lay.nparams);
+    get_f32s(r, m->G.st, (size_t)lay.nstate);
+    return 0;
+}
+
+int gtm_read(const char *path, GtmModel *m, char *err, size_t errlen)
+{
+    Err e = {err, errlen, path, GTM_EFORMAT, -1, 0};
+    if (errlen) err[0] = 0;
+    memset(m, 0, sizeof *m);
+    unsigned char *raw;
+    uint64_t rawlen;
+    if (read_payload(&e, &raw, &rawlen)) return e.code;
+    Rd r = {raw, (size_t)rawlen, 0, 0};
+    int rc = read_model(&e, &r, m);
     free(raw);
+    if (rc) gtm_free(m);
+    return rc ? e.code : 0;
+}
+
+void gtm_load(const char *path, GtmModel *m)
+{
+    char err[512];
+    if (gtm_read(path, m, err, sizeof err)) die(EXIT_RUNTIME, "%s", err);
 }
 
 void gtm_free(GtmModel *m)
 {
-    for (int j = 0; j < m->nout; j++) free(m->out_names[j]);
-    for (int j = 0; j < m->ncond; j++) free(m->cond_names[j]);
+    /* also a partly read model (gtm_read's failure paths): NULL lists and names are skipped */
+    for (int j = 0; m->out_names && j < m->nout; j++) free(m->out_names[j]);
+    for (int j = 0; m->cond_names && j < m->ncond; j++) free(m->cond_names[j]);
     free(m->out_names), free(m->cond_names), free(m->out_lo);
     net_free(&m->G);
     memset(m, 0, sizeof *m);

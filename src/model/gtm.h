@@ -25,9 +25,16 @@ typedef struct {
 
 /* Write atomically (temp + rename); dies with exit 1 on an I/O error. */
 void gtm_save(const char *path, const GtmModel *m);
-/* Read and validate; on any problem "prog: FILE: byte N: what is wrong" (a binary file has no
- * lines: N is the offset in the file, or "payload byte N" in the decompressed payload) and
- * exit 1. Sizes are checked against the payload before anything is allocated from them. */
+/* gtm_read's failures: the file cannot be read, its content is wrong (not a model, another
+ * version, truncated, corrupted, inconsistent), memory ran out. */
+enum { GTM_EIO = -1, GTM_EFORMAT = -2, GTM_ENOMEM = -3 };
+/* Read and validate without exiting: 0, or a GTM_E* code with "FILE: what is wrong" in err
+ * (a format error names its byte, as the file has no lines: "FILE: byte N: what", or "FILE:
+ * payload byte N: what" counted in the decompressed payload)
+ * (errlen bytes, NUL-terminated) and m left empty. No exit on any file content or on running out of memory
+ * (the public library, include/gantune.h, loads through it). */
+int gtm_read(const char *path, GtmModel *m, char *err, size_t errlen);
+/* gtm_read, then on any problem "prog: FILE: [byte N: ]what is wrong" and exit 1. */
 void gtm_load(const char *path, GtmModel *m);
 /* Frees what gtm_load allocated. */
 void gtm_free(GtmModel *m);
