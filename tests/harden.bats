@@ -128,9 +128,9 @@ standin_run() {
   printf 'x\n1\n' > b.csv
   refused 1 "wd-score: e.csv:1: empty file (no header row)" wd-score e.csv b.csv
   printf 'GANTUNEM' > m.gtm
-  refused 1 "gan-sample: m.gtm: byte 0: not a gantune model file*" gan-sample --model m.gtm --events 5 -o s.csv
+  refused 1 "gan-sample: m.gtm: not a gantune model file* \(at byte 0\)" gan-sample --model m.gtm --events 5 -o s.csv
   head -c 100 /dev/urandom > m.gtm
-  refused 1 "gan-sample: m.gtm: byte 0: *" gan-sample --model m.gtm --events 5 -o s.csv
+  refused 1 "gan-sample: m.gtm: * \(at byte *\)" gan-sample --model m.gtm --events 5 -o s.csv
   { echo x; head -c 1200000 /dev/zero | tr '\0' a; echo; } > long.csv
   refused 1 "wd-score: long.csv:2: column 'x': 'aaaa*... (1200000 bytes)' is not a number" wd-score long.csv b.csv
   [ "${#output}" -lt 300 ]

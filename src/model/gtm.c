@@ -139,7 +139,7 @@ typedef struct {
     int payload;         /* at counts in the decompressed payload */
 } Err;
 
-/* A model file has no lines: a format error names its byte, "FILE: byte N: what" (or
+/* A model file has no lines: a format error names its byte, "FILE: what (at byte N)" (or
  * "payload byte N", counted in the decompressed payload). */
 static Err *at(Err *e, size_t byte, int payload)
 {
@@ -157,13 +157,13 @@ static int fail(Err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3
 static int fail(Err *e, const char *fmt, ...)
 {
     if (e->len) {
-        int k = e->at < 0 ? snprintf(e->buf, e->len, "%s: ", e->path)
-                          : snprintf(e->buf, e->len, "%s: %sbyte %ld: ", e->path,
-                                     e->payload ? "payload " : "", e->at);
+        int k = snprintf(e->buf, e->len, "%s: ", e->path);
         va_list ap;
         va_start(ap, fmt);
-        if (k >= 0 && (size_t)k < e->len) vsnprintf(e->buf + k, e->len - (size_t)k, fmt, ap);
+        if (k >= 0 && (size_t)k < e->len) k += vsnprintf(e->buf + k, e->len - (size_t)k, fmt, ap);
         va_end(ap);
+        if (e->at >= 0 && k >= 0 && (size_t)k < e->len)
+            snprintf(e->buf + k, e->len - (size_t)k, " (at %sbyte %ld)", e->payload ? "payload " : "", e->at);
     }
     return -1;
 }

@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 /* How an error line must look when the code under test exits: "fuzz: DIR/NAME:LINE: what"
- * (FUZZ_LINE, the CSV-like readers) or "fuzz: DIR/NAME: byte N: what" (FUZZ_BYTE, the model
+ * (FUZZ_LINE, the CSV-like readers) or "fuzz: DIR/NAME: what (at byte N)" (FUZZ_BYTE, the model
  * file); at most FUZZ_MSG_MAX bytes, one line, no control characters. */
 enum { FUZZ_LINE, FUZZ_BYTE };
 enum { FUZZ_MSG_MAX = 600 };
