@@ -35,9 +35,9 @@ case_missing() {
 
 case_empty() {
   local ok bad; ok=$(good | mk ok "$1"); bad=$(: | mk empty "$1")
-  expect_refusal "wd-score: $bad: empty file (no header row)" "$ok" "$bad"
+  expect_refusal "wd-score: $bad:1: empty file (no header row)" "$ok" "$bad"
   bad=$(printf '\n  \n' | mk blank "$1")
-  expect_refusal "wd-score: $bad: empty file (no header row)" "$bad" "$ok"
+  expect_refusal "wd-score: $bad:2: empty file (no header row)" "$bad" "$ok"
 }
 @test "data: empty file (zero bytes, blank lines)" { for_both case_empty; }
 

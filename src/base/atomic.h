@@ -1,7 +1,10 @@
 /* atomic.h — output files written to a hidden temp name beside the target and renamed on commit,
  * so a killed program never leaves half a file under the final name. A path ending in ".gz" is
  * gzip-compressed; "-" is standard output (no rename). Outputs not yet committed are removed
- * when the program exits through die()/exit() or is stopped by SIGINT/SIGTERM/SIGHUP. */
+ * when the program exits through die()/exit() or is stopped by SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+ * SIGPIPE or SIGXCPU. SIGXFSZ (a write past `ulimit -f`) is ignored once an output is open, so
+ * the write fails with EFBIG and the error says "File too large". Write errors name their
+ * cause, for gzip output too. */
 #ifndef GANTUNE_ATOMIC_H
 #define GANTUNE_ATOMIC_H
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* csvio.h — streaming reader for numeric CSV files with a header row, plain or gzip (zlib reads
+/* csvio.h — streaming reader for numeric CSV files with a header row, plain or gzip (inflated
  * both transparently), columns chosen by name. Every error is one line
  * "prog: FILE:LINE: what is wrong" and exit 1. "-" reads standard input. */
 #ifndef GANTUNE_CSVIO_H
@@ -7,7 +7,10 @@
 
 typedef struct CsvReader CsvReader;
 
-CsvReader *csv_open(const char *path);     /* dies: cannot open, empty file (no header) */
+/* Dies "FILE:LINE: ..." on: cannot open, empty file (no header), a header name given twice, a
+ * NUL byte or a lone carriage return in a line (CR-only line ends), bytes after the end of a
+ * gzip stream, a truncated or corrupt gzip stream. A UTF-8 byte order mark is skipped. */
+CsvReader *csv_open(const char *path);
 void csv_close(CsvReader *r);
 
 int csv_ncols(const CsvReader *r);
@@ -35,6 +38,12 @@ double *csv_load_cols(const char *path, int ncols, char *const *names, size_t ma
  * free every cols[j], then cols). For tools that work per column (sorting, W1). */
 double **csv_load_columns(const char *path, int ncols, char *const *names, size_t max_rows,
                           size_t *nrows);
+
+/* A value for a message: s itself when short and printable, else its first CSV_CUT_KEEP bytes
+ * (control bytes as \xNN) and "... (N bytes)" in buf, so that a 1 MB field or a binary file
+ * does not become a 1 MB error line. buf holds CSV_CUT_BUF bytes. */
+enum { CSV_CUT_KEEP = 60, CSV_CUT_BUF = 4 * 60 + 32 };
+const char *csv_cut(const char *s, char *buf, size_t n);
 
 /* Parse a whole cell as a finite double; 0 on success, -1 if not a number, -2 if NaN/Inf. */
 int csv_parse_double(const char *s, double *out);

@@ -154,6 +154,10 @@ char *run_capture(char **argv)
     int st;
     while (waitpid(pid, &st, 0) < 0)
         if (errno != EINTR) die(EXIT_RUNTIME, "waitpid: %s", strerror(errno));
+    /* a gantune child that exits 1 or 2 has said why in its own one line: a second one here
+     * ("x failed") would only repeat it */
+    if (WIFEXITED(st) && (WEXITSTATUS(st) == EXIT_RUNTIME || WEXITSTATUS(st) == EXIT_USAGE))
+        exit(EXIT_RUNTIME);
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
         die(EXIT_RUNTIME, "%s failed (%s %d)", argv[0], WIFEXITED(st) ? "exit status" : "signal",
             WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));

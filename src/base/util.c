@@ -11,35 +11,61 @@
 
 static const char *prog_name = "gantune";
 
-void set_progname(const char *argv0)
+void set_progname(char *argv0)
 {
-    const char *s = strrchr(argv0, '/');
-    prog_name = s ? s + 1 : argv0;
+    /* argv[0] itself is shortened to the base name (argv strings are writable): getopt names
+     * the program by argv[0] in its own messages, and "/long/path/bin/x: unrecognized option"
+     * is not the promised "x: ..." */
+    char *s = strrchr(argv0, '/');
+    if (s) memmove(argv0, s + 1, strlen(s + 1) + 1);
+    prog_name = argv0;
 }
 
 const char *progname(void) { return prog_name; }
 
-static void vmsg(const char *fmt, va_list ap)
+/* Every message of every program passes here: one line whatever the values in it hold (control
+ * bytes become \xNN, a newline too) and at most MSG_MAX bytes (a value from a damaged file
+ * may be a megabyte long; callers cut values to a readable length, this is the backstop). */
+void vwarn_at(const char *where, const char *fmt, va_list ap)
 {
-    fprintf(stderr, "%s: ", prog_name);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char text[MSG_MAX + 1], out[MSG_MAX + 8];
+    int n = vsnprintf(text, sizeof text, fmt, ap);
+    size_t k = 0, lim = MSG_MAX - strlen(prog_name) - 8;
+    int cut = n < 0 || (size_t)n >= sizeof text;
+    for (int part = 0; part < 2; part++) {
+        const char *t = part ? text : where;
+        if (!t) continue;
+        for (; *t && k < lim; t++) {
+            unsigned char c = (unsigned char)*t;
+            if (c < 0x20 || c == 0x7f) k += (size_t)snprintf(out + k, sizeof out - k, "\\x%02x", c);
+            else out[k++] = (char)c;
+        }
+        if (*t) cut = 1;
+        if (!part && k + 2 < lim) out[k++] = ':', out[k++] = ' ';
+    }
+    if (k >= sizeof out) k = sizeof out - 1;
+    out[k] = '\0';
+    fprintf(stderr, "%s: %s%s\n", prog_name, out, cut ? "..." : "");
+}
+
+void vdie_at(int code, const char *where, const char *fmt, va_list ap)
+{
+    vwarn_at(where, fmt, ap);
+    exit(code);
 }
 
 void die(int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vmsg(fmt, ap);
-    va_end(ap);
-    exit(code);
+    vdie_at(code, NULL, fmt, ap);
 }
 
 void warnx(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vmsg(fmt, ap);
+    vwarn_at(NULL, fmt, ap);
     va_end(ap);
 }
 

@@ -8,13 +8,19 @@
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
 /* Set once at the top of main (the sbase argv0 idiom); prefixes every message. */
-void set_progname(const char *argv0);
+void set_progname(char *argv0);   /* shortens argv0 to its base name, in place */
 const char *progname(void);
 
 /* "prog: message\n" on stderr, then exit(code). Pending atomic outputs are removed (atomic.h). */
 _Noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "prog: message\n" on stderr, no exit. */
 void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The one writer of messages: "prog: WHERE: message\n" (WHERE is FILE:LINE, or NULL for none),
+ * one line (control bytes written as \xNN), at most MSG_MAX bytes, "..." marking a cut. */
+enum { MSG_MAX = 512 };
+#include <stdarg.h>
+void vwarn_at(const char *where, const char *fmt, va_list ap);
+_Noreturn void vdie_at(int code, const char *where, const char *fmt, va_list ap);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

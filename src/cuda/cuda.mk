@@ -40,7 +40,7 @@ cuda-progs: $(CUDA_PROGS)
 # nn.c is built as the Makefile builds build/model/nn.o (the same NN_CFLAGS), so that the CUDA
 # build's CPU path gives the same bits as bin/gan-train (tests/cuda.bats compares their records
 # and model files)
-build/cuda/model/nn.o: CFLAGS += $(NN_CFLAGS)
+build/cuda/model/nn.o: override CFLAGS += $(NN_CFLAGS)
 build/cuda/%.cu.o: src/cuda/%.cu | build/cuda
 	$(NVCC) $(NVCCFLAGS) -MD -MP -c -o $@ $<
 build/cuda/%.o: src/%.c | build/cuda

@@ -76,6 +76,7 @@ void w1_sort_f(float *x, size_t n, float *tmp)
     if (a != (uint32_t *)x) memcpy(x, a, n * sizeof *x);
     uint32_t *o = (uint32_t *)x;
     for (size_t i = 0; i < n; i++) o[i] = unkey32(o[i]);
+    free(own);
 }
 
 /* One merge pass. Between consecutive merged values x_k <= x_{k+1}, F_A = i/na and F_B = j/nb

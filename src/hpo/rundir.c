@@ -64,13 +64,11 @@ static _Noreturn void conf_fail(const char *path, long line, const char *fmt, ..
     __attribute__((format(printf, 3, 4)));
 static _Noreturn void conf_fail(const char *path, long line, const char *fmt, ...)
 {
+    char where[4200];
+    snprintf(where, sizeof where, "%s:%ld", path, line);
     va_list ap;
-    fprintf(stderr, "%s: %s:%ld: ", progname(), path, line);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(EXIT_RUNTIME);
+    vdie_at(EXIT_RUNTIME, where, fmt, ap);
 }
 
 /* Whether v is a valid value of key k; a non-empty message otherwise. */
@@ -294,13 +292,24 @@ int rd_find_id(const RdTable *t, long id)
 
 void rd_fail(const RdTable *t, int i, const char *fmt, ...)
 {
+    char where[4200];
+    snprintf(where, sizeof where, "%s:%ld", t->path, t->line[i]);
     va_list ap;
-    fprintf(stderr, "%s: %s:%ld: ", progname(), t->path, t->line[i]);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(EXIT_RUNTIME);
+    vdie_at(EXIT_RUNTIME, where, fmt, ap);
+}
+
+static long parse_count(const RdTable *t, int i, int col, long lo)
+{
+    const char *s = t->rows[i][col];
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || errno || v < lo || v > 1000000000L) {
+        char cut[CSV_CUT_BUF];
+        rd_fail(t, i, "%s '%s' is not an integer >= %ld", t->names[col], csv_cut(s, cut, sizeof cut), lo);
+    }
+    return v;
 }
 
 static void load_rows(RdTable *t, CsvReader *r, const char *file, const char *tail);
@@ -347,6 +356,7 @@ static void load_rows(RdTable *t, CsvReader *r, const char *file, const char *ta
         for (int j = 0; j < n; j++)
             row[j] = col[j] >= 0 ? (char *)csv_str(r, col[j]) : (char *)optional_default(t->names[j]);
         rd_add_at(t, row, csv_lineno(r));
+        parse_count(t, t->nrows - 1, 0, 1);   /* every kind is looked up by its id */
     }
     free(row);
     free(col);
@@ -365,21 +375,18 @@ void rd_save(const RdTable *t)
     aout_commit(o);
 }
 
-static long parse_count(const RdTable *t, int i, int col, long lo)
+/* A statistic: a number, or NaN for a failed set, which says nan, inf or nothing (what
+ * trial-aggregate writes); anything else is a damaged file, not a failed set. */
+static double parse_stat(const RdTable *t, int i, int col)
 {
     const char *s = t->rows[i][col];
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || errno || v < lo || v > 1000000000L)
-        rd_fail(t, i, "%s '%s' is not an integer >= %ld", t->names[col], s, lo);
-    return v;
-}
-
-static double num_or_nan(const char *s)
-{
     double v;
-    return csv_parse_double(s, &v) == 0 ? v : NAN;   /* failed sets say nan, inf or nothing */
+    int rc = csv_parse_double(s, &v);
+    if (rc == 0) return v;
+    if (rc == -2 || s[strspn(s, " \t")] == '\0') return NAN;
+    char cut[CSV_CUT_BUF];
+    rd_fail(t, i, "%s '%s' is not a number (a failed set says nan or nothing)", t->names[col],
+            csv_cut(s, cut, sizeof cut));
 }
 
 void hist_row(const RdTable *hist, int i, HistRow *h)
@@ -391,8 +398,8 @@ void hist_row(const RdTable *hist, int i, HistRow *h)
     h->id = parse_count(hist, i, 0, 1);
     h->ntrials = parse_count(hist, i, c[HIST_NTRIALS], 0);
     h->nfailed = parse_count(hist, i, c[HIST_NFAILED], 0);
-    h->mean = num_or_nan(hist->rows[i][c[HIST_MEAN]]);
-    h->sd = num_or_nan(hist->rows[i][c[HIST_STD]]);
+    h->mean = parse_stat(hist, i, c[HIST_MEAN]);
+    h->sd = parse_stat(hist, i, c[HIST_STD]);
     h->ok = strcmp(hist->rows[i][c[HIST_STATUS]], "ok") == 0 && isfinite(h->mean);
     h->pruned = strcmp(hist->rows[i][c[HIST_STATUS]], "pruned") == 0;
     h->pruned_at = parse_count(hist, i, c[HIST_PRUNED], 0);

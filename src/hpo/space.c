@@ -4,6 +4,7 @@
 #include "base/rng.h"
 #include "base/util.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,28 @@ void space_print_point(const Space *s, const long *k, FILE *f)
     fputc('\n', f);
 }
 
+/* A count column: an integer >= lo. */
+static void check_count(const CsvReader *r, int col, long lo)
+{
+    const char *v = csv_str(r, col);
+    char *end, cut[CSV_CUT_BUF];
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (!*v || *end || errno || x < lo || x > 1000000000L)
+        csv_fail(r, "%s '%s' is not an integer >= %ld", csv_name(r, col), csv_cut(v, cut, sizeof cut), lo);
+}
+
+/* A statistic column: a number, or nan, inf or nothing (a failed set). */
+static void check_stat(const CsvReader *r, int col)
+{
+    const char *v = csv_str(r, col);
+    double x;
+    char cut[CSV_CUT_BUF];
+    if (csv_parse_double(v, &x) == -1 && v[strspn(v, " \t")] != '\0')
+        csv_fail(r, "%s '%s' is not a number (a failed set says nan or nothing)", csv_name(r, col),
+                 csv_cut(v, cut, sizeof cut));
+}
+
 void space_read_points(const Space *s, const char *path, const char *objective,
                        const char *stdcol, double kappa, PointSet *ps)
 {
@@ -163,7 +186,16 @@ void space_read_points(const Space *s, const char *path, const char *objective,
     ps->y = xmalloc(cap * sizeof *ps->y);
     ps->var = xmalloc(cap * sizeof *ps->var);
     ps->ok = xmalloc(cap * sizeof *ps->ok);
+    int cid = csv_find(r, "id"), cnf = objective ? csv_find(r, "n_failed") : -1;
+    char cut[CSV_CUT_BUF];
     while (csv_next(r)) {
+        /* the bookkeeping columns, when there, are checked as rundir checks them: a damaged
+         * history must not read as a set of failed points */
+        if (cid >= 0) check_count(r, cid, 1);
+        if (cnt >= 0) check_count(r, cnt, 0);
+        if (cnf >= 0) check_count(r, cnf, 0);
+        if (objective) check_stat(r, cy);
+        if (csd >= 0) check_stat(r, csd);
         if (ps->n == cap) {
             cap *= 2;
             ps->k = xrealloc(ps->k, cap * (size_t)d * sizeof *ps->k);
@@ -177,7 +209,7 @@ void space_read_points(const Space *s, const char *path, const char *objective,
             if (csv_parse_double(csv_str(r, col[j]), &v) != 0 ||
                 space_lattice(s, j, v, &ps->k[i * (size_t)d + (size_t)j]) != 0)
                 csv_fail(r, "%s=%s is off the lattice (k*%g, k in [%ld,%ld])", s->name[j],
-                         csv_str(r, col[j]), s->scale[j], s->lo[j], s->hi[j]);
+                         csv_cut(csv_str(r, col[j]), cut, sizeof cut), s->scale[j], s->lo[j], s->hi[j]);
         }
         ps->y[i] = NAN;
         ps->var[i] = 0;

@@ -28,7 +28,7 @@ example: build/examples/cluster_decayer
 build/pic/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinclude -fPIC -fvisibility=hidden $(DEPFLAGS) -c -o $@ $<
-build/pic/model/nn.o: CFLAGS += $(NN_CFLAGS)
+build/pic/model/nn.o: override CFLAGS += $(NN_CFLAGS)
 
 # --no-undefined: a source missing from LIB_SRCS fails here, not in the caller's link
 # gantune.map: only gantune_* exported

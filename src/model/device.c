@@ -2,7 +2,9 @@
  * linked only into the CUDA build, so this module compiles alone in the CPU-only build. */
 #include "model/device.h"
 
+#include <cblas.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/util.h"
 
@@ -37,4 +39,13 @@ void device_require(Device d)
         "(build the CUDA programs with 'make cuda' where nvcc exists; they go to bin/cuda/)",
         progname());
 #endif
+}
+
+int device_blas_threads(int n)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cpus >= 1 && n > cpus) n = (int)cpus;
+    if (n < 1) n = 1;
+    openblas_set_num_threads(n);
+    return n;
 }

@@ -20,6 +20,11 @@ int device_cuda_built(void);
 /* Dies with exit 1 and one clear line when d cannot be used; prints nothing when it can. */
 void device_require(Device d);
 
+/* The CPU threads of the BLAS: min(n, online CPUs). OpenBLAS given more threads than cores
+ * gains nothing, and with 1000 of them under a small `ulimit -v` its pool cannot start them all
+ * and its exit handler then waits forever for threads that never ran. Returns the count set. */
+int device_blas_threads(int n);
+
 #ifdef GANTUNE_CUDA
 /* Implemented by the CUDA backend (src/cuda/nn.cu), which the CUDA build links: 0 when a usable
  * CUDA device is present (and selects device 0); otherwise -1 with the reason (no driver, no

@@ -132,10 +132,7 @@ void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
         for (int k = 0; k < NOPTS && !o; k++)
             if ((opts[k].tools & tool) && (ch == 256 + k || (opts[k].shortopt && ch == opts[k].shortopt)))
                 o = &opts[k];
-        if (!o) {
-            usage(stderr, tool);
-            exit(EXIT_USAGE);
-        }
+        if (!o) die(EXIT_USAGE, "try '%s --help'", tool == GAN_TRAIN ? "gan-train" : "gan-sample");
         set(c, o, optarg);
     }
     if (optind < argc) die(EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
@@ -169,6 +166,15 @@ void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
         c->nout = split_list("--out-cols", c->out_list, &c->out_cols);
         c->ncond = c->cond_list && *c->cond_list
                        ? split_list("--cond-cols", c->cond_list, &c->cond_cols) : 0;
+        /* a name twice would train on one column twice (out) or feed it twice (cond) */
+        for (int i = 0; i < c->nout + c->ncond; i++)
+            for (int j = 0; j < i; j++) {
+                const char *a = i < c->nout ? c->out_cols[i] : c->cond_cols[i - c->nout];
+                const char *b = j < c->nout ? c->out_cols[j] : c->cond_cols[j - c->nout];
+                if (strcmp(a, b) == 0)
+                    die(EXIT_USAGE, "%s: column '%s' named twice%s", i < c->nout ? "--out-cols" : "--cond-cols",
+                        a, j < c->nout && i >= c->nout ? " (it is in --out-cols too)" : "");
+            }
     }
 }
 

@@ -135,7 +135,17 @@ typedef struct {
     size_t len;
     const char *path;
     int code;            /* gtm_read's result when it fails: GTM_EFORMAT unless set before */
+    long at;             /* the byte a format error is at (-1: none), in the file or payload */
+    int payload;         /* at counts in the decompressed payload */
 } Err;
+
+/* A model file has no lines: a format error names its byte, "FILE: what (at byte N)" (or
+ * "payload byte N", counted in the decompressed payload). */
+static Err *at(Err *e, size_t byte, int payload)
+{
+    e->at = (long)byte, e->payload = payload;
+    return e;
+}
 
 static Err *as(Err *e, int code)
 {
@@ -150,8 +160,10 @@ static int fail(Err *e, const char *fmt, ...)
         int k = snprintf(e->buf, e->len, "%s: ", e->path);
         va_list ap;
         va_start(ap, fmt);
-        if (k >= 0 && (size_t)k < e->len) vsnprintf(e->buf + k, e->len - (size_t)k, fmt, ap);
+        if (k >= 0 && (size_t)k < e->len) k += vsnprintf(e->buf + k, e->len - (size_t)k, fmt, ap);
         va_end(ap);
+        if (e->at >= 0 && k >= 0 && (size_t)k < e->len)
+            snprintf(e->buf + k, e->len - (size_t)k, " (at %sbyte %ld)", e->payload ? "payload " : "", e->at);
     }
     return -1;
 }
@@ -179,8 +191,8 @@ static char *get_str(Rd *r, int *oom)
 static int get_dim(Rd *r, Err *e, const char *what, uint32_t lo, uint32_t hi, int *out)
 {
     uint32_t v = get_u32(r);
-    if (r->bad) return fail(e, "model payload is truncated or inconsistent");
-    if (v < lo || v > hi) return fail(e, "model has an invalid %s (%u)", what, v);
+    if (r->bad) return fail(at(e, r->n, 1), "model payload is truncated or inconsistent");
+    if (v < lo || v > hi) return fail(at(e, r->at - 4, 1), "model has an invalid %s (%u)", what, v);
     *out = (int)v;
     return 0;
 }
@@ -227,23 +239,24 @@ static int read_payload(Err *e, unsigned char **raw, uint64_t *rawlen)
     *raw = NULL;
     Rd h = {file, n, 8, 0};
     if (n < HEADER || memcmp(file, gtm_magic, 8) != 0) {
-        fail(e, "not a gantune model file (bad magic)");
+        fail(at(e, 0, 0), "not a gantune model file (bad magic%s)", n < HEADER ? ", or shorter than a header" : "");
         goto out;
     }
     uint32_t version = get_u32(&h), crc = get_u32(&h);
     *rawlen = get_u64(&h);
     uint64_t clen = get_u64(&h);
     if (version != GTM_VERSION) {
-        fail(e, "model format version %u, this program reads %u", version, GTM_VERSION);
+        fail(at(e, 8, 0), "model format version %u, this program reads %u", version, GTM_VERSION);
         goto out;
     }
     if (clen != n - HEADER) {
-        fail(e, "model file is truncated or has trailing bytes (%zu of %llu bytes)", n - HEADER,
+        fail(at(e, 24, 0), "model file is truncated or has trailing bytes (%zu of %llu bytes)", n - HEADER,
              (unsigned long long)clen);
         goto out;
     }
-    if (*rawlen > ((uint64_t)1 << 34)) {
-        fail(e, "model header is corrupted");
+    /* zlib expands at most ~1032:1: a larger claim is a damaged header, not a huge model */
+    if (*rawlen > ((uint64_t)1 << 34) || *rawlen > 1100 * clen + 64) {
+        fail(at(e, 16, 0), "model header is corrupted (payload size %llu)", (unsigned long long)*rawlen);
         goto out;
     }
     *raw = malloc(*rawlen ? (size_t)*rawlen : 1);
@@ -253,11 +266,11 @@ static int read_payload(Err *e, unsigned char **raw, uint64_t *rawlen)
     }
     uLongf got = (uLongf)*rawlen;
     if (uncompress(*raw, &got, file + HEADER, (uLong)clen) != Z_OK || got != *rawlen) {
-        fail(e, "model data is corrupted (decompression failed)");
+        fail(at(e, HEADER, 0), "model data is corrupted (decompression failed)");
         goto out;
     }
     if ((uint32_t)crc32(0L, *raw, (uInt)*rawlen) != crc) {
-        fail(e, "model data is corrupted (CRC mismatch)");
+        fail(at(e, 12, 0), "model data is corrupted (CRC mismatch)");
         goto out;
     }
     rc = 0;
@@ -289,7 +302,7 @@ static int read_model(Err *e, Rd *r, GtmModel *m)
         char *s = get_str(r, &oom);
         if (!s) {
             if (oom) return fail(as(e, GTM_ENOMEM), "out of memory");
-            return fail(e, r->bad ? "model payload is truncated or inconsistent"
+            return fail(at(e, r->bad ? r->n : r->at, 1), r->bad ? "model payload is truncated or inconsistent"
                                   : "bad column name in model");
         }
         double lo = get_f64(r), hi = get_f64(r);
@@ -305,8 +318,9 @@ static int read_model(Err *e, Rd *r, GtmModel *m)
      * so a corrupted size cannot ask for gigabytes */
     uint64_t floats = (uint64_t)lay.nparams + (uint64_t)lay.nstate;
     if (r->bad || floats > (r->n - r->at) / 4)
-        return fail(e, "model payload is truncated or inconsistent");
-    if (floats * 4 != r->n - r->at) return fail(e, "model payload has unexpected trailing data");
+        return fail(at(e, r->n, 1), "model payload is truncated or inconsistent");
+    if (floats * 4 != r->n - r->at)
+        return fail(at(e, r->at + 4 * floats, 1), "model payload has unexpected trailing data");
     m->G.lay = lay;
     m->G.p = calloc((size_t)lay.nparams + 1, sizeof(float));
     m->G.st = calloc((size_t)lay.nstate + 1, sizeof(float));
@@ -318,7 +332,7 @@ static int read_model(Err *e, Rd *r, GtmModel *m)
 
 int gtm_read(const char *path, GtmModel *m, char *err, size_t errlen)
 {
-    Err e = {err, errlen, path, GTM_EFORMAT};
+    Err e = {err, errlen, path, GTM_EFORMAT, -1, 0};
     if (errlen) err[0] = 0;
     memset(m, 0, sizeof *m);
     unsigned char *raw;

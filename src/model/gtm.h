@@ -29,10 +29,12 @@ void gtm_save(const char *path, const GtmModel *m);
  * version, truncated, corrupted, inconsistent), memory ran out. */
 enum { GTM_EIO = -1, GTM_EFORMAT = -2, GTM_ENOMEM = -3 };
 /* Read and validate without exiting: 0, or a GTM_E* code with "FILE: what is wrong" in err
+ * (a format error names its byte, as the file has no lines: "FILE: what (at byte N)", or "(at
+ * payload byte N)" counted in the decompressed payload)
  * (errlen bytes, NUL-terminated) and m left empty. No exit on any file content or on running out of memory
  * (the public library, include/gantune.h, loads through it). */
 int gtm_read(const char *path, GtmModel *m, char *err, size_t errlen);
-/* gtm_read, then on any problem "prog: FILE: what is wrong" and exit 1. */
+/* gtm_read, then on any problem "prog: FILE: what is wrong (at byte N)" and exit 1. */
 void gtm_load(const char *path, GtmModel *m);
 /* Frees what gtm_load allocated. */
 void gtm_free(GtmModel *m);

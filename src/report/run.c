@@ -159,3 +159,15 @@ void read_run(Run *r, const char *dir)
              run_design_only(r) ? ", initial design only" : "");
     r->label = xstrdup(buf);
 }
+
+void run_free(Run *r)
+{
+    for (int j = 0; j < r->d; j++) free(r->hp[j]);
+    free(r->hp); free(r->lo); free(r->hi); free(r->scal);
+    free(r->id); free(r->ok); free(r->ntr); free(r->nfail); free(r->mean); free(r->sd); free(r->x);
+    free(r->params);
+    free(r->t_id); free(r->t_slot); free(r->t_trial); free(r->t_start); free(r->t_end);
+    runconf_free(r->conf);
+    free(r->dir); free(r->label);
+    memset(r, 0, sizeof *r);
+}

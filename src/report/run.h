@@ -31,4 +31,5 @@ const char *conf_get(const Run *r, const char *key);
 int run_design_only(const Run *r);
 /* Load the run directory dir into r; dies naming the file on a malformed or missing input. */
 void read_run(Run *r, const char *dir);
+void run_free(Run *r);
 #endif

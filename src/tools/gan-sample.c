@@ -30,7 +30,7 @@ int main(int argc, char **argv)
     const long events = cfg.events;
     if (!cond && events < 0) die(EXIT_USAGE, "--events is required without --cond");
     device_require(cfg.device);   /* cuda without CUDA support or without a GPU: exit 1 at once */
-    openblas_set_num_threads(cfg.threads);
+    device_blas_threads(cfg.threads);   /* at most the online CPUs (device.h) */
 
     GtmModel m;
     gtm_load(model, &m);
@@ -42,8 +42,8 @@ int main(int argc, char **argv)
     if (cond) {
         CsvReader *r = csv_open(cond);
         for (int j = 0; j < nc; j++)
-            if (csv_find(r, m.cond_names[j]) < 0)
-                die(EXIT_USAGE, "%s: condition column '%s' not found", cond, m.cond_names[j]);
+            if (csv_find(r, m.cond_names[j]) < 0)   /* named by the model: the file is wrong */
+                csv_fail(r, "no condition column '%s' in the header (%s needs it)", m.cond_names[j], model);
         csv_close(r);
         cv = csv_load_cols(cond, nc, m.cond_names, events > 0 ? (size_t)events : 0, &n);
     }

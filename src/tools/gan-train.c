@@ -28,13 +28,14 @@ static void select_device(const GanConfig *cfg)
     device_require(cfg->device);
 }
 
-/* Unknown or missing columns are a usage error (exit 2), checked before anything is read. */
+/* A file without a named column is bad data (exit 1, its header line), checked before
+ * anything is read. */
 static void check_columns(const char *path, int n, char **names, const char *what)
 {
     CsvReader *r = csv_open(path);
     for (int j = 0; j < n; j++)
         if (csv_find(r, names[j]) < 0)
-            die(EXIT_USAGE, "%s: %s column '%s' not found", path, what, names[j]);
+            csv_fail(r, "no %s column '%s' in the header", what, names[j]);
     csv_close(r);
 }
 
@@ -121,7 +122,7 @@ int main(int argc, char **argv)
     long *rung;
     const int nrungs = parse_rungs(&o, &rung);
     select_device(&o);
-    openblas_set_num_threads(o.threads);
+    device_blas_threads(o.threads);   /* at most the online CPUs (device.h) */
 
     const int no = o.nout, nc = o.ncond, nz = o.nnoise;
     size_t ntr, nva, k;

@@ -143,5 +143,8 @@ int main(int argc, char **argv)
     for (int q = 0; q < report_npictures; q++) made += res[q].made;
     printf("%s/index.html: %d pictures\n", rd.target, made);
     check_stdout();
+    for (int k = 0; k < nr; k++) run_free(&runs[k]);
+    free(runs), free(cidx), free(thr), free(front), free(res), free(target), free(gp_exe), free(nt.html);
+    free(rd.tmp), free(rd.target);
     return EXIT_OK;
 }

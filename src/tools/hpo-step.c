@@ -128,6 +128,13 @@ static int run_repair(Run *r)
     return changed;
 }
 
+static void run_free(Run *r)
+{
+    runconf_free(r->conf);
+    space_free(r->sp);
+    rd_free(&r->prop), rd_free(&r->pend), rd_free(&r->hist);
+}
+
 static int lock_run(const char *dir)
 {
     char p[4096];
@@ -463,7 +470,13 @@ static int do_add(Run *r, const char *values)
     row[0] = sid;
     for (int j = 0; j < r->nhp; j++) {
         double x;
+        long k;
         if (csv_parse_double(v[j], &x) != 0) die(EXIT_USAGE, "--add: '%s' is not a number", v[j]);
+        /* refused before anything is written: an off-lattice set in pending.csv would make
+         * every later step of the run fail */
+        if (space_lattice(r->sp, j, x, &k) != 0)
+            die(EXIT_USAGE, "--add: %s=%s is off the lattice (k*%s, k in [%ld,%ld])", r->hp[j], v[j],
+                r->sp->scale_text[j], r->sp->lo[j], r->sp->hi[j]);
         row[1 + j] = v[j];
     }
     row[1 + r->nhp] = stamp;
@@ -766,7 +779,7 @@ int main(int argc, char **argv)
         case O_RUNG: rungarg = optarg; mode = c; break;
         case O_PERSET: per_trial = 0; break;
         case 'h': usage(stdout); return EXIT_OK;
-        default: usage(stderr); return EXIT_USAGE;
+        default: die(EXIT_USAGE, "try 'hpo-step --help'");
         }
     }
     /* --rung takes the epoch and the value after RUNDIR: gan-train appends them */
@@ -802,6 +815,8 @@ int main(int argc, char **argv)
         r.conf = runconf_load(r.dir);
         printf("%llu\n", (unsigned long long)trial_seed(runconf_u64(r.conf, "seed"), id, t));
         check_stdout();
+        free(v[0]), free(v);
+        run_free(&r);
         return EXIT_OK;
     }
     if (mode == O_BEST || mode == O_BEST_WD || mode == O_FOCUS || mode == O_CONF) {
@@ -812,6 +827,7 @@ int main(int argc, char **argv)
         else if (mode == O_FOCUS) rc = do_focus_space(&r, epsarg);
         else runconf_print(r.conf, stdout);
         check_stdout();
+        run_free(&r);
         return rc;
     }
     lock_run(r.dir);
@@ -828,5 +844,6 @@ int main(int argc, char **argv)
     default: rc = do_propose(&r, n, per_trial); break;
     }
     check_stdout();
+    run_free(&r);
     return rc;
 }

@@ -159,8 +159,14 @@ int main(int argc, char **argv)
         case 'B': o.budget = (int)parse_long("--budget", optarg, 1, 10000000); break;
         case 'C': o.ncand = (int)parse_long("--candidates", optarg, 1, 1000000); break;
         case 'R': o.rho = parse_double("--smoothing", optarg, 0, 1e12); break;
-        case 'i': o.importance = 1; break;
-        case 'x': o.importance = o.interactions = 1; break;
+        case 'i':
+            if (o.interactions) die(EXIT_USAGE, "--importance and --interactions: give one (two runs for both)");
+            o.importance = 1;
+            break;
+        case 'x':
+            if (o.importance) die(EXIT_USAGE, "--importance and --interactions: give one (two runs for both)");
+            o.importance = o.interactions = 1;
+            break;
         case 'N': o.cap = 0; break;
         case 'P': o.cap = 1; break;
         case 'h': usage(stdout); return EXIT_OK;
@@ -191,6 +197,9 @@ int main(int argc, char **argv)
     if (o.importance) {
         importance(sp, &h, &o, &p.rng);
         check_stdout();
+        pointset_free(&h);
+        pointset_free(&pend);
+        space_free(sp);
         return EXIT_OK;
     }
     proposer_init(&p);

@@ -189,5 +189,12 @@ int main(int argc, char **argv)
     } else {
         check_stdout();
     }
+    for (size_t k = 0; k < nset; k++) free(set[k].id), free(set[k].hp);
+    free(set);
+    if (!sp) {   /* names of the first header, else the space's */
+        for (int j = 0; j < d; j++) free(names[j]);
+        free(names);
+    }
+    space_free(sp);
     return EXIT_OK;
 }
