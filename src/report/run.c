@@ -164,7 +164,8 @@ void run_free(Run *r)
 {
     for (int j = 0; j < r->d; j++) free(r->hp[j]);
     free(r->hp); free(r->lo); free(r->hi); free(r->scal);
-    free(r->id); free(r->ok); free(r->ntr); free(r->nfail); free(r->mean); free(r->sd); free(r->x);
+    free(r->id); free(r->ok); free(r->ntr); free(r->nfail); free(r->pruned_at); free(r->mean);
+    free(r->sd); free(r->x);
     free(r->params);
     free(r->t_id); free(r->t_slot); free(r->t_trial); free(r->t_start); free(r->t_end);
     runconf_free(r->conf);

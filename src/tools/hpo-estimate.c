@@ -134,5 +134,7 @@ int main(int argc, char **argv)
         aout_commit(o);
     }
     check_stdout();
+    free(col), free(P), free(B), free(Y), free(v), free(k);
+    space_free(sp);
     return EXIT_OK;
 }

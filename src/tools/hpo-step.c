@@ -425,7 +425,7 @@ static int do_finish(Run *r, long id)
     table_parse(&agg, out, "trial-aggregate output");
     free(out);
     if (agg.nrows != 1) die(EXIT_RUNTIME, "trial-aggregate gave %d rows for set %ld, expected 1", agg.nrows, id);
-    char **row = xmalloc((size_t)(r->nhp + 6) * sizeof *row);
+    char **row = xmalloc((size_t)(1 + r->nhp + HIST_NSTATS) * sizeof *row);
     char sid[32];
     snprintf(sid, sizeof sid, "%ld", id);
     row[0] = sid;
@@ -797,6 +797,7 @@ int main(int argc, char **argv)
     if (mode == O_RUNG) {
         int rc = do_rung(&r, rungarg, argv[optind + 1], argv[optind + 2]);
         check_stdout();
+        run_free(&r);
         return rc;
     }
     if (mode == O_RUNGS) {
@@ -806,6 +807,7 @@ int main(int argc, char **argv)
         for (int i = 0; pc.on && i < pc.nrungs; i++) printf("%s%ld", i ? "," : "", pc.rung[i]);
         printf("\n");
         check_stdout();
+        run_free(&r);
         return EXIT_OK;
     }
     if (mode == O_SEED) {
