@@ -14,6 +14,17 @@ ifneq ($(BLAS_INC),)
 CFLAGS  += -I$(BLAS_INC)
 endif
 
+# oneDNN (Debian's libdnnl-dev, which make deps installs) gives --precision bf16 its GEMMs
+# (model/bf16.h); where its header is missing the build goes on without it: fp32 only, and
+# --precision bf16 is refused. `make DNNL=` builds without it on purpose.
+DNNL ?= $(if $(wildcard /usr/include/oneapi/dnnl/dnnl.h),yes)
+ifneq ($(DNNL),)
+CFLAGS  += -DGANTUNE_DNNL
+LDLIBS  := -ldnnl -lgomp $(LDLIBS)
+# only the programs that reach the bf16 GEMMs load oneDNN (hpo-step, wd-score... do not)
+LDFLAGS += -Wl,--as-needed
+endif
+
 LIBDIRS := base data model hpo report
 MAINS   := $(wildcard src/tools/*.c)
 PROGS   := $(patsubst src/tools/%.c,bin/%,$(MAINS))
@@ -47,7 +58,8 @@ build/model/nn.o: CFLAGS += $(NN_CFLAGS)
 
 # Debian packages the project needs; installs only what is missing.
 DEB_PKGS := build-essential parallel libopenblas-dev liblapacke-dev zlib1g-dev bats gnuplot-nox \
-            openssh-server openssh-client python3-numpy python3-scipy python3-onnx pkg-config
+            openssh-server openssh-client python3-numpy python3-scipy python3-onnx pkg-config \
+            libdnnl-dev
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 	  grep -q 'install ok installed' || echo $$p; done); \

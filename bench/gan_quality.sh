@@ -2,9 +2,12 @@
 # bench/gan_quality.sh — best_wd of gan-train and of the PyTorch reference over many seeds (one
 # GAN run says little: at 2 epochs the best-epoch score of one set spreads 0.03-0.14 between
 # seeds), one thread per run, JOBS runs at a time (scores do not depend on load).
-#   [JOBS=2] bench/gan_quality.sh TRAIN VAL "SEEDS" GAN_FLAGS...
+#   [JOBS=2] [VS=torch|fp32] bench/gan_quality.sh TRAIN VAL "SEEDS" GAN_FLAGS...
 # Prints seed,torch_best_wd,gan_best_wd per seed, then medians, the seeds where gan-train is
 # lower, a two-sided Mann-Whitney p and a bootstrap 95% interval of the median difference.
+# VS=fp32 compares gan-train with itself instead: the reference side ("torch" in the output) is
+# gan-train --precision fp32, the other gan-train --precision bf16 (GAN_FLAGS without
+# --precision).
 set -euo pipefail
 tr=$1 va=$2 seeds=$3; shift 3
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +17,13 @@ trap 'rm -rf "$tmp"' EXIT
 one() {  # one WHICH SEED: best_wd of one run
   local w=$1 s=$2 r flags
   mapfile -t flags < "$tmp/flags"
-  if [[ $w == torch ]]; then
+  if [[ $w == torch && ${VS:-torch} == fp32 ]]; then
+    r=$(OPENBLAS_NUM_THREADS=1 "$here/bin/gan-train" --train "$tr" --val "$va" "${flags[@]}" \
+        --seed "$s" --threads 1 --precision fp32)
+  elif [[ ${VS:-torch} == fp32 ]]; then
+    r=$(OPENBLAS_NUM_THREADS=1 "$here/bin/gan-train" --train "$tr" --val "$va" "${flags[@]}" \
+        --seed "$s" --threads 1 --precision bf16)
+  elif [[ $w == torch ]]; then
     r=$(OMP_NUM_THREADS=1 $py "$here/../shared/bench/torch_gan.py" --train "$tr" --val "$va" \
         "${flags[@]}" --seed "$s" --threads 1 | tail -2)
   else
@@ -25,10 +34,10 @@ one() {  # one WHICH SEED: best_wd of one run
 }
 printf '%s\n' "$@" > "$tmp/flags"
 export -f one
-export tr va here py tmp
+export tr va here py tmp VS
 for s in $seeds; do printf 'torch %s\ngan %s\n' "$s" "$s"; done |
   parallel -j "${JOBS:-2}" --colsep ' ' 'echo {1},{2},$(one {1} {2})' > "$tmp/runs"
-$py - "$tmp/runs" <<'EOF'
+$py - "$tmp/runs" "${VS:-torch}" <<'EOF'
 import sys
 import numpy as np
 from scipy.stats import mannwhitneyu
@@ -39,7 +48,9 @@ for line in open(sys.argv[1]):
 seeds = sorted(runs)
 t = np.array([runs[s]["torch"] for s in seeds])
 g = np.array([runs[s]["gan"] for s in seeds])
-print("seed,torch_best_wd,gan_best_wd")
+# the two sides' names: torch and gan-train, or (VS=fp32) gan-train fp32 and bf16
+ref, new = ("fp32", "bf16") if sys.argv[2] == "fp32" else ("torch", "gan")
+print(f"seed,{ref}_best_wd,{new}_best_wd")
 for s, a, b in zip(seeds, t, g):
     print(f"{s},{a:.6g},{b:.6g}")
 rng = np.random.default_rng(0)
@@ -47,7 +58,7 @@ boot = [np.median(rng.choice(g, len(g))) - np.median(rng.choice(t, len(t)))
         for _ in range(10000)]
 lo, hi = np.percentile(boot, [2.5, 97.5])
 print(f"median,{np.median(t):.6g},{np.median(g):.6g}")
-print(f"# {len(seeds)} seeds; gan-train lower on {int((g < t).sum())}; Mann-Whitney p = "
-      f"{mannwhitneyu(g, t).pvalue:.2f}; median(gan) - median(torch) = "
+print(f"# {len(seeds)} seeds; {new} lower on {int((g < t).sum())}; Mann-Whitney p = "
+      f"{mannwhitneyu(g, t).pvalue:.2f}; median({new}) - median({ref}) = "
       f"{np.median(g) - np.median(t):+.4f}, bootstrap 95% [{lo:+.4f}, {hi:+.4f}]")
 EOF

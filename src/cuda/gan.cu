@@ -388,6 +388,11 @@ extern "C" GcuTrainer *gcu_trainer_create(const GanConfig *cfg, const GcuTrainDa
     t->ctx = gcu_ctx_create();
     GcuCtx *ctx = t->ctx;
     gcu_gan_init(ctx, &t->g, cfg);
+    if (cfg->precision == PREC_BF16) {   // before the step graphs are captured
+        size_t eg = gcu_bf16_elems(&t->g.G.lay, cfg->batch);
+        size_t ed = gcu_bf16_elems(&t->g.D.lay, 2 * cfg->batch);
+        gcu_ctx_bf16(ctx, eg > ed ? eg : ed);
+    }
     gcu_net_upload(ctx, &t->g.G, data->G);
     gcu_net_upload(ctx, &t->g.D, data->D);
     const int ncond = cfg->ncond, nnoise = cfg->nnoise, nout = cfg->nout, batch = cfg->batch;
@@ -500,7 +505,9 @@ extern "C" void gcu_trainer_epoch(GcuTrainer *t, const uint32_t *perm, double *d
 
     // score: generator in inference mode on the validation inputs, per-column sort, W1
     const int64_t nva = (int64_t)t->nva;
+    gcu_ctx_bf16_use(ctx, 0);   // what the W1 score reads stays FP32 (bf16: the CPU's rule)
     gcu_net_fwd_infer(ctx, &g->G, (int)nva, t->vin, t->vwork, t->vout);   // tanh included
+    gcu_ctx_bf16_use(ctx, 1);
     k_transpose<<<gcu_blocks(nva * no, 256), 256, 0, s>>>(nva, no, t->vout, t->cols);
     CUDA_LAUNCH_CHECK();
     for (int j = 0; j < no; j++) {
@@ -546,6 +553,11 @@ extern "C" GcuSampler *gcu_sampler_create(const Net *G, int max_rows)
     s->work = fbuf((size_t)net_infer_floats(&G->lay, max_rows));
     s->out = fbuf((size_t)max_rows * G->lay.nout);
     return s;
+}
+
+extern "C" void gcu_sampler_bf16(GcuSampler *s)
+{
+    gcu_ctx_bf16(s->ctx, gcu_bf16_elems(&s->G.lay, s->max_rows));
 }
 
 extern "C" void gcu_sampler_run(GcuSampler *s, int n, const float *in, float *out)

@@ -27,6 +27,14 @@ typedef struct GcuCtx GcuCtx;      /* one stream + one cuBLAS handle bound to it
 GcuCtx *gcu_ctx_create(void);
 void gcu_ctx_destroy(GcuCtx *ctx);
 void gcu_sync(GcuCtx *ctx);
+/* --precision bf16: the context's GEMMs take bfloat16 copies of their operands (converted into
+ * two scratch buffers of `elems` elements, allocated here) with FP32 compute and output
+ * (cublasGemmEx, CUBLAS_COMPUTE_32F); everything else stays FP32. gcu_ctx_bf16_use switches
+ * them off (0) and on again (the validation pass runs in FP32, as on the CPU).
+ * gcu_bf16_elems: the scratch a layer list needs for `rows` rows. */
+void gcu_ctx_bf16(GcuCtx *ctx, size_t elems);
+void gcu_ctx_bf16_use(GcuCtx *ctx, int on);
+size_t gcu_bf16_elems(const NetLayout *lay, int rows);
 
 void *gcu_malloc(size_t bytes);    /* zero-filled device memory; dies when out of memory */
 void gcu_free(void *p);
@@ -154,6 +162,8 @@ void gcu_trainer_get_generator(GcuTrainer *t, Net *G);
  * in [n x nin]. */
 typedef struct GcuSampler GcuSampler;
 GcuSampler *gcu_sampler_create(const Net *G, int max_rows);
+/* bf16 GEMMs for this sampler (gan-sample --device cuda --precision bf16) */
+void gcu_sampler_bf16(GcuSampler *s);
 void gcu_sampler_run(GcuSampler *s, int n, const float *in, float *out);
 void gcu_sampler_destroy(GcuSampler *s);
 

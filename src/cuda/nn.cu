@@ -1,5 +1,7 @@
 // nn.cu — device twins of src/nn.c, one function per CPU function (see gcu.h, nn.h).
-// GEMMs go through cuBLAS in FP32 (no TF32, so results stay within float rounding of the CPU);
+// GEMMs go through cuBLAS in FP32 (no TF32, so results stay within float rounding of the CPU),
+// or with --precision bf16 (gcu_ctx_bf16) on bfloat16 copies of their operands with FP32
+// compute and output (cublasGemmEx), as the CPU's oneDNN matmuls do;
 // batch-norm kernels reduce each column in shared memory in a fixed order, so a run is
 // reproducible on the same GPU. No atomics on floats anywhere.
 #include <cmath>
@@ -7,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <cuda_bf16.h>
 #include <curand_kernel.h>
 
 #include "cuda/common.cuh"
@@ -20,6 +23,9 @@ struct GcuCtx {
     cudaStream_t stream;
     cublasHandle_t blas;
     void *blas_ws;
+    __nv_bfloat16 *bfa, *bfb;   // bf16 copies of a GEMM's two operands (gcu_ctx_bf16)
+    size_t bfn;                 // elements of each; 0: FP32 GEMMs
+    bool bf_on;                 // bf16 GEMMs now (off for the validation pass)
 };
 
 extern "C" {
@@ -103,6 +109,10 @@ extern "C" void gcu_ctx_destroy(GcuCtx *c)
     if (!c) return;
     CUBLAS_CHECK(cublasDestroy(c->blas));
     CUDA_CHECK(cudaFree(c->blas_ws));
+    if (c->bfn) {
+        CUDA_CHECK(cudaFree(c->bfa));
+        CUDA_CHECK(cudaFree(c->bfb));
+    }
     CUDA_CHECK(cudaStreamDestroy(c->stream));
     std::free(c);
 }
@@ -144,13 +154,68 @@ extern "C" void gcu_download(GcuCtx *c, void *host, const void *dev, size_t byte
 
 // cblas_sgemm(CblasRowMajor, ta, tb, M, N, K, ...) as a column-major cuBLAS call: a row-major
 // C = op(A) op(B) is the column-major C^T = op(B)^T op(A)^T, i.e. swap the operands.
+__global__ void k_to_bf16(int64_t n, const float *__restrict__ x, __nv_bfloat16 *__restrict__ y)
+{
+    int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = __float2bfloat16_rn(x[i]);   // round to nearest even, as bf16_round
+}
+
+static void to_bf16(GcuCtx *c, int64_t n, const float *x, __nv_bfloat16 *y)
+{
+    if ((size_t)n > c->bfn)
+        gcu_fail("bf16 operand", __func__, __FILE__, __LINE__, "larger than gcu_ctx_bf16's size");
+    k_to_bf16<<<gcu_blocks(n, 256), 256, 0, c->stream>>>(n, x, y);
+    CUDA_LAUNCH_CHECK();
+}
+
 static void sgemm_rm(GcuCtx *c, bool ta, bool tb, int M, int N, int K, float alpha,
                      const float *A, int lda, const float *B, int ldb, float beta, float *C,
                      int ldc)
 {
+    if (c->bf_on) {
+        // the operands' bf16 copies, then FP32 compute and output; the conversions are kernels
+        // of their own here (the CPU fuses them into the passes before)
+        to_bf16(c, (int64_t)(ta ? K : M) * lda, A, c->bfa);
+        to_bf16(c, (int64_t)(tb ? N : K) * ldb, B, c->bfb);
+        CUBLAS_CHECK(cublasGemmEx(c->blas, tb ? CUBLAS_OP_T : CUBLAS_OP_N,
+                                  ta ? CUBLAS_OP_T : CUBLAS_OP_N, N, M, K, &alpha, c->bfb,
+                                  CUDA_R_16BF, ldb, c->bfa, CUDA_R_16BF, lda, &beta, C,
+                                  CUDA_R_32F, ldc, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+        return;
+    }
     CUBLAS_CHECK(cublasSgemm(c->blas, tb ? CUBLAS_OP_T : CUBLAS_OP_N,
                              ta ? CUBLAS_OP_T : CUBLAS_OP_N, N, M, K, &alpha, B, ldb, A, lda,
                              &beta, C, ldc));
+}
+
+extern "C" void gcu_ctx_bf16(GcuCtx *c, size_t elems)
+{
+    if (elems > c->bfn) {
+        if (c->bfn) {
+            CUDA_CHECK(cudaFree(c->bfa));
+            CUDA_CHECK(cudaFree(c->bfb));
+        }
+        CUDA_CHECK(cudaMalloc(&c->bfa, elems * sizeof(__nv_bfloat16)));
+        CUDA_CHECK(cudaMalloc(&c->bfb, elems * sizeof(__nv_bfloat16)));
+        c->bfn = elems;
+    }
+    c->bf_on = true;
+}
+
+extern "C" void gcu_ctx_bf16_use(GcuCtx *c, int on) { c->bf_on = on && c->bfn; }
+
+extern "C" size_t gcu_bf16_elems(const NetLayout *lay, int rows)
+{
+    size_t m = 1;
+    for (int i = 0; i < lay->n; i++) {
+        const NetLayer *l = &lay->L[i];
+        if (l->kind != NET_DENSE) continue;
+        size_t w = (size_t)(l->nin > l->nout ? l->nin : l->nout);
+        size_t a = (size_t)rows * w, b = (size_t)l->nin * l->nout;
+        if (a > m) m = a;
+        if (b > m) m = b;
+    }
+    return m;
 }
 
 __global__ void k_bias_rows(int B, int n, const float *__restrict__ b, float *__restrict__ y)

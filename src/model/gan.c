@@ -70,6 +70,22 @@ void gan_init(Gan *g, const GanConfig *cfg, Rng *init_rng)
     g->dfake = xcalloc((size_t)g->batch * g->nout, sizeof(float));
     net_cache_init(&g->cG, &g->G, g->batch, 1);
     net_cache_init(&g->cD, &g->D, 2 * g->batch, 2);
+    if (cfg->precision == PREC_BF16) {
+        /* master weights, Adam and batch norm stay float32; the GEMMs read bf16 copies */
+        g->bf = bf16_ctx_create(cfg->threads);
+        net_bf16_enable(&g->G), net_bf16_enable(&g->D);
+        net_cache_bf16(&g->cG, &g->G, g->bf);
+        net_cache_bf16(&g->cD, &g->D, g->bf);
+        gan_prepare_rows(g, g->batch);
+    }
+}
+
+void gan_prepare_rows(Gan *g, int B)
+{
+    if (!g->bf || B < 2 || B > g->batch) return;
+    net_bf16_prepare(&g->G, &g->cG, B, 1, 1);
+    net_bf16_prepare(&g->D, &g->cD, 2 * B, 1, 1);   /* discriminator step */
+    net_bf16_prepare(&g->D, &g->cD, B, 1, 0);       /* generator step through D */
 }
 
 void gan_free(Gan *g)
@@ -77,6 +93,7 @@ void gan_free(Gan *g)
     net_free(&g->G), net_free(&g->D);
     free(g->gG), free(g->gD), free(g->dfake);
     net_cache_free(&g->cG), net_cache_free(&g->cD);
+    bf16_ctx_free(g->bf);
 }
 
 void gan_step(Gan *g, int B, const float *x, const float *c, const float *z, double *d_loss,
@@ -111,8 +128,8 @@ void gan_step(Gan *g, int B, const float *x, const float *c, const float *z, dou
     float *dz = dout;   /* logits are consumed by the loss: reuse them for the gradient */
     *d_loss = nn_bce_logits(B, dout, 1.0f, dz) + nn_bce_logits(B, dout + B, 0.0f, dz + B);
     net_bwd(&g->D, cd, B, 2, dz, g->gD, 0);
-    nn_adam_step(g->D.lay.nparams, g->D.p, g->gD, g->mD, g->vD, g->lr_d, NN_ADAM_BETA1,
-                 NN_ADAM_BETA2, NN_ADAM_EPS, ++g->tD);
+    nn_adam_step_bf16(g->D.lay.nparams, g->D.p, g->gD, g->mD, g->vD, g->lr_d, NN_ADAM_BETA1,
+                      NN_ADAM_BETA2, NN_ADAM_EPS, ++g->tD, g->D.pb);   /* pb NULL in fp32 */
 
     /* generator step through the updated discriminator: fake rows moved to the front, only
      * input gradients through D (its weight gradients are not needed) */
@@ -125,6 +142,6 @@ void gan_step(Gan *g, int B, const float *x, const float *c, const float *z, dou
     for (int r = 0; r < B; r++)
         memcpy(dfake + (size_t)r * no, ddx + (size_t)r * ndi, (size_t)no * sizeof(float));
     net_bwd(&g->G, cg, B, 1, dfake, g->gG, 0);   /* through tanh first */
-    nn_adam_step(g->G.lay.nparams, g->G.p, g->gG, g->mG, g->vG, g->lr_g, NN_ADAM_BETA1,
-                 NN_ADAM_BETA2, NN_ADAM_EPS, ++g->tG);
+    nn_adam_step_bf16(g->G.lay.nparams, g->G.p, g->gG, g->mG, g->vG, g->lr_g, NN_ADAM_BETA1,
+                      NN_ADAM_BETA2, NN_ADAM_EPS, ++g->tG, g->G.pb);
 }

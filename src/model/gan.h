@@ -21,6 +21,7 @@ typedef struct {
     float *dfake;                    /* generator output gradient [batch x nout] */
     long tG, tD;                     /* Adam step counters */
     NetCache cG, cD;                 /* cG: batch rows; cD: 2 x batch rows (real ++ fake) */
+    Bf16Ctx *bf;                     /* --precision bf16: the GEMM context; NULL in fp32 */
 } Gan;
 
 /* gan-train's random streams: rng_seed2(seed, GAN_STREAM_...) each, so that one purpose's
@@ -40,6 +41,9 @@ int64_t gan_params_reference(const GanConfig *cfg);
 /* Networks from cfg's sizes (Glorot-initialised from init_rng, G then D), Adam state, caches
  * for cfg->batch rows; learning rates from cfg. */
 void gan_init(Gan *g, const GanConfig *cfg, Rng *init_rng);
+/* bf16: makes the GEMMs of a step on B rows (gan_init makes those of cfg->batch), so that a
+ * shorter last batch of an epoch allocates nothing either. Nothing in fp32. */
+void gan_prepare_rows(Gan *g, int B);
 void gan_free(Gan *g);
 
 /* One training step on a batch of B <= batch rows: x [B x nout] scaled real samples,

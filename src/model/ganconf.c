@@ -43,6 +43,7 @@ static const GanOpt opts[] = {
     {"seed", 0, T | S, 0, OPT_U64, F(seed), 0, 0, "N"},
     {"threads", 0, T | S, 0, OPT_INT, F(threads), 1, 1024, "N"},
     {"device", 0, T | S, 0, OPT_STR, F(device_name), 0, 0, "cpu|cuda"},
+    {"precision", 0, T | S, 0, OPT_STR, F(precision_name), 0, 0, "fp32|bf16|auto"},
     {"max-events", 0, T, 0, OPT_LONG, F(max_events), 1, 1L << 40, "N"},
     {"save-model", 0, T, 0, OPT_STR, F(save_model), 0, 0, "FILE"},
     {"log", 0, T, 0, OPT_STR, F(log), 0, 0, "FILE"},
@@ -105,7 +106,7 @@ void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
 {
     *c = (GanConfig){.nnoise = 4, .batch = 512, .gen_width = 256, .disc_width = 256,
                      .epochs = 20, .threads = 1, .seed = 1, .lr_g = 1e-4, .lr_d = 1e-4,
-                     .device_name = "cpu", .events = -1};
+                     .device_name = "cpu", .precision_name = "fp32", .events = -1};
     struct option lo[NOPTS + 2];
     int nlo = 0;
     char shorts[2 * NOPTS + 2] = "h";
@@ -157,6 +158,13 @@ void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
         die(EXIT_USAGE, "%s are required (see --help)", msg);
     }
     c->device = device_parse("--device", c->device_name);
+    /* on a GPU bf16 is cuBLAS's (the CUDA build targets sm_90, which has it); on the CPU it
+     * needs oneDNN and a bfloat16 ISA (bf16.h) */
+    c->precision = precision_parse("--precision", c->precision_name);
+    if (c->device == DEVICE_CUDA)
+        c->precision = c->precision == PREC_FP32 ? PREC_FP32 : PREC_BF16;
+    else
+        c->precision = precision_resolve("--precision", c->precision);
     if (tool == GAN_TRAIN) {
         c->nout = split_list("--out-cols", c->out_list, &c->out_cols);
         c->ncond = c->cond_list && *c->cond_list

@@ -11,6 +11,7 @@
 #define GANTUNE_GANCONF_H
 #include <stdint.h>
 
+#include "model/bf16.h"
 #include "model/device.h"
 
 /* which program parses: a table row lists those that take the option */
@@ -30,6 +31,8 @@ typedef struct {
     int threads;
     Device device;
     const char *device_name;           /* as given (checked after the required options) */
+    Precision precision;               /* what runs: PREC_FP32 or PREC_BF16 (auto resolved) */
+    const char *precision_name;        /* as given */
     /* gan-train's data and outputs */
     const char *train, *val, *save_model, *log;
     const char *rungs, *rung_cmd;      /* pruning: epochs to ask at, the command asked */

@@ -92,12 +92,14 @@ void net_init(Net *net, const NetLayout *lay)
     if (why) die(EXIT_RUNTIME, "invalid network: %s", why);
     net->p = xcalloc((size_t)net->lay.nparams + 1, sizeof *net->p);
     net->st = xcalloc((size_t)net->lay.nstate + 1, sizeof *net->st);
+    net->pb = NULL;   /* net_bf16_enable */
 }
 
 void net_free(Net *net)
 {
     free(net->p);
     free(net->st);
+    free(net->pb);
     memset(net, 0, sizeof *net);
 }
 
@@ -190,7 +192,48 @@ void net_cache_init(NetCache *c, const Net *net, int rows, int groups)
 void net_cache_free(NetCache *c)
 {
     for (int k = 0; k < c->nown; k++) free(c->own[k]);
+    for (int k = 0; k < c->nownb; k++) free(c->ownb[k]);
     memset(c, 0, sizeof *c);
+}
+
+/* ---- bf16 ---- */
+
+int net_dense_bf16(const NetLayout *lay, int i, int fused_first)
+{
+    return lay->L[i].kind == NET_DENSE && lay->L[i].nout > NN_SMALL_OUT &&
+           !(i == 0 && fused_first);
+}
+
+void net_bf16_enable(Net *net)
+{
+    if (!net->pb) net->pb = xcalloc((size_t)net->lay.nparams + 1, sizeof *net->pb);
+    net_bf16_sync(net);
+}
+
+void net_bf16_sync(Net *net) { bf16_from_f32(net->lay.nparams, net->p, net->pb); }
+
+void net_cache_bf16(NetCache *c, const Net *net, Bf16Ctx *ctx)
+{
+    const NetLayout *lay = &net->lay;
+    const size_t R = (size_t)c->rows;
+    c->bf = ctx;
+    for (int i = 0; i < lay->n; i++)
+        if (net_dense_bf16(lay, i, c->fused_first)) {
+            c->actb[i] = c->ownb[c->nownb++] = xcalloc(R * (size_t)lay->L[i].nin, 2);
+            c->gradb[i] = c->ownb[c->nownb++] = xcalloc(R * (size_t)lay->L[i].nout, 2);
+        }
+}
+
+void net_bf16_prepare(const Net *net, const NetCache *c, int rows, int dx, int dW)
+{
+    const NetLayout *lay = &net->lay;
+    for (int i = 0; i < lay->n; i++) {
+        const NetLayer *l = &lay->L[i];
+        if (!net_dense_bf16(lay, i, c->fused_first)) continue;
+        bf16_gemm_prepare(c->bf, rows, l->nout, l->nin, 0, 0, l->p1 >= 0);
+        if (dx && i > 0) bf16_gemm_prepare(c->bf, rows, l->nin, l->nout, 0, 1, 0);
+        if (dW) bf16_gemm_prepare(c->bf, l->nin, l->nout, rows, 1, 0, 0);
+    }
 }
 
 /* ---- the walker ---- */
@@ -213,6 +256,7 @@ void net_fwd_train(Net *net, NetCache *c, int B, int groups, int update_running)
     const int R = B * groups;
     float *p = net->p;
     int i = 0;
+    int fresh = 0;   /* bf16: actb[i] already written by the pass before (fused) */
     if (c->fused_first) {   /* the first block without forming x W (nn.h) */
         const NetLayer *d = &lay->L[0], *bn = &lay->L[1];
         float slope;
@@ -220,20 +264,30 @@ void net_fwd_train(Net *net, NetCache *c, int B, int groups, int update_running)
         const size_t gs = (size_t)B * w;
         float *rm = update_running ? net->st + bn->s0 : NULL;
         float *rv = update_running ? net->st + bn->s0 + w : NULL;
-        for (int g = 0; g < groups; g++)
-            nn_dense_bn_act_fwd(B, nin, w, c->act[0] + (size_t)g * B * nin, p + d->p0,
-                                p + bn->p0, p + bn->p1, slope, c->act[1] + g * gs,
-                                c->xhat[1] + g * gs, c->xmom + (size_t)g * (nin + nin * nin),
-                                c->inv[1] + g * w, rm, rv);
         i = 1 + span;
+        uint16_t *ab = i < lay->n ? c->actb[i] : NULL;   /* the next GEMM's bf16 input */
+        for (int g = 0; g < groups; g++)
+            nn_dense_bn_act_fwd_bf16(B, nin, w, c->act[0] + (size_t)g * B * nin, p + d->p0,
+                                     p + bn->p0, p + bn->p1, slope, c->act[1] + g * gs,
+                                     c->xhat[1] + g * gs,
+                                     c->xmom + (size_t)g * (nin + nin * nin), c->inv[1] + g * w,
+                                     rm, rv, ab ? ab + g * gs : NULL);
+        fresh = ab != NULL;
     }
     while (i < lay->n) {
         const NetLayer *l = &lay->L[i];
         const int n = l->nout;
         switch (l->kind) {
         case NET_DENSE:
-            nn_dense_fwd(R, l->nin, n, c->act[i], p + l->p0, l->p1 >= 0 ? p + l->p1 : NULL,
-                         c->act[i + 1]);
+            if (c->actb[i]) {
+                if (!fresh) bf16_from_f32((int64_t)R * l->nin, c->act[i], c->actb[i]);
+                nn_dense_fwd_bf16(c->bf, R, l->nin, n, c->actb[i], net->pb + l->p0,
+                                  l->p1 >= 0 ? p + l->p1 : NULL, c->act[i + 1]);
+            } else {
+                nn_dense_fwd(R, l->nin, n, c->act[i], p + l->p0, l->p1 >= 0 ? p + l->p1 : NULL,
+                             c->act[i + 1]);
+            }
+            fresh = 0;
             i++;
             break;
         case NET_BATCHNORM: {
@@ -242,19 +296,23 @@ void net_fwd_train(Net *net, NetCache *c, int B, int groups, int update_running)
             const size_t gs = (size_t)B * n;
             float *rm = update_running ? net->st + l->s0 : NULL;
             float *rv = update_running ? net->st + l->s0 + n : NULL;
+            uint16_t *hb = i + span < lay->n ? c->actb[i + span] : NULL;
             for (int g = 0; g < groups; g++)
-                nn_bn_act_train_fwd(B, n, c->act[i] + g * gs, p + l->p0, p + l->p1, slope,
-                                    c->xhat[i] + g * gs, c->mean[i] + g * n, c->inv[i] + g * n,
-                                    rm, rv);
+                nn_bn_act_train_fwd_bf16(B, n, c->act[i] + g * gs, p + l->p0, p + l->p1, slope,
+                                         c->xhat[i] + g * gs, c->mean[i] + g * n,
+                                         c->inv[i] + g * n, rm, rv, hb ? hb + g * gs : NULL);
             i += span;
+            fresh = hb != NULL;
             break;
         }
         case NET_LEAKY:
             nn_leaky_fwd((int64_t)R * n, c->act[i], l->slope);
+            fresh = 0;
             i++;
             break;
         case NET_TANH:
             nn_tanh_fwd((int64_t)R * n, c->act[i]);
+            fresh = 0;
             i++;
             break;
         }
@@ -280,14 +338,14 @@ static void bn_grads_add(const NetCache *c, int g, int w, float *dgam, float *db
 /* Batch-norm (+ activation) backward over `groups` groups, in place on da. */
 static void bn_bwd_groups(NetCache *c, int B, int groups, int w, float *da, const float *xh,
                           const float *gamma, const float *beta, const float *inv, float slope,
-                          float *dgam, float *dbet)
+                          float *dgam, float *dbet, uint16_t *dhb)
 {
     size_t gs = (size_t)B * w;
     for (int g = 0; g < groups; g++) {
         float *pg, *pb;
         bn_grad_targets(c, g, dgam, dbet, &pg, &pb);
-        nn_bn_act_train_bwd(B, w, da + g * gs, xh + g * gs, gamma, beta, inv + g * w, slope, pg,
-                            pb);
+        nn_bn_act_train_bwd_bf16(B, w, da + g * gs, xh + g * gs, gamma, beta, inv + g * w, slope,
+                                 pg, pb, dhb ? dhb + g * gs : NULL);
         bn_grads_add(c, g, w, dgam, dbet);
     }
 }
@@ -301,6 +359,7 @@ void net_bwd(Net *net, NetCache *c, int B, int groups, float *dout, float *grad,
 #define GP(off) (grad && (off) >= 0 ? grad + (off) : NULL)
     float *d = dout;
     int i = lay->n - 1;
+    int fresh = 0;   /* bf16: gradb of the dense layer below already written (fused) */
     while (i >= 0) {
         const NetLayer *l = &lay->L[i];
         const int n = l->nout;
@@ -329,20 +388,34 @@ void net_bwd(Net *net, NetCache *c, int B, int groups, float *dout, float *grad,
                 }
                 break;
             }
+            uint16_t *dhb = bn > 0 ? c->gradb[bn - 1] : NULL;
             bn_bwd_groups(c, B, groups, n, d, c->xhat[bn], p + b->p0, p + b->p1, c->inv[bn],
-                          slope, GP(b->p0), GP(b->p1));
+                          slope, GP(b->p0), GP(b->p1), dhb);
+            fresh = dhb != NULL;
             i = bn - 1;
             continue;
         }
         switch (l->kind) {
         case NET_LEAKY:
             nn_leaky_bwd((int64_t)R * n, c->act[i + 1], d, l->slope);
+            fresh = 0;
             break;
         case NET_TANH:
             nn_tanh_bwd((int64_t)R * n, c->act[i + 1], d);
+            fresh = 0;
             break;
         case NET_DENSE:
-            if (i == 0) {   /* the input gradient only where asked, only for ndx columns */
+            if (c->gradb[i]) {   /* bf16 GEMMs; the input gradient of the first ndx columns
+                                  * of layer 0 stays float32 (a thin product, nn.c) */
+                if (!fresh) bf16_from_f32((int64_t)R * n, d, c->gradb[i]);
+                if (i > 0 || grad)
+                    nn_dense_bwd_bf16(c->bf, R, l->nin, n, c->actb[i], net->pb + l->p0,
+                                      c->gradb[i], d, i > 0 ? c->grad[i] : NULL, GP(l->p0),
+                                      GP(l->p1));
+                if (i == 0 && ndx) nn_dense_dx_lead(R, l->nin, n, p + l->p0, d, c->grad[0], ndx);
+                if (i > 0) d = c->grad[i];
+                fresh = 0;
+            } else if (i == 0) {   /* the input gradient only where asked, only for ndx columns */
                 if (grad) nn_dense_bwd(R, l->nin, n, c->act[0], p + l->p0, d, NULL, GP(l->p0),
                                        GP(l->p1));
                 if (ndx) nn_dense_dx_lead(R, l->nin, n, p + l->p0, d, c->grad[0], ndx);
@@ -362,46 +435,85 @@ void net_bwd(Net *net, NetCache *c, int B, int groups, float *dout, float *grad,
 
 int64_t net_infer_floats(const NetLayout *lay, int B)
 {
-    return 2 * (int64_t)B * (lay->wmax > 0 ? lay->wmax : 1);
+    /* two activation buffers, then (net_fwd_infer_bf16) the bf16 copies of the input and of
+     * one activation, two to a float */
+    const int64_t w = lay->wmax > 0 ? lay->wmax : 1;
+    return 2 * (int64_t)B * w + ((int64_t)B * (lay->nin + w) + 1) / 2 + 1;
 }
 
-void net_fwd_infer(const Net *net, int B, const float *x, float *work, float *out)
+/* ctx NULL: float32 throughout */
+static void fwd_infer(const Net *net, Bf16Ctx *ctx, int B, const float *x, float *work,
+                      float *out)
 {
     const NetLayout *lay = &net->lay;
     const float *p = net->p;
     int last = 0;
     for (int i = 0; i < lay->n; i++)
         if (lay->L[i].kind == NET_DENSE) last = i;
+    uint16_t *xb = (uint16_t *)(work + 2 * (size_t)B * (lay->wmax > 0 ? lay->wmax : 1));
+    uint16_t *hb = xb + (size_t)B * lay->nin;
     /* dense outputs alternate between the two halves of work; the last goes to out */
     const float *in = x;
     float *cur = out;
-    int k = 0;
+    int k = 0, fresh = 0;
     for (int i = 0; i < lay->n;) {
         const NetLayer *l = &lay->L[i];
         const int n = l->nout;
+        const int bf = ctx && net_dense_bf16(lay, i, 0);
         switch (l->kind) {
         case NET_DENSE:
             cur = i == last ? out : work + (size_t)(k++ & 1) * B * lay->wmax;
-            nn_dense_fwd(B, l->nin, n, in, p + l->p0, l->p1 >= 0 ? p + l->p1 : NULL, cur);
+            if (bf) {
+                uint16_t *ib = i == 0 ? xb : hb;
+                if (!fresh) bf16_from_f32((int64_t)B * l->nin, in, ib);
+                nn_dense_fwd_bf16(ctx, B, l->nin, n, ib, net->pb + l->p0,
+                                  l->p1 >= 0 ? p + l->p1 : NULL, cur);
+            } else {
+                nn_dense_fwd(B, l->nin, n, in, p + l->p0, l->p1 >= 0 ? p + l->p1 : NULL, cur);
+            }
             in = cur;
+            fresh = 0;
             i++;
             break;
         case NET_BATCHNORM: {
             float slope;
             const int span = bn_span(lay, i, &slope);
-            nn_bn_act_infer_fwd(B, n, cur, p + l->p0, p + l->p1, net->st + l->s0,
-                                net->st + l->s0 + n, slope);
+            const int next_bf = ctx && i + span < lay->n && net_dense_bf16(lay, i + span, 0);
+            nn_bn_act_infer_fwd_bf16(B, n, cur, p + l->p0, p + l->p1, net->st + l->s0,
+                                     net->st + l->s0 + n, slope, next_bf ? hb : NULL);
+            fresh = next_bf;
             i += span;
             break;
         }
         case NET_LEAKY:
             nn_leaky_fwd((int64_t)B * n, cur, l->slope);
+            fresh = 0;
             i++;
             break;
         case NET_TANH:
             nn_tanh_fwd((int64_t)B * n, cur);
+            fresh = 0;
             i++;
             break;
         }
     }
+}
+
+void net_fwd_infer(const Net *net, int B, const float *x, float *work, float *out)
+{
+    fwd_infer(net, NULL, B, x, work, out);
+}
+
+void net_fwd_infer_bf16(const Net *net, Bf16Ctx *ctx, int B, const float *x, float *work,
+                        float *out)
+{
+    fwd_infer(net, ctx, B, x, work, out);
+}
+
+void net_infer_bf16_prepare(const Net *net, Bf16Ctx *ctx, int B)
+{
+    const NetLayout *lay = &net->lay;
+    for (int i = 0; i < lay->n; i++)
+        if (net_dense_bf16(lay, i, 0))
+            bf16_gemm_prepare(ctx, B, lay->L[i].nout, lay->L[i].nin, 0, 0, lay->L[i].p1 >= 0);
 }

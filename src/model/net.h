@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "base/rng.h"
+#include "model/bf16.h"
 
 #define NET_MAX_LAYERS 16
 
@@ -69,6 +70,7 @@ typedef struct {
     NetLayout lay;
     float *p;                      /* [nparams] */
     float *st;                     /* [nstate] */
+    uint16_t *pb;                  /* bf16 copy of p, same layout (net_bf16_enable), or NULL */
 } Net;
 
 /* Copies lay (net_layout run on it, dying with exit 1 if it is invalid), allocates p and st
@@ -96,6 +98,13 @@ typedef struct {
     int fused_first;               /* 1 when the CPU runs layers 0-1(-2) as nn_dense_bn_act */
     float *own[4 * NET_MAX_LAYERS + 8];
     int nown;
+    /* --precision bf16 (net_cache_bf16): the GEMM context, and for each dense layer i that
+     * runs its GEMMs in bf16 (net_dense_bf16) the bf16 copies of its input actb[i] and of its
+     * output gradient gradb[i] [rows x width]; NULL elsewhere and in fp32 */
+    Bf16Ctx *bf;
+    uint16_t *actb[NET_MAX_LAYERS], *gradb[NET_MAX_LAYERS];
+    uint16_t *ownb[2 * NET_MAX_LAYERS];
+    int nownb;
 } NetCache;
 
 void net_cache_init(NetCache *c, const Net *net, int rows, int groups);
@@ -108,6 +117,20 @@ typedef float *(*NetAlloc)(void *ctx, size_t floats);
 void net_cache_plan(NetCache *c, const NetLayout *lay, int rows, int groups, NetAlloc alloc,
                     void *ctx);
 
+/* --precision bf16. Dense layer i runs its GEMMs in bf16 when it is a GEMM at all on the CPU:
+ * more than NN_SMALL_OUT outputs and not the fused first block. */
+int net_dense_bf16(const NetLayout *lay, int i, int fused_first);
+/* Allocates net->pb and fills it from p; net_bf16_sync refills it after p changed other than
+ * through nn_adam_step_bf16 (which keeps it current). */
+void net_bf16_enable(Net *net);
+void net_bf16_sync(Net *net);
+/* Switches a cache (net_cache_init) to bf16 GEMMs through ctx (the caller's), allocating its
+ * bf16 copies. */
+void net_cache_bf16(NetCache *c, const Net *net, Bf16Ctx *ctx);
+/* Makes the GEMM primitives a pass over `rows` rows will run, before the first step (bf16.h):
+ * forwards, input gradients of the layers above the first if dx, weight gradients if dW. */
+void net_bf16_prepare(const Net *net, const NetCache *c, int rows, int dx, int dW);
+
 /* Training-mode forward of rows [0, groups*B) of c->act[0], batch-norm statistics per group of
  * B rows (B >= 2); running statistics updated when update_running. Output in c->act[n]. */
 void net_fwd_train(Net *net, NetCache *c, int B, int groups, int update_running);
@@ -115,9 +138,14 @@ void net_fwd_train(Net *net, NetCache *c, int B, int groups, int update_running)
  * parameter gradients in p's layout (NULL: skipped); ndx: fill the first ndx columns of
  * c->grad[0] (the input gradient; 0: none). */
 void net_bwd(Net *net, NetCache *c, int B, int groups, float *dout, float *grad, int ndx);
-/* Floats of scratch net_fwd_infer needs for B rows. */
+/* Floats of scratch net_fwd_infer (and net_fwd_infer_bf16) needs for B rows. */
 int64_t net_infer_floats(const NetLayout *lay, int B);
 /* Inference-mode forward (running statistics) of B rows of x into out [B x nout]; work holds
  * net_infer_floats(B) floats. */
 void net_fwd_infer(const Net *net, int B, const float *x, float *work, float *out);
+/* The same with the bf16 layers' GEMMs in bf16 through ctx (net->pb enabled); the bf16 copies
+ * live in work. net_infer_bf16_prepare makes the primitives for B rows. */
+void net_fwd_infer_bf16(const Net *net, Bf16Ctx *ctx, int B, const float *x, float *work,
+                        float *out);
+void net_infer_bf16_prepare(const Net *net, Bf16Ctx *ctx, int B);
 #endif

@@ -4,6 +4,8 @@
  * across features, and batch-norm statistics are accumulated in a fixed row order. */
 #include "model/nn.h"
 
+#include "model/bf16.h"
+
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
@@ -29,7 +31,7 @@ static inline float leaky_gain(float u, float slope)
  * thin shape both ways. (Those figures are for
  * OpenBLAS's AVX2 kernels; its AVX-512 ones have unpacked small-matrix paths that beat these
  * loops forward and for dW, by 2-6 us a call, and lose for dx.) */
-enum { SMALL_OUT = 4, KCHUNK = 1024 };
+enum { SMALL_OUT = NN_SMALL_OUT, KCHUNK = 1024 };
 
 static inline void w_columns(const float *W, int nout, int k0, int kn, float *wt)
 {
@@ -43,6 +45,14 @@ static inline void w_columns(const float *W, int nout, int k0, int kn, float *wt
 #else
 #define NN_HOT
 #endif
+/* a pass shared by a float32 function and its bf16 twin, inlined into each (and its clones) */
+#define NN_IMPL static inline __attribute__((always_inline))
+
+/* bf16 copies written inside the passes above (inlined, so vectorised in each clone) */
+static inline void bf16_from_row(int64_t n, const float *restrict x, uint16_t *restrict y)
+{
+    for (int64_t i = 0; i < n; i++) y[i] = bf16_round(x[i]);
+}
 
 /* Dot product in 16 independent lanes summed in a fixed order at the end: vectorises without
  * -ffast-math (a single running sum is a serial dependency chain) and stays deterministic. */
@@ -154,14 +164,30 @@ NN_HOT void nn_dense_dx_lead(int B, int nin, int nout, const float *W, const flo
             dx[(size_t)r * nin + k] = dot_lanes(dy + (size_t)r * nout, W + (size_t)k * nout, nout);
 }
 
+void nn_dense_fwd_bf16(Bf16Ctx *ctx, int B, int nin, int nout, const uint16_t *xb,
+                       const uint16_t *Wb, const float *b, float *y)
+{
+    bf16_gemm(ctx, B, nout, nin, 0, 0, xb, Wb, b, y);
+}
+
+void nn_dense_bwd_bf16(Bf16Ctx *ctx, int B, int nin, int nout, const uint16_t *xb,
+                       const uint16_t *Wb, const uint16_t *dyb, const float *dy, float *dx,
+                       float *dW, float *db)
+{
+    if (dx) bf16_gemm(ctx, B, nin, nout, 0, 1, dyb, Wb, NULL, dx);   /* dy W^T */
+    if (dW) bf16_gemm(ctx, nin, nout, B, 1, 0, xb, dyb, NULL, dW);   /* x^T dy */
+    if (db) nn_dense_bwd(B, nin, nout, NULL, NULL, dy, NULL, NULL, db);
+}
+
 /* The batch-norm passes stream the rows in order, four at a time: the per-feature sums and
  * parameters are loaded and stored once per four rows instead of once per row, which is what
  * bounded these loops (they ran at about a cycle per element). Sums over rows are taken as
  * (r0 + r1) + (r2 + r3) per group of four, in a fixed order. */
-NN_HOT void nn_bn_act_train_fwd(int B, int n, float *restrict h, const float *restrict gamma,
-                                const float *restrict beta, float slope, float *restrict xhat,
-                                float *restrict mean, float *restrict invstd,
-                                float *restrict run_mean, float *restrict run_var)
+NN_IMPL void bn_act_train_fwd(int B, int n, float *restrict h, const float *restrict gamma,
+                             const float *restrict beta, float slope, float *restrict xhat,
+                             float *restrict mean, float *restrict invstd,
+                             float *restrict run_mean, float *restrict run_var,
+                             uint16_t *restrict hb)
 {
     /* Mean and variance in one pass over the rows, as sums of d = h - h[0] and d^2 (the
      * first row's d is zero, so it is skipped): shifting by a sample of the batch keeps
@@ -209,13 +235,33 @@ NN_HOT void nn_bn_act_train_fwd(int B, int n, float *restrict h, const float *re
             xr[j] = xh;
             hr[j] = u * leaky_gain(u, slope);
         }
+        /* the next GEMM's bf16 operand while the row is still in L1 */
+        if (hb) bf16_from_row(n, hr, hb + r * N);
     }
 }
 
-NN_HOT void nn_bn_act_train_bwd(int B, int n, float *restrict da, const float *restrict xhat,
-                                const float *restrict gamma, const float *restrict beta,
-                                const float *restrict invstd, float slope,
-                                float *restrict dgamma, float *restrict dbeta)
+NN_HOT void nn_bn_act_train_fwd(int B, int n, float *restrict h, const float *restrict gamma,
+                                const float *restrict beta, float slope, float *restrict xhat,
+                                float *restrict mean, float *restrict invstd,
+                                float *restrict run_mean, float *restrict run_var)
+{
+    bn_act_train_fwd(B, n, h, gamma, beta, slope, xhat, mean, invstd, run_mean, run_var, NULL);
+}
+
+NN_HOT void nn_bn_act_train_fwd_bf16(int B, int n, float *restrict h,
+                                     const float *restrict gamma, const float *restrict beta,
+                                     float slope, float *restrict xhat, float *restrict mean,
+                                     float *restrict invstd, float *restrict run_mean,
+                                     float *restrict run_var, uint16_t *restrict hb)
+{
+    bn_act_train_fwd(B, n, h, gamma, beta, slope, xhat, mean, invstd, run_mean, run_var, hb);
+}
+
+NN_IMPL void bn_act_train_bwd(int B, int n, float *restrict da, const float *restrict xhat,
+                             const float *restrict gamma, const float *restrict beta,
+                             const float *restrict invstd, float slope,
+                             float *restrict dgamma, float *restrict dbeta,
+                             uint16_t *restrict dhb)
 {
     const size_t N = (size_t)n;
     memset(dgamma, 0, N * sizeof *dgamma);
@@ -265,13 +311,32 @@ NN_HOT void nn_bn_act_train_bwd(int B, int n, float *restrict da, const float *r
             d2[j] = k * (d2[j] - inv_b * (db + x2[j] * dg));
             d3[j] = k * (d3[j] - inv_b * (db + x3[j] * dg));
         }
+        if (dhb) bf16_from_row(4 * n, d0, dhb + r * N);   /* the four rows are contiguous */
     }
     for (; r < B; r++) {
         float *d0 = da + r * N;
         const float *x0 = xhat + r * N;
         for (int j = 0; j < n; j++)
             d0[j] = gamma[j] * invstd[j] * (d0[j] - inv_b * (dbeta[j] + x0[j] * dgamma[j]));
+        if (dhb) bf16_from_row(n, d0, dhb + r * N);
     }
+}
+
+NN_HOT void nn_bn_act_train_bwd(int B, int n, float *restrict da, const float *restrict xhat,
+                                const float *restrict gamma, const float *restrict beta,
+                                const float *restrict invstd, float slope,
+                                float *restrict dgamma, float *restrict dbeta)
+{
+    bn_act_train_bwd(B, n, da, xhat, gamma, beta, invstd, slope, dgamma, dbeta, NULL);
+}
+
+NN_HOT void nn_bn_act_train_bwd_bf16(int B, int n, float *restrict da,
+                                     const float *restrict xhat, const float *restrict gamma,
+                                     const float *restrict beta, const float *restrict invstd,
+                                     float slope, float *restrict dgamma, float *restrict dbeta,
+                                     uint16_t *restrict dhb)
+{
+    bn_act_train_bwd(B, n, da, xhat, gamma, beta, invstd, slope, dgamma, dbeta, dhb);
 }
 
 /* The first-block passes sum a few rows of W against 16-column chunks. Plain loops over a
@@ -344,12 +409,12 @@ static inline void first_row(int nin, int n, const float *restrict xc, const flo
     }
 }
 
-NN_HOT void nn_dense_bn_act_fwd(int B, int nin, int n, const float *restrict x,
-                                const float *restrict W, const float *restrict gamma,
-                                const float *restrict beta, float slope, float *restrict a,
-                                float *restrict xhat, float *restrict xmom,
-                                float *restrict invstd,
-                                float *restrict run_mean, float *restrict run_var)
+NN_IMPL void dense_bn_act_fwd(int B, int nin, int n, const float *restrict x,
+                             const float *restrict W, const float *restrict gamma,
+                             const float *restrict beta, float slope, float *restrict a,
+                             float *restrict xhat, float *restrict xmom,
+                             float *restrict invstd, float *restrict run_mean,
+                             float *restrict run_var, uint16_t *restrict ab)
 {
     const size_t N = (size_t)n;
     /* the inputs' mean, then their covariance from the centred rows, in double: var below
@@ -409,7 +474,31 @@ NN_HOT void nn_dense_bn_act_fwd(int B, int nin, int n, const float *restrict x,
         float xc[NN_FEW_IN];
         for (int k = 0; k < nin; k++) xc[k] = x[(size_t)r * nin + k] - xmu[k];
         first_row(nin, n, xc, W, invstd, gamma, beta, slope, xhat + r * N, a + r * N);
+        if (ab) bf16_from_row(n, a + r * N, ab + r * N);
     }
+}
+
+NN_HOT void nn_dense_bn_act_fwd(int B, int nin, int n, const float *restrict x,
+                                const float *restrict W, const float *restrict gamma,
+                                const float *restrict beta, float slope, float *restrict a,
+                                float *restrict xhat, float *restrict xmom,
+                                float *restrict invstd,
+                                float *restrict run_mean, float *restrict run_var)
+{
+    dense_bn_act_fwd(B, nin, n, x, W, gamma, beta, slope, a, xhat, xmom, invstd, run_mean,
+                     run_var, NULL);
+}
+
+NN_HOT void nn_dense_bn_act_fwd_bf16(int B, int nin, int n, const float *restrict x,
+                                     const float *restrict W, const float *restrict gamma,
+                                     const float *restrict beta, float slope,
+                                     float *restrict a, float *restrict xhat,
+                                     float *restrict xmom, float *restrict invstd,
+                                     float *restrict run_mean, float *restrict run_var,
+                                     uint16_t *restrict ab)
+{
+    dense_bn_act_fwd(B, nin, n, x, W, gamma, beta, slope, a, xhat, xmom, invstd, run_mean,
+                     run_var, ab);
 }
 
 NN_HOT void nn_dense_bn_act_bwd(int B, int nin, int n, const float *restrict x,
@@ -477,8 +566,9 @@ NN_HOT void nn_dense_bn_act_bwd(int B, int nin, int n, const float *restrict x,
     }
 }
 
-NN_HOT void nn_bn_act_infer_fwd(int B, int n, float *restrict h, const float *restrict gamma, const float *restrict beta,
-                         const float *restrict run_mean, const float *restrict run_var, float slope)
+NN_IMPL void bn_act_infer_fwd(int B, int n, float *restrict h, const float *restrict gamma,
+                             const float *restrict beta, const float *restrict run_mean,
+                             const float *restrict run_var, float slope, uint16_t *restrict hb)
 {
     /* fold into one multiply-add per element: a = gamma/sqrt(var+eps), c = beta - a mean.
      * The scratch lives on the stack in chunks, so the function needs no workspace. */
@@ -496,8 +586,24 @@ NN_HOT void nn_bn_act_infer_fwd(int B, int n, float *restrict h, const float *re
                 float u = a[j] * hr[j] + c[j];
                 hr[j] = u * leaky_gain(u, slope);
             }
+            if (hb) bf16_from_row(m, hr, hb + (size_t)r * n + j0);
         }
     }
+}
+
+NN_HOT void nn_bn_act_infer_fwd(int B, int n, float *restrict h, const float *restrict gamma, const float *restrict beta,
+                         const float *restrict run_mean, const float *restrict run_var, float slope)
+{
+    bn_act_infer_fwd(B, n, h, gamma, beta, run_mean, run_var, slope, NULL);
+}
+
+NN_HOT void nn_bn_act_infer_fwd_bf16(int B, int n, float *restrict h,
+                                     const float *restrict gamma, const float *restrict beta,
+                                     const float *restrict run_mean,
+                                     const float *restrict run_var, float slope,
+                                     uint16_t *restrict hb)
+{
+    bn_act_infer_fwd(B, n, h, gamma, beta, run_mean, run_var, slope, hb);
 }
 
 void nn_leaky_fwd(int64_t len, float *x, float slope)
@@ -536,8 +642,9 @@ double nn_bce_logits(int B, const float *z, float target, float *dz)
     return loss / B;
 }
 
-NN_HOT void nn_adam_step(int64_t n, float *restrict p, const float *restrict g, float *restrict m, float *restrict v, float lr, float b1,
-                  float b2, float eps, long t)
+NN_IMPL void adam_step(int64_t n, float *restrict p, const float *restrict g,
+                      float *restrict m, float *restrict v, float lr, float b1, float b2,
+                      float eps, long t, uint16_t *restrict pb)
 {
     const float bc1 = 1.0f - powf(b1, (float)t), bc2 = 1.0f - powf(b2, (float)t);
     const float step = lr / bc1, inv_sqrt_bc2 = 1.0f / sqrtf(bc2);
@@ -546,6 +653,20 @@ NN_HOT void nn_adam_step(int64_t n, float *restrict p, const float *restrict g, 
         v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
         p[i] -= step * m[i] / (sqrtf(v[i]) * inv_sqrt_bc2 + eps);
     }
+    if (pb) bf16_from_row(n, p, pb);
+}
+
+NN_HOT void nn_adam_step(int64_t n, float *restrict p, const float *restrict g, float *restrict m, float *restrict v, float lr, float b1,
+                  float b2, float eps, long t)
+{
+    adam_step(n, p, g, m, v, lr, b1, b2, eps, t, NULL);
+}
+
+NN_HOT void nn_adam_step_bf16(int64_t n, float *restrict p, const float *restrict g,
+                              float *restrict m, float *restrict v, float lr, float b1,
+                              float b2, float eps, long t, uint16_t *restrict pb)
+{
+    adam_step(n, p, g, m, v, lr, b1, b2, eps, t, pb);
 }
 
 void nn_glorot_uniform(int nin, int nout, float *W, Rng *rng)

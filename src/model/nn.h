@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "base/rng.h"
+#include "model/bf16.h"
 
 #define NN_BN_MOMENTUM 0.01f
 #define NN_BN_EPS 1e-3f
@@ -117,6 +118,38 @@ void nn_adam_step(int64_t n, float *p, const float *g, float *m, float *v, float
 /* Glorot (Xavier) uniform initialisation of W[nin x nout]: U(-a, a), a = sqrt(6/(nin+nout)),
  * drawn from the caller's generator (rng.h). */
 void nn_glorot_uniform(int nin, int nout, float *W, Rng *rng);
+
+/* ---- bf16 twins (--precision bf16; bf16.h) ----
+ * The same layers with the dense GEMMs on bfloat16 operands (xb, Wb, dyb: bf16 copies of x,
+ * W, dy) accumulated in float32, through ctx's oneDNN matmuls. Everything else stays float32:
+ * the _bf16 batch-norm, first-block and Adam passes compute exactly what their float32 twins
+ * do and also write the bf16 copy the next GEMM reads (hb/ab: of the output h/a; dhb: of the
+ * input gradient; pb: of the updated parameters), in the pass that already touches the data.
+ * Dense layers with at most NN_SMALL_OUT outputs (and the first block) stay float32: they are
+ * not GEMMs here (nn.c). Tolerance against the float32 twin: a dot product of length K of
+ * bf16-rounded operands is off by about 2^-8 sqrt(K) of the sum of |terms| (test_nn). */
+#define NN_SMALL_OUT 4
+void nn_dense_fwd_bf16(Bf16Ctx *ctx, int B, int nin, int nout, const uint16_t *xb,
+                       const uint16_t *Wb, const float *b, float *y);
+/* dx = dy W^T, dW = x^T dy from the bf16 copies; db = column sums of the float32 dy. */
+void nn_dense_bwd_bf16(Bf16Ctx *ctx, int B, int nin, int nout, const uint16_t *xb,
+                       const uint16_t *Wb, const uint16_t *dyb, const float *dy, float *dx,
+                       float *dW, float *db);
+void nn_bn_act_train_fwd_bf16(int B, int n, float *h, const float *gamma, const float *beta,
+                              float slope, float *xhat, float *mean, float *invstd,
+                              float *run_mean, float *run_var, uint16_t *hb);
+void nn_bn_act_train_bwd_bf16(int B, int n, float *da, const float *xhat, const float *gamma,
+                              const float *beta, const float *invstd, float slope,
+                              float *dgamma, float *dbeta, uint16_t *dhb);
+void nn_dense_bn_act_fwd_bf16(int B, int nin, int n, const float *x, const float *W,
+                              const float *gamma, const float *beta, float slope, float *a,
+                              float *xhat, float *xmom, float *invstd, float *run_mean,
+                              float *run_var, uint16_t *ab);
+void nn_bn_act_infer_fwd_bf16(int B, int n, float *h, const float *gamma, const float *beta,
+                              const float *run_mean, const float *run_var, float slope,
+                              uint16_t *hb);
+void nn_adam_step_bf16(int64_t n, float *p, const float *g, float *m, float *v, float lr,
+                       float b1, float b2, float eps, long t, uint16_t *pb);
 
 /* Floating-point operations of one dense forward (2 B nin nout), for GFLOP/s figures. */
 static inline double nn_dense_flops(int B, int nin, int nout)

@@ -54,11 +54,22 @@ int main(int argc, char **argv)
     if (sampler_init(&S, &m)) die(EXIT_RUNTIME, "out of memory");
     sampler_seed(&S, cfg.seed);
     char *text = xmalloc((size_t)SAMPLE_BLOCK * (nc + no) * (NUMFMT_MAX + 1) + 1);
+    /* --precision bf16 on the CPU: the generator's GEMMs through oneDNN, their primitives for
+     * a full block and the last one made before the loop */
+    Bf16Ctx *bf = NULL;
+    if (cfg.precision == PREC_BF16 && cfg.device == DEVICE_CPU) {
+        bf = bf16_ctx_create(cfg.threads);
+        net_bf16_enable(&m.G);
+        net_infer_bf16_prepare(&m.G, bf, n < SAMPLE_BLOCK ? (int)n : SAMPLE_BLOCK);
+        if (n > SAMPLE_BLOCK && n % SAMPLE_BLOCK)
+            net_infer_bf16_prepare(&m.G, bf, (int)(n % SAMPLE_BLOCK));
+    }
 
 #ifdef GANTUNE_CUDA
     /* --device cuda: the same inputs (conditions ++ this seed's noise) through the generator
      * on the GPU (cuda/gan.cu), so the events match the CPU's up to float rounding */
     GcuSampler *gpu = cfg.device == DEVICE_CUDA ? gcu_sampler_create(&m.G, SAMPLE_BLOCK) : NULL;
+    if (gpu && cfg.precision == PREC_BF16) gcu_sampler_bf16(gpu);
 #endif
     AtomicOut *o = aout_open(out);
     for (int j = 0; j < nc; j++) aout_printf(o, "%s,", m.cond_names[j]);
@@ -74,7 +85,13 @@ int main(int argc, char **argv)
             sampler_outputs(&S, b, S.y, S.ev);
         } else
 #endif
-        sampler_run(&S, b, cs, S.z, S.ev);
+        if (bf) {   /* the sampler's inputs and outputs around the bf16 generator */
+            sampler_inputs(&S, b, cs, S.z);
+            net_fwd_infer_bf16(&m.G, bf, b, S.in, S.work, S.y);   /* tanh included */
+            sampler_outputs(&S, b, S.y, S.ev);
+        } else {
+            sampler_run(&S, b, cs, S.z, S.ev);
+        }
         char *p = text;
         for (int i = 0; i < b; i++) {
             for (int j = 0; j < nc; j++) {
@@ -94,6 +111,7 @@ int main(int argc, char **argv)
 #endif
     sampler_free(&S);
     free(text), free(cv);
+    bf16_ctx_free(bf);
     gtm_free(&m);
     return EXIT_OK;
 }

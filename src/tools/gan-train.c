@@ -155,7 +155,8 @@ int main(int argc, char **argv)
 
     Gan g;
     const int B = o.batch;
-    gan_init(&g, &o, &r_init);
+    gan_init(&g, &o, &r_init);   /* bf16: the oneDNN matmuls of a full batch, made here */
+    if (o.device == DEVICE_CPU) gan_prepare_rows(&g, (int)(ntr % (size_t)B));   /* last batch */
     net_init(&best.G, &g.G.lay);
     const int64_t params = gan_params_reference(&o);
 
@@ -285,10 +286,11 @@ int main(int argc, char **argv)
             warnx("no finished epoch: %s not written", o.save_model);
         }
     }
-    printf("best_wd,best_epoch,epochs,seconds,epochs_per_s,params,status");
+    printf("best_wd,best_epoch,epochs,seconds,epochs_per_s,params,status,precision");
     for (int j = 0; j < no; j++) printf(",wd_%s", o.out_cols[j]);
-    printf("\n%.6g,%ld,%ld,%.3f,%.4g,%lld,%s", best_wd, best_epoch, epochs_run, secs,
-           secs > 0 ? epochs_run / secs : 0.0, (long long)params, diverged ? "diverged" : pruned ? "pruned" : "ok");
+    printf("\n%.6g,%ld,%ld,%.3f,%.4g,%lld,%s,%s", best_wd, best_epoch, epochs_run, secs,
+           secs > 0 ? epochs_run / secs : 0.0, (long long)params,
+           diverged ? "diverged" : pruned ? "pruned" : "ok", precision_name(o.precision));
     for (int j = 0; j < no; j++) printf(",%.6g", best_wds[j]);
     printf("\n");
     check_stdout();

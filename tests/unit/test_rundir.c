@@ -163,7 +163,7 @@ int main(void)
 
     /* the record schema: gan-train's columns are not hyperparameters */
     const char *rec[] = {"id", "trial", "seed", "best_wd", "best_epoch", "epochs", "seconds",
-                         "epochs_per_s", "params", "status", "wd_theta", NULL};
+                         "epochs_per_s", "params", "status", "precision", "wd_theta", NULL};
     int all = 1;
     for (int i = 0; rec[i]; i++) all &= record_known_col(rec[i]);
     CHECK(all, "every gan-train record column is known");
