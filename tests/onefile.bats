@@ -10,11 +10,11 @@ COLS=lep0_pt,lep0_eta,lep0_phi,lep1_pt,lep1_eta,lep1_phi
 
 # A physicist's file: other names, columns in another order, extra columns (run, weight).
 events_file() {
-  event-gen dimuon --events "$1" --val 1 --seed 4 -o g.csv --val-out /dev/null
+  event-gen dimuon --events "$1" --val 1 --seed 4 -o g.csv --val-out gv.csv
   awk -F, 'BEGIN { OFS = "," }
     NR == 1 { print "run", "lep1_pt", "lep0_pt", "lep0_eta", "lep0_phi", "weight", "lep1_eta", "lep1_phi"; next }
     { print 1000 + NR, $4, $1, $2, $3, 0.5, $5, $6 }' g.csv | gzip > events.csv.gz
-  rm g.csv
+  rm g.csv gv.csv
 }
 
 small_space() {
