@@ -146,6 +146,55 @@ assert_complete() {
   [[ $output == *"done: 6 sets in "*"; best set "* ]]
 }
 
+@test "anp: a rerun with other settings than run.conf's stops and lists them; BUDGET may grow; FRESH=1 starts anew" {
+  standin_env --sleep 0.1
+  rd=$(BUDGET=2 TRIALS=1 EPOCHS=2 N_INIT=1 "$ANP" init broad hadronization)
+  cp "$rd/run.conf" conf.before
+  run env BUDGET=2 TRIALS=1 EPOCHS=3 N_INIT=1 OUT_COLS=pt "$ANP" broad hadronization
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $output == *"$rd was made with other settings than this rerun's:"* ]]
+  [[ $output == *"EPOCHS=3, run.conf has epochs=2"* ]]
+  [[ $output == *"OUT_COLS=pt, run.conf has out_cols="* ]]
+  [[ $output == *"only BUDGET= may grow"* ]]
+  [[ $output == *"FRESH=1"*"or another RUNS=DIR"* ]]
+  run ! grep -q "TRIALS=" <<< "$output"     # the same as run.conf: not listed
+  cmp conf.before "$rd/run.conf"
+  [ ! -e "$rd/history.csv" ]                # nothing ran
+  # a smaller budget is refused too
+  run env BUDGET=1 TRIALS=1 EPOCHS=2 "$ANP" broad hadronization
+  [ "$status" -eq 1 ]
+  [[ $output == *"BUDGET=1, run.conf has budget=2 (a budget may only grow)"* ]]
+  # the same settings, a larger budget: the search goes on
+  run env BUDGET=3 TRIALS=1 EPOCHS=2 N_INIT=1 KAPPA=0.0 "$ANP" broad hadronization
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"budget of $rd changed from 2 to 3"* ]]
+  [ "$(tail -n +2 "$rd/history.csv" | wc -l)" -eq 3 ]
+  # FRESH=1: the old run is kept aside, the new one has the new settings
+  run env FRESH=1 BUDGET=1 TRIALS=1 EPOCHS=3 "$ANP" init broad hadronization
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(grep '^epochs=' "$rd/run.conf")" = "epochs=3" ]
+  old=$(ls -d "$rd".old-*)
+  [ "$(tail -n +2 "$old/history.csv" | wc -l)" -eq 3 ]
+}
+
+@test "anp: warns when the initial design fills the budget and when most sets failed" {
+  standin_env --sleep 0.1 --fail-lr-gen 0.0
+  run env BUDGET=2 TRIALS=1 N_INIT=4 "$ANP" broad dimuon
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"warning: budget 2 <= n_init 4: every set comes from the initial design, rbf never chooses one"* ]]
+  [[ $output == *"warning: 2 of 2 sets failed (every trial)"* ]]
+  # a budget beyond the design, sets that train: no warning
+  export TRAINER="$STANDIN --sleep 0.1"
+  run env BUDGET=3 TRIALS=1 N_INIT=2 RUNS="$TMP/runs2" "$ANP" broad dimuon
+  echo "$output"
+  [ "$status" -eq 0 ]
+  run ! grep -q warning <<< "$output"
+}
+
 @test "anp: trials run on another host through ssh (HOSTS=file, --sshloginfile)" {
   [ -x /usr/sbin/sshd ] || { echo "sshd not installed (make deps installs openssh-server)" >&2; return 1; }
   standin_env --sleep 0.2
@@ -199,7 +248,7 @@ real_search() {
   assert_complete "$b"
   [ "$(awk -F, 'NR > 1 && $12 == "ok"' "$b/history.csv" | wc -l)" -ge 1 ]
   for f in models/1-1.gtm trials/1-1.log trials/1-1.cmd joblog/set-1; do [ -s "$b/$f" ]; done
-  [[ $output == *"set 1 ["*"wd "*"best "*"/2 done | elapsed "*"ETA"* ]]
+  [[ $output == *"set 1 ["*"wd "*"best "*"/2 done, "*"ETA"* ]]
   # the focus space lies inside the broad one, holds the broad best, and spans at most 2 eps
   run "$ANP" focus "$1"
   echo "$output"

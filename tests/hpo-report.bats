@@ -24,7 +24,11 @@ valid_png() {
 }
 
 # cell ID FILE: the summary table cell with that id
-cell() { sed -n "s/.*<td id=\"$1\">\([^<]*\)<.*/\1/p" "$2"; }
+cell() { sed -n "s/.*<td id=\"$1\"[^>]*>\([^<]*\)<.*/\1/p" "$2"; }
+# val ID FILE [ATTR]: every digit of that cell's number (its data-v, or data-ATTR), the text
+# itself for a whole number
+val() { local v; v=$(sed -n "s/.*<td id=\"$1\"[^>]* data-${3:-v}=\"\([^\"]*\)\".*/\1/p" "$2")
+        if [ -n "$v" ]; then echo "$v"; else cell "$1" "$2"; fi; }
 
 # close A B: numerically equal to 6 significant digits
 close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b < 0 ? -b : b;
@@ -49,6 +53,22 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   # the importance chart holds surrogate-propose's indices, one bar pair per hyperparameter
   [ "$(grep -c '^"' rep/importance.dat)" -eq "$(($(wc -l < "$BROAD/space.csv") - 1))" ]
   grep -q 'Strongest interaction: [a-z_]* x [a-z_]*' rep/index.html
+  # one source of truth: the report's strongest interaction and indices are what
+  # surrogate-propose prints for the same history, run.conf's method and its own defaults
+  method=$(sed -n 's/^method=//p' "$BROAD/run.conf")
+  top=$(surrogate-propose --space "$BROAD/space.csv" --history "$BROAD/history.csv" --method "$method" --interactions |
+        sed -n '2p' | awk -F, '{ printf "%s x %s (second-order index %.3g)", $1, $2, $3 }')
+  grep -qF "Strongest interaction: $top, from " rep/index.html
+  grep -qF "strongest interaction: $top" rep/importance.gp
+  surrogate-propose --space "$BROAD/space.csv" --history "$BROAD/history.csv" --method "$method" --importance |
+    tail -n +2 | while IFS=, read -r name s1 st; do
+      read -r s1r str < <(awk -v n="\"$name\"" '$1 == n { print $2, $3 }' rep/importance.dat)
+      close "$s1r" "$s1"
+      close "$str" "$st"
+    done
+  # fitted to 30 sets in 6 dimensions, under 10 per dimension: said in the title and a warning
+  grep -q 'fitted to [0-9]* sets in 6 dimensions (few: a sketch)' rep/importance.gp
+  grep -q 'class="warning">Warning: the importance indices .* from a surrogate fitted to [0-9]* sets in 6 dimensions' rep/index.html
 }
 
 @test "hpo-report: summary numbers equal those computed from history.csv" {
@@ -67,22 +87,28 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   [ "$(cell r1-sets rep/index.html)" = "$nsets" ]
   [ "$(cell r1-failed-sets rep/index.html)" = "$nfailed" ]
   [ "$(cell r1-best-id rep/index.html)" = "$bestid" ]
-  close "$(cell r1-best-wd-mean rep/index.html)" "$bestmean"
-  close "$(cell r1-best-wd-std rep/index.html)" "$beststd"
+  close "$(val r1-best-wd rep/index.html mean)" "$bestmean"
+  close "$(val r1-best-wd rep/index.html sd)" "$beststd"
+  # for reading: mean ± σ, the σ to two significant digits, the mean to the same place
+  [[ $(cell r1-best-wd rep/index.html) =~ ^[0-9]+\.([0-9]+)\ ±\ 0\.(0*)[1-9][0-9]?$ ]]
+  [[ ${#BASH_REMATCH[1]} -eq $(( ${#BASH_REMATCH[2]} + 2 )) || ${BASH_REMATCH[2]} == "" ]]
   [ "$(cell r1-trials-run rep/index.html)" = "$ntrials" ]
   [ "$(cell r1-trials-failed rep/index.html)" = "$nfailtr" ]
   # the best set's learning rate, from the history row of that id
   lr=$(awk -F, -v id="$bestid" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
                                 $1 == id { print $c["lr_gen"] }' "$h")
-  close "$(cell r1-best-lr_gen rep/index.html)" "$lr"
+  close "$(val r1-best-lr_gen rep/index.html)" "$lr"
   # wall time and trial-time sum from timeline.csv (run.conf's started is the run's start)
   read -r wall sum < <(awk -F, -v t0="$(sed -n 's/^started=//p' "$BROAD/run.conf")" '
     NR > 1 { s += $6 - $5; if ($6 > e) e = $6 } END { printf "%.6f %.6f\n", e - t0, s }' "$BROAD/timeline.csv")
-  close "$(cell r1-wall-s rep/index.html)" "$wall"
-  close "$(cell r1-trial-sum-s rep/index.html)" "$sum"
+  close "$(val r1-wall-s rep/index.html)" "$wall"
+  close "$(val r1-trial-sum-s rep/index.html)" "$sum"
+  [[ $(cell r1-wall-s rep/index.html) =~ ^([0-9]+h)?[0-9]+m[0-9][0-9]s$|^[0-9]+s$|^[0-9]+h[0-9][0-9]m$ ]]
   # trial utilisation: trial time over set slots x trials per set x wall time
   util=$(awk -F, -v w="$wall" -v s="$sum" 'NR > 1 { sl[$3] = 1 } END { n = 0; for (k in sl) n++; printf "%.6f", 100 * s / (n * 5 * w) }' "$BROAD/timeline.csv")
-  close "$(cell r1-utilisation rep/index.html)" "$util"
+  close "$(val r1-utilisation rep/index.html)" "$util"
+  [[ $(cell r1-utilisation rep/index.html) =~ ^[0-9]+\.[0-9]%$ ]]
+  [[ $(cell r1-speedup rep/index.html) =~ ^[0-9]+\.[0-9][0-9]×$ ]]
   # the Pareto table lists exactly the finished sets no other finished set dominates in
   # (wd_mean, wd_std, params), params from the trial records
   sed -n 's/^<tr><td>\([0-9]*\)<\/td>.*/\1/p' rep/index.html | sort -n > listed
@@ -251,4 +277,24 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   run make -s -C "$ROOT" report RUNS="$TMP/runs"
   [ "$status" -ne 0 ]
   [[ "$output" == *"runs/hadronization/broad/history.csv not found"* ]]
+}
+
+@test "hpo-report: warns of a search the initial design filled and of one whose sets mostly failed" {
+  cp -r "$BROAD" run
+  run hpo-report run -o rep --surrogate none --sampler none
+  [ "$status" -eq 0 ]
+  run ! grep -q 'id="warnings"' rep/index.html
+  # budget 30 <= n_init 30: every set from the Latin hypercube
+  sed -i 's/^n_init=.*/n_init=30/' run/run.conf
+  # at least 20 of 30 sets failed
+  awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+    NR <= 21 { $c["wd_mean"] = "nan"; $c["wd_std"] = "nan"; $c["status"] = "failed" } { print }' \
+    "$BROAD/history.csv" > run/history.csv
+  run hpo-report run -o rep --surrogate none --sampler none
+  [ "$status" -eq 0 ]
+  grep -q 'class="warning">Warning: run: budget 30 &le; n_init 30: every set came from the initial design, the rbf surrogate never chose one' rep/index.html
+  nf=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["status"] == "failed" { n++ } END { print n }' run/history.csv)
+  [ "$nf" -ge 20 ]
+  grep -q "class=\"warning\">Warning: run: $nf of 30 sets failed" rep/index.html
+  grep -q 'rbf seed 1, initial design only' rep/wd-sigma.gp
 }

@@ -57,7 +57,7 @@ trials_for() {
   [ "$(tail -n +2 run/pending.csv | cut -d, -f1 | tr '\n' ' ')" = "1 2 " ]
   run hpo-step run --status
   [ "$status" -eq 3 ]
-  [ "${lines[1]}" = "2,0,2,10" ]
+  [ "${lines[1]}" = "2,0,2,10,0" ]
   assert_no_output run/.proposals.csv.tmp
 }
 
@@ -101,7 +101,7 @@ trials_for() {
   trials_for 2 0.5
   run hpo-step run --finish 2
   [ "$status" -eq 0 ]
-  [[ $output == "set 2 ["*"wd 0.502 ± 0.001 (3 trials, 0 failed, ok) | best 0.502"*"1/4 done"*ETA* ]]
+  [[ $output == "set 2 [a="*" b="*"] wd 0.5020 ± 0.0010 | best 0.5020 (set 2) | 1/4 done, "*", ETA "* ]]
   [ "$(head -1 run/history.csv)" = "id,a,b,wd_mean,wd_std,n_trials,n_failed,status,pruned_at" ]
   [ "$(tail -n +2 run/history.csv | cut -d, -f1,6-)" = "2,3,0,ok,0" ]
   [ "$(tail -n +2 run/pending.csv | cut -d, -f1)" = "1" ]
@@ -153,7 +153,7 @@ trials_for() {
   [ "$(tail -n +2 run/pending.csv | wc -l)" -eq 0 ]
   run hpo-step run --status
   [ "$status" -eq 0 ]
-  [ "${lines[1]}" = "6,6,0,6" ]
+  [ "${lines[1]}" = "6,6,0,6,0" ]
 }
 
 @test "hpo-step: claimed sets are not handed out twice; --reset-claims hands them out again" {
@@ -209,4 +209,31 @@ trials_for() {
   run hpo-step run
   [ "$status" -eq 1 ]
   [[ $output == *"run/pending.csv:1:"* ]]
+}
+
+@test "hpo-step --finish: the progress line fits in 120 columns, W1 as mean ± sd to the sd's two digits" {
+  need_hpo
+  mkdir -p run/trials
+  printf 'name,lower,upper,scaling\nnoise_dim,1,128,1\nbatch_size,1,64,32\nlr_gen,1,2000,1.234567e-7\nlr_disc,1,2000,1.234567e-7\ngen_layersize,1,512,8\ndisc_layersize,1,512,8\n' > run/space.csv
+  printf 'study=t\nphase=broad\nmethod=random\nseed=7\ntrials=2\nbudget=1000\nn_init=4\nkappa=0\nstarted=%s\n' \
+    "$(( $(date +%s) - 4000 ))" > run/run.conf
+  hpo-step run --n 1 > /dev/null
+  hp=$(tail -1 run/pending.csv | cut -d, -f2-)
+  for t in 1 2; do
+    printf 'id,trial,seed,noise_dim,batch_size,lr_gen,lr_disc,gen_layersize,disc_layersize,best_wd,status\n1,%s,%s,%s,%s,ok\n' \
+      "$t" "$t" "$hp" "$(awk -v t="$t" 'BEGIN { printf "%.12f", 0.534291 + (t - 1.5) * 0.000182 }')" > "run/trials/1-$t.csv"
+  done
+  run hpo-step run --finish 1
+  [ "$status" -eq 0 ]
+  echo "$output"
+  [ "$(printf '%s' "$output" | LC_ALL=C.UTF-8 wc -m)" -le 120 ]
+  # sd 0.0001287 to two digits, the mean to the same decimal place; the files keep every digit
+  [[ $output == *"wd 0.53429 ± 0.00013 | best 0.53429 (set 1) | 1/1000 done, 1h06m, ETA "* ]]
+  [[ $(tail -1 run/history.csv) == *,0.000128693* ]]
+  # every hyperparameter's value is still shown, in space order (here too long for the names)
+  shown=$(sed 's/^set 1 \[\([^]]*\)\].*/\1/' <<< "$output")
+  [ "$shown" = "$(tail -1 run/history.csv | cut -d, -f2-7 | awk -F, '{ printf "%.0f %.0f %.3g %.3g %.0f %.0f", $1, $2, $3, $4, $5, $6 }')" ]
+  run hpo-step run --best-wd
+  [ "$status" -eq 0 ]
+  [ "$output" = "0.53429 ± 0.00013" ]
 }

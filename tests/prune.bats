@@ -257,12 +257,12 @@ expect_rule() {
   run "$ANP" run "$rd"
   echo "$output"
   [ "$status" -eq 0 ]
-  [[ $output == *"1/2 done | elapsed 1m4"?"s | ETA 1"[67]"m"* ]]
+  [[ $output == *"1/2 done, 1m4"?"s, ETA 1"[67]"m"* ]]
   # without the model: the mean of the finished sets, ETA ~ elapsed
   rm "$rd/cost.csv"
   sed -i 's/^budget=.*/budget=4/' "$rd/run.conf"
   run "$ANP" run "$rd"
   echo "$output"
   [ "$status" -eq 0 ]
-  [[ $output == *"3/4 done | elapsed 1m4"?"s | ETA "[3-4][0-9]"s"* ]]
+  [[ $output == *"3/4 done, 1m4"?"s, ETA "[3-4][0-9]"s"* ]]
 }

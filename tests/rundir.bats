@@ -8,7 +8,7 @@ ANP=$ROOT/workflows/anp
 BROAD=$ROOT/tests/fixtures/run-hadronization-broad
 
 # cell ID FILE: the summary table cell with that id (as tests/hpo-report.bats reads it)
-cell() { sed -n "s/.*<td id=\"$1\">\([^<]*\)<.*/\1/p" "$2"; }
+cell() { sed -n "s/.*<td id=\"$1\"[^>]*>\([^<]*\)<.*/\1/p" "$2"; }
 
 # the id of the ok row with the lowest wd_mean + K * wd_std, computed here by column name
 awk_best() {

@@ -101,3 +101,65 @@ int numfmt_g(char *buf, double v, int sig)
     *p = '\0';
     return (int)(p - buf);
 }
+
+/* "-0.000" reads as a sign that means something: a value that rounds to zero prints unsigned. */
+static void drop_negative_zero(char *s)
+{
+    if (s[0] != '-') return;
+    for (const char *p = s + 1; *p && *p != ' '; p++)
+        if (*p != '0' && *p != '.') return;
+    memmove(s, s + 1, strlen(s));
+}
+
+int numfmt_pm(char *buf, int n, double mean, double sd)
+{
+    char m[NUMFMT_MAX];
+    if (!isfinite(mean)) return snprintf(buf, (size_t)n, "%g", mean);
+    if (!(sd > 0) || !isfinite(sd)) {
+        numfmt_g(m, mean, 4);
+        drop_negative_zero(m);
+        return snprintf(buf, (size_t)n, "%s", m);
+    }
+    int d = 1 - (int)floor(log10(sd));
+    if (d <= 15 && floor(sd * pow(10, d) + 0.5) >= 100) d--;   /* 0.0996 is 0.10, not 0.100 */
+    int len;
+    if (d > 12) {
+        /* sd below 1e-12: so far below any mean here that the mean's digits are what matter */
+        numfmt_g(m, mean, 7);
+        len = snprintf(buf, (size_t)n, "%s ± %.2g", m, sd);
+    } else if (d >= 0) {
+        len = snprintf(buf, (size_t)n, "%.*f ± %.*f", d, mean, d, sd);
+    } else {
+        double q = pow(10, -d);
+        len = snprintf(buf, (size_t)n, "%.0f ± %.0f", floor(mean / q + 0.5) * q, floor(sd / q + 0.5) * q);
+    }
+    if (n > 0 && buf[0] == '-') {
+        drop_negative_zero(buf);
+        len = (int)strlen(buf);
+    }
+    return len;
+}
+
+int numfmt_dur(char *buf, int n, double s)
+{
+    if (!(s >= 0) || s > 1e9) return snprintf(buf, (size_t)n, "?");
+    if (s < 9.95) return snprintf(buf, (size_t)n, "%.1fs", s);
+    long t = (long)(s + 0.5);
+    if (t >= 100 * 3600) return snprintf(buf, (size_t)n, "%ldh", t / 3600);
+    if (t >= 3600) return snprintf(buf, (size_t)n, "%ldh%02ldm", t / 3600, t / 60 % 60);
+    if (t >= 60) return snprintf(buf, (size_t)n, "%ldm%02lds", t / 60, t % 60);
+    return snprintf(buf, (size_t)n, "%lds", t);
+}
+
+int numfmt_pct(char *buf, int n, double pct)
+{
+    if (!isfinite(pct)) return snprintf(buf, (size_t)n, "?");
+    return snprintf(buf, (size_t)n, "%.1f%%", pct);
+}
+
+int numfmt_cols(const char *s)
+{
+    int c = 0;
+    for (; *s; s++) c += ((unsigned char)*s & 0xC0) != 0x80;
+    return c;
+}

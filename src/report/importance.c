@@ -23,12 +23,15 @@ static const SurrogateMethod *report_method(const Run *r)
     return surrogate_method_model(surrogate_method_find(conf_get(r, "method")));
 }
 
+/* surrogate-propose with its own defaults (seed included) and the run's method only: the
+ * report's indices and strongest interaction are what a user gets running the same command
+ * on the same history (tests/hpo-report.bats compares them). */
 static int run_surrogate(const char *exe, const Run *r, const char *mode, const char *out,
                          const char *err, char *msg, size_t msgn)
 {
     char *space = path_join(r->dir, "space.csv"), *hist = path_join(r->dir, "history.csv");
     char *argv[] = {(char *)exe, "--space", space, "--history", hist, (char *)mode, "--method",
-                    (char *)report_method(r)->name, "--seed", "1", NULL};
+                    (char *)report_method(r)->name, NULL};
     int rc = run_cmd(argv, NULL, out, err);
     first_line(err, msg, msgn);
     free(space), free(hist);
@@ -101,6 +104,15 @@ static void write_data(const char *dir, const Indices *ix)
     aout_commit(o);
 }
 
+/* Sets the surrogate is fitted to: the finished ones with a result. Below 10 per dimension
+ * (Loeppky, Sacks and Welch 2009's n = 10 d for a GP-like surrogate) its indices are a sketch. */
+static int fitted_sets(const Run *r)
+{
+    int n = 0;
+    for (int i = 0; i < r->n; i++) n += r->ok[i];
+    return n;
+}
+
 static void write_script(const Run *r, const char *dir, const char *pair)
 {
     const char *method = report_method(r)->label;
@@ -108,8 +120,10 @@ static void write_script(const Run *r, const char *dir, const char *pair)
     snprintf(name, sizeof name, "%s/importance.gp", dir);
     AtomicOut *g = aout_open(name);
     gp_header(g, "importance.png", 960, 560);
-    aout_printf(g, "set title \"%s: Sobol indices of the %s surrogate fitted to the history%s%s\"\n",
-                r->label, method, pair[0] ? "\\nstrongest interaction: " : "", pair);
+    int n = fitted_sets(r);
+    aout_printf(g, "set title \"%s: Sobol indices of the %s surrogate fitted to %d sets in %d dimensions%s%s%s\"\n",
+                r->label, method, n, r->d, n < 10 * r->d ? " (few: a sketch)" : "",
+                pair[0] ? "\\nstrongest interaction: " : "", pair);
     aout_printf(g, "set style data histograms\nset style histogram clustered gap 1\n"
                    "set style fill solid 0.75 border lc rgb '#333333'\nset yrange [0:*]\n"
                    "set xtics rotate by -25\nset key top right box opaque\n"
@@ -157,10 +171,16 @@ int draw_importance(const Report *rp, Notes *nt, char *more, size_t n)
         note(nt, "%s%s).</li>\n", line[0] ? ": " : "", line);
     }
     write_script(r, dir, pair);
+    if (fitted_sets(r) < 10 * r->d)
+        note(nt, "<li class=\"warning\">Warning: the importance indices and the strongest interaction come "
+                 "from a surrogate fitted to %d sets in %d dimensions, fewer than the 10 per dimension "
+                 "(%d) a surrogate needs to rank hyperparameters reliably; read them as a sketch.</li>\n",
+             fitted_sets(r), r->d, 10 * r->d);
     if (pair[0]) {
         char esc[sizeof pair * 6];
         html_esc_str(esc, sizeof esc, pair);
-        snprintf(more, n, " Strongest interaction: %s.", esc);
+        snprintf(more, n, " Strongest interaction: %s, from %d sets%s.", esc, fitted_sets(r),
+                 fitted_sets(r) < 10 * r->d ? " (fewer than 10 per dimension: a sketch)" : "");
     }
     made = 1;
 done:

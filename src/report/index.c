@@ -2,6 +2,7 @@
 #include "report/index.h"
 
 #include "base/atomic.h"
+#include "base/numfmt.h"
 #include "base/proc.h"
 #include "base/util.h"
 #include "report/summary.h"
@@ -56,6 +57,36 @@ static double stat_of(const Run *r, double thr, int what)
     }
 }
 
+/* What a setting or an outcome means, said before any number: a search the initial design
+ * filled, and one whose sets mostly failed. */
+static void write_warnings(AtomicOut *o, const Report *rp)
+{
+    int any = 0;
+    for (int k = 0; k < rp->nr; k++) {
+        const Run *r = &rp->runs[k];
+        int failed = (int)stat_of(r, rp->thr[k], ST_FAILED);
+        int design = run_design_only(r), most = 2 * failed > r->n;
+        if (!design && !most) continue;
+        if (!any) aout_printf(o, "<ul id=\"warnings\">\n");
+        any = 1;
+        if (design) {
+            aout_printf(o, "<li class=\"warning\">Warning: ");
+            html_esc(o, r->dir);
+            aout_printf(o, ": budget %s &le; n_init %s: every set came from the initial design, the %s "
+                           "surrogate never chose one; the pictures show a space-filling design, not a "
+                           "guided search (raise BUDGET above n_init).</li>\n",
+                        conf_get(r, "budget"), conf_get(r, "n_init"), conf_get(r, "method"));
+        }
+        if (most) {
+            aout_printf(o, "<li class=\"warning\">Warning: ");
+            html_esc(o, r->dir);
+            aout_printf(o, ": %d of %d sets failed (no trial gave a result; see trials/*.err): the "
+                           "results rest on the other %d.</li>\n", failed, r->n, r->n - failed);
+        }
+    }
+    if (any) aout_printf(o, "</ul>\n");
+}
+
 /* The page head and the summary table: run.conf's settings and the numbers of every run. */
 static void write_summary(AtomicOut *o, const Report *rp)
 {
@@ -68,13 +99,15 @@ static void write_summary(AtomicOut *o, const Report *rp)
     aout_printf(o, " %s</title>\n<style>body{font-family:sans-serif;max-width:1500px;margin:1em auto}"
                    "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:3px 8px;"
                    "text-align:right}th{text-align:left;background:#f2f2f2}img{max-width:100%%;"
-                   "border:1px solid #ddd}figcaption{color:#333;margin-bottom:2em}</style></head><body>\n",
+                   "border:1px solid #ddd}figcaption{color:#333;margin-bottom:2em}.warning{color:#a00000}</style></head><body>\n",
                 phase ? phase : "");
     aout_printf(o, "<h1>gantune report: ");
     html_esc(o, study ? study : "");
     aout_printf(o, " ");
     html_esc(o, phase ? phase : "");
-    aout_printf(o, "</h1>\n<h2>Summary</h2>\n<table id=\"summary\">\n<tr><th>run</th>");
+    aout_printf(o, "</h1>\n");
+    write_warnings(o, rp);
+    aout_printf(o, "<h2>Summary</h2>\n<table id=\"summary\">\n<tr><th>run</th>");
     for (int k = 0; k < nr; k++) {
         aout_printf(o, "<td id=\"r%d-dir\">", k + 1);
         html_esc(o, runs[k].dir);
@@ -93,6 +126,20 @@ static void write_summary(AtomicOut *o, const Report *rp)
         aout_printf(o, "</tr>\n");
     }
     char id[64];
+    char txt[64];
+    /* a row of durations (seconds; trainer hours are scaled to seconds for the text) */
+#define ROW_DUR(label, key, expr, to_s) do { \
+        aout_printf(o, "<tr><th>%s</th>", label); \
+        for (int k = 0; k < nr; k++) { const Run *r = &runs[k]; (void)r; double v_ = (expr); \
+            numfmt_dur(txt, sizeof txt, v_ * (to_s)); \
+            snprintf(id, sizeof id, "r%d-%s", k + 1, key); html_cell(o, id, v_, txt); } \
+        aout_printf(o, "</tr>\n"); } while (0)
+#define ROW_PCT(label, key, expr) do { \
+        aout_printf(o, "<tr><th>%s</th>", label); \
+        for (int k = 0; k < nr; k++) { const Run *r = &runs[k]; (void)r; double v_ = (expr); \
+            numfmt_pct(txt, sizeof txt, v_); \
+            snprintf(id, sizeof id, "r%d-%s", k + 1, key); html_cell(o, id, v_, txt); } \
+        aout_printf(o, "</tr>\n"); } while (0)
 #define ROW(label, key, expr) do { \
         aout_printf(o, "<tr><th>%s</th>", label); \
         for (int k = 0; k < nr; k++) { const Run *r = &runs[k]; (void)r; \
@@ -103,12 +150,21 @@ static void write_summary(AtomicOut *o, const Report *rp)
     ROW("sets still pending", "pending", r->npending);
     ROW("sets pruned at a rung", "pruned-sets", stat_of(r, thr[k], ST_PRUNED));
     ROW("trials run", "trials-run", stat_of(r, thr[k], ST_TRIALS));
-    ROW("trainer hours (sum of trial times)", "trainer-hours", stat_of(r, thr[k], ST_TRAIN_H));
-    ROW("trainer hours saved by pruning (estimated)", "saved-hours", stat_of(r, thr[k], ST_SAVED_H));
+    ROW_DUR("trainer time (sum of trial times)", "trainer-hours", stat_of(r, thr[k], ST_TRAIN_H), 3600);
+    ROW_DUR("trainer time saved by pruning (estimated)", "saved-hours", stat_of(r, thr[k], ST_SAVED_H), 3600);
     ROW("trials failed or diverged", "trials-failed", stat_of(r, thr[k], ST_TRIALS_FAILED));
     ROW("best set id", "best-id", r->best >= 0 ? r->id[r->best] : NAN);
-    ROW("best mean W1 (scaled units)", "best-wd-mean", r->best >= 0 ? r->mean[r->best] : NAN);
-    ROW("best σ of W1 (scaled units)", "best-wd-std", r->best >= 0 ? r->sd[r->best] : NAN);
+    /* W1 as mean ± σ, the σ to two digits (numfmt_pm); every digit in data-mean, data-sd */
+    aout_printf(o, "<tr><th>best W1, mean ± σ over its trials (scaled units)</th>");
+    for (int k = 0; k < nr; k++) {
+        const Run *r = &runs[k];
+        if (r->best < 0) { aout_printf(o, "<td id=\"r%d-best-wd\">&ndash;</td>", k + 1); continue; }
+        char t[96];
+        numfmt_pm(t, sizeof t, r->mean[r->best], r->sd[r->best]);
+        aout_printf(o, "<td id=\"r%d-best-wd\" data-mean=\"%.10g\" data-sd=\"%.10g\">%s</td>", k + 1,
+                    r->mean[r->best], r->sd[r->best], t);
+    }
+    aout_printf(o, "</tr>\n");
     ROW("best set parameters (count)", "best-params", r->best >= 0 ? r->params[r->best] : NAN);
     for (int j = 0; j < runs[0].d; j++) {
         aout_printf(o, "<tr><th>best ");
@@ -127,13 +183,22 @@ static void write_summary(AtomicOut *o, const Report *rp)
     ROW("median mean W1 of finished sets", "median-wd", stat_of(r, thr[k], ST_MEDIAN));
     ROW("sensitivity threshold on mean W1", "threshold", thr[k]);
     ROW("sets under the threshold", "under-threshold", stat_of(r, thr[k], ST_UNDER));
-    ROW("run wall time (s)", "wall-s", r->nt ? timing_of(r).wall : NAN);
-    ROW("sum of trial times (s)", "trial-sum-s", r->nt ? timing_of(r).sum : NAN);
+    ROW_DUR("run wall time", "wall-s", r->nt ? timing_of(r).wall : NAN, 1);
+    ROW_DUR("sum of trial times", "trial-sum-s", r->nt ? timing_of(r).sum : NAN, 1);
     ROW("set slots used (timeline.csv)", "slots-used", r->nt ? timing_of(r).nslots : NAN);
-    ROW("speed-up (sum of trial times / wall time)", "speedup", stat_of(r, thr[k], ST_SPEEDUP));
-    ROW("set slots busy (% of slots x wall time)", "slot-busy", stat_of(r, thr[k], ST_SLOTBUSY));
-    ROW("trial utilisation (% of slots x trials x wall time)", "utilisation", stat_of(r, thr[k], ST_UTIL));
+    aout_printf(o, "<tr><th>speed-up (sum of trial times / wall time)</th>");
+    for (int k = 0; k < nr; k++) {
+        double v = stat_of(&runs[k], thr[k], ST_SPEEDUP);
+        snprintf(txt, sizeof txt, "%.2f×", v);
+        snprintf(id, sizeof id, "r%d-speedup", k + 1);
+        html_cell(o, id, v, txt);
+    }
+    aout_printf(o, "</tr>\n");
+    ROW_PCT("set slots busy (of slots x wall time)", "slot-busy", stat_of(r, thr[k], ST_SLOTBUSY));
+    ROW_PCT("trial utilisation (of slots x trials x wall time)", "utilisation", stat_of(r, thr[k], ST_UTIL));
 #undef ROW
+#undef ROW_DUR
+#undef ROW_PCT
     aout_printf(o, "</table>\n");
     if (nr > 1)
         aout_printf(o, "<p>Sensitivity, importance, Pareto and generated-vs-truth panels are drawn for "
@@ -148,7 +213,7 @@ static void write_front(AtomicOut *o, const Report *rp)
     const int *front = rp->front;
     int nf = rp->nf;
     aout_printf(o, "<h2>Non-dominated sets (mean W1, σ, parameters) of %s, by mean W1</h2>\n"
-                   "<table id=\"pareto\">\n<tr><th>set</th><th>mean W1</th><th>σ</th><th>parameters</th>",
+                   "<table id=\"pareto\">\n<tr><th>set</th><th>W1 (mean ± σ)</th><th>parameters</th>",
                 runs[0].label);
     for (int j = 0; j < runs[0].d; j++) {
         aout_printf(o, "<th>");
@@ -165,10 +230,16 @@ static void write_front(AtomicOut *o, const Report *rp)
         }
     for (int a = 0; a < nf; a++) {
         int i = order[a];
-        aout_printf(o, "<tr><td>%d</td><td>%.6g</td><td>%.6g</td>", r0->id[i], r0->mean[i], r0->sd[i]);
+        char t[96];
+        numfmt_pm(t, sizeof t, r0->mean[i], r0->sd[i]);
+        aout_printf(o, "<tr><td>%d</td><td data-mean=\"%.10g\" data-sd=\"%.10g\">%s</td>", r0->id[i],
+                    r0->mean[i], r0->sd[i], t);
         if (isfinite(r0->params[i])) aout_printf(o, "<td>%.0f</td>", r0->params[i]);
         else aout_printf(o, "<td>&ndash;</td>");
-        for (int j = 0; j < r0->d; j++) aout_printf(o, "<td>%.6g</td>", r0->x[(size_t)i * r0->d + j]);
+        for (int j = 0; j < r0->d; j++) {
+            numfmt_g(t, r0->x[(size_t)i * r0->d + j], 4);
+            aout_printf(o, "<td>%s</td>", t);
+        }
         aout_printf(o, "</tr>\n");
     }
     free(order);

@@ -1,6 +1,7 @@
 /* picture.c — helpers shared by hpo-report's picture modules (picture.h). */
 #include "report/picture.h"
 
+#include "base/numfmt.h"
 #include "base/proc.h"
 #include "base/util.h"
 
@@ -58,12 +59,21 @@ void html_esc_str(char *dst, size_t n, const char *s)
     dst[k] = '\0';
 }
 
+void html_cell(AtomicOut *o, const char *id, double v, const char *text)
+{
+    if (!isfinite(v)) aout_printf(o, "<td id=\"%s\">&ndash;</td>", id);
+    else aout_printf(o, "<td id=\"%s\" data-v=\"%.10g\">%s</td>", id, v, text);
+}
+
 void html_num(AtomicOut *o, const char *id, double v)
 {
-    aout_printf(o, "<td id=\"%s\">", id);
-    if (isfinite(v)) aout_printf(o, "%.6g", v);
-    else aout_printf(o, "&ndash;");
-    aout_printf(o, "</td>");
+    if (isfinite(v) && v == floor(v) && fabs(v) < 1e15) {
+        aout_printf(o, "<td id=\"%s\">%.0f</td>", id, v);   /* a count or an id: all its digits */
+        return;
+    }
+    char t[NUMFMT_MAX];
+    numfmt_g(t, v, 4);
+    html_cell(o, id, v, t);
 }
 
 void gp_header(AtomicOut *g, const char *png, int w, int h)

@@ -20,8 +20,11 @@ void note(Notes *nt, const char *fmt, ...) __attribute__((format(printf, 2, 3)))
 void html_esc(AtomicOut *o, const char *s);
 /* The same into dst (NUL-terminated, cut to fit n bytes). */
 void html_esc_str(char *dst, size_t n, const char *s);
-/* A summary-table cell <td id="ID">v</td>, a dash for NaN. */
+/* A summary-table cell for a person: <td id="ID">v</td> for a whole number, else v to 4
+ * significant digits with every digit in data-v (<td id="ID" data-v="0.01234567">0.01235</td>);
+ * a dash for NaN. html_cell: the same with the text given (a duration, a percentage). */
 void html_num(AtomicOut *o, const char *id, double v);
+void html_cell(AtomicOut *o, const char *id, double v, const char *text);
 
 /* The first lines of a gnuplot script drawing png (w x h pixels). */
 void gp_header(AtomicOut *g, const char *png, int w, int h);

@@ -5,6 +5,7 @@
 #include "base/proc.h"
 #include "base/util.h"
 #include "hpo/rundir.h"
+#include "hpo/surrogate.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -135,6 +136,13 @@ static int count_rows(const Run *r, RdKind kind)
     return n;
 }
 
+int run_design_only(const Run *r)
+{
+    const char *ph = conf_get(r, "phase"), *ni = conf_get(r, "n_init"), *b = conf_get(r, "budget");
+    const SurrogateMethod *m = surrogate_method_find(conf_get(r, "method"));
+    return ph && strcmp(ph, "final") != 0 && ni && b && m && m->fit && atol(ni) >= atol(b);
+}
+
 void read_run(Run *r, const char *dir)
 {
     memset(r, 0, sizeof *r);
@@ -147,6 +155,7 @@ void read_run(Run *r, const char *dir)
     r->npending = count_rows(r, RD_PENDING);
     const char *m = conf_get(r, "method"), *s = conf_get(r, "seed");
     char buf[256];
-    snprintf(buf, sizeof buf, "%s%s%s", m ? m : dir, s ? " seed " : "", s ? s : "");
+    snprintf(buf, sizeof buf, "%s%s%s%s", m ? m : dir, s ? " seed " : "", s ? s : "",
+             run_design_only(r) ? ", initial design only" : "");
     r->label = xstrdup(buf);
 }

@@ -26,6 +26,9 @@ typedef struct {
 
 /* run.conf's value of key, NULL when unset (rundir.h: an empty value is unset). */
 const char *conf_get(const Run *r, const char *key);
+/* A search whose budget the initial design fills (n_init >= budget): the surrogate of its
+ * method never chose a set. Not for the final phase, nor methods without a model. */
+int run_design_only(const Run *r);
 /* Load the run directory dir into r; dies naming the file on a malformed or missing input. */
 void read_run(Run *r, const char *dir);
 #endif

@@ -8,6 +8,7 @@
 #define _DEFAULT_SOURCE   /* flock(2), readlink(2) */
 #include "base/atomic.h"
 #include "base/csvio.h"
+#include "base/numfmt.h"
 #include "base/proc.h"
 #include "base/rng.h"
 #include "base/util.h"
@@ -274,15 +275,6 @@ static int do_propose(Run *r, long n, int per_trial)
     return EXIT_OK;
 }
 
-static void fmt_dur(char *buf, size_t n, double s)
-{
-    if (!(s >= 0) || s > 1e8) { snprintf(buf, n, "?"); return; }
-    long t = (long)(s + 0.5);
-    if (t >= 3600) snprintf(buf, n, "%ldh%02ldm", t / 3600, t / 60 % 60);
-    else if (t >= 60) snprintf(buf, n, "%ldm%02lds", t / 60, t % 60);
-    else snprintf(buf, n, "%lds", t);
-}
-
 static int count_list(const char *s)
 {
     int n = s && *s ? 1 : 0;
@@ -314,6 +306,78 @@ static double eta_seconds(Run *r, double el)
     }
     free(v);
     return fin > 0 ? el * set_s * (double)(r->budget - done) / fin : NAN;
+}
+
+/* The hyperparameters of a progress line in at most width columns: NAME=VALUE with the names
+ * in full, else abbreviated to the initials of their words (lr_gen: lg), else the values alone
+ * (in space order), else cut with an ellipsis. Values to 3 significant digits. */
+static void progress_hps(const Run *r, char **h, int width, char *out, size_t n)
+{
+    for (int tier = 0; tier < 3; tier++) {
+        size_t len = 0;
+        out[0] = '\0';
+        for (int j = 0; j < r->nhp && len + 64 < n; j++) {
+            char v[NUMFMT_MAX], name[64];
+            double x;
+            if (csv_parse_double(h[1 + j], &x) != 0) snprintf(v, sizeof v, "%.20s", h[1 + j]);
+            else if (x == floor(x) && fabs(x) < 1e7) snprintf(v, sizeof v, "%.0f", x);   /* sizes */
+            else numfmt_g(v, x, 3);
+            size_t k = 0;
+            for (const char *q = r->hp[j]; *q && k < sizeof name - 1; q++)
+                if (tier == 0 || q == r->hp[j] || q[-1] == '_') name[k++] = *q;
+            name[k] = '\0';
+            len += (size_t)snprintf(out + len, n - len, "%s%s%s%s", j ? " " : "", tier < 2 ? name : "",
+                                    tier < 2 ? "=" : "", v);
+        }
+        if (numfmt_cols(out) <= width) return;
+    }
+    /* the values alone are still too long: cut at width - 3 columns, then "…" */
+    int c = 0;
+    char *p = out;
+    for (; *p && c < width - 3; p++) c += ((unsigned char)*p & 0xC0) != 0x80;
+    while (((unsigned char)*p & 0xC0) == 0x80) p++;
+    snprintf(p, n - (size_t)(p - out), "…");
+}
+
+/* The line printed when a set finishes, for a person watching: at most PROGRESS_COLS columns,
+ * numbers rounded for reading (numfmt_pm: the sd to two digits); history.csv keeps them all. */
+enum { PROGRESS_COLS = 120 };
+static void progress_line(Run *r)
+{
+    const RdTable *ht = &r->hist;
+    int best = best_set(ht, runconf_double_or(r->conf, "kappa", 0)), last = ht->nrows - 1;
+    HistRow h;
+    hist_row(ht, last, &h);
+    char wd[96], tail[512], st[96] = "", hps[1024];
+    numfmt_pm(wd, sizeof wd, h.mean, h.sd);
+    /* the trial count is the run's (the banner says it): only what went wrong is shown */
+    char nf[48] = "";
+    if (h.nfailed) snprintf(nf, sizeof nf, "%ld of %ld failed", h.nfailed, h.ntrials);
+    if (h.pruned) snprintf(st, sizeof st, " (pruned at epoch %ld%s%s)", h.pruned_at, *nf ? ", " : "", nf);
+    else if (!h.ok) snprintf(st, sizeof st, " (set failed: %s)", *nf ? nf : "no result");
+    else if (*nf) snprintf(st, sizeof st, " (%s)", nf);
+    int tl = snprintf(tail, sizeof tail, "wd %s%s", h.ok || h.pruned ? wd : "nan", st);
+    if (best >= 0) {
+        HistRow b;
+        hist_row(ht, best, &b);
+        char bm[NUMFMT_MAX + 8];
+        numfmt_pm(bm, sizeof bm, b.mean, b.sd);
+        char *pm = strstr(bm, " ±");   /* the best's mean alone, to its own sd's place */
+        if (pm) *pm = '\0';
+        tl += snprintf(tail + tl, sizeof tail - (size_t)tl, " | best %s (set %ld)", bm, b.id);
+    } else {
+        tl += snprintf(tail + tl, sizeof tail - (size_t)tl, " | best none yet");
+    }
+    double started = runconf_double_or(r->conf, "started", 0);
+    double el = started > 0 ? (double)time(NULL) - started : NAN;
+    char e1[32], e2[32];
+    numfmt_dur(e1, sizeof e1, el);
+    numfmt_dur(e2, sizeof e2, eta_seconds(r, el));
+    snprintf(tail + tl, sizeof tail - (size_t)tl, " | %d/%ld done, %s, ETA %s", ht->nrows, r->budget, e1, e2);
+    char head[48];
+    snprintf(head, sizeof head, "set %ld [", h.id);
+    progress_hps(r, ht->rows[last], PROGRESS_COLS - numfmt_cols(head) - 2 - numfmt_cols(tail), hps, sizeof hps);
+    printf("%s%s] %s\n", head, hps, tail);
 }
 
 /* Aggregate set id's trial records into history and drop it from pending. Idempotent: a set
@@ -373,28 +437,7 @@ static int do_finish(Run *r, long id)
     rd_save(&r->pend);
     unclaim(r, id);
 
-    /* The progress line. */
-    const RdTable *ht = &r->hist;
-    int best = best_set(ht, runconf_double_or(r->conf, "kappa", 0)), last = ht->nrows - 1;
-    int c[HIST_NSTATS];
-    for (int k = 0; k < HIST_NSTATS; k++) c[k] = rd_col(ht, hist_col(k));
-    char **h = ht->rows[last];
-    printf("set %s [", h[0]);
-    for (int j = 0; j < r->nhp; j++) printf("%s%s=%s", j ? " " : "", r->hp[j], h[1 + j]);
-    printf("] wd %s ± %s (%s trials, %s failed, %s%s%s)", h[c[HIST_MEAN]], h[c[HIST_STD]],
-           h[c[HIST_NTRIALS]], h[c[HIST_NFAILED]], h[c[HIST_STATUS]],
-           strcmp(h[c[HIST_STATUS]], "pruned") == 0 ? " at epoch " : "",
-           strcmp(h[c[HIST_STATUS]], "pruned") == 0 ? h[c[HIST_PRUNED]] : "");
-    if (best >= 0) printf(" | best %s ± %s (set %s)", ht->rows[best][c[HIST_MEAN]],
-                          ht->rows[best][c[HIST_STD]], ht->rows[best][0]);
-    else printf(" | best none yet");
-    double started = runconf_double_or(r->conf, "started", 0);
-    double el = started > 0 ? (double)time(NULL) - started : NAN;
-    long done = r->hist.nrows;
-    char e1[32], e2[32];
-    fmt_dur(e1, sizeof e1, el);
-    fmt_dur(e2, sizeof e2, eta_seconds(r, el));
-    printf(" | %ld/%ld done | elapsed %s | ETA %s\n", done, r->budget, e1, e2);
+    progress_line(r);
     return EXIT_OK;
 }
 
@@ -438,8 +481,15 @@ static int do_add(Run *r, const char *values)
 static int do_status(Run *r)
 {
     if (run_repair(r)) rd_save(&r->pend);
-    printf("proposed,finished,pending,budget\n%d,%d,%d,%ld\n", r->prop.nrows, r->hist.nrows,
-           r->pend.nrows, r->budget);
+    /* failed: finished sets with no result (every trial failed), for the workflow's warning */
+    int failed = 0;
+    for (int i = 0; i < r->hist.nrows; i++) {
+        HistRow h;
+        hist_row(&r->hist, i, &h);
+        failed += !h.ok && !h.pruned;
+    }
+    printf("proposed,finished,pending,budget,failed\n%d,%d,%d,%ld,%d\n", r->prop.nrows, r->hist.nrows,
+           r->pend.nrows, r->budget, failed);
     return r->hist.nrows >= r->budget && r->pend.nrows == 0 ? EXIT_OK : EXIT_BUDGET;
 }
 
@@ -459,6 +509,21 @@ static int load_best(Run *r)
     rd_load(&r->hist, r->dir, RD_HISTORY, r->sp);
     /* none yet is exit 3 without a message, like --status: an answer, not an error */
     return best_set(&r->hist, runconf_double_or(r->conf, "kappa", 0));
+}
+
+/* The best set's W1 as a person reads it (numfmt_pm), then its failed trials when any. */
+static int do_best_wd(Run *r)
+{
+    int b = load_best(r);
+    if (b < 0) return EXIT_BUDGET;
+    HistRow hr;
+    hist_row(&r->hist, b, &hr);
+    char wd[96];
+    numfmt_pm(wd, sizeof wd, hr.mean, hr.sd);
+    printf("%s", wd);
+    if (hr.nfailed) printf(" (%ld of %ld trials failed)", hr.nfailed, hr.ntrials);
+    printf("\n");
+    return EXIT_OK;
 }
 
 /* The best set by run.conf's kappa: history's header and the set's row, plus its objective. */
@@ -636,7 +701,7 @@ static void usage(FILE *f)
             "       hpo-step RUNDIR --finish ID\n"
             "       hpo-step RUNDIR --add V1,V2,...\n"
             "       hpo-step RUNDIR --status | --reset-claims | --seed ID,TRIAL\n"
-            "       hpo-step RUNDIR --best | --focus-space NAME=EPS,... | --conf\n"
+            "       hpo-step RUNDIR --best | --best-wd | --focus-space NAME=EPS,... | --conf\n"
             "       hpo-step RUNDIR --rung ID,TRIAL EPOCH WD | --rungs\n"
             "One step of the asynchronous HPO loop on a run directory, under a lock on RUNDIR/lock.\n"
             "  (default)        issue up to K sets (default 1): unclaimed pending sets first, then\n"
@@ -646,12 +711,15 @@ static void usage(FILE *f)
             "  --finish ID      aggregate trials/ID-*.csv into history.csv, drop ID from pending,\n"
             "                   print a progress line\n"
             "  --add VALUES     append a given set (space order) to proposals and pending\n"
-            "  --status         print proposed,finished,pending,budget (exit 0 when all done, else 3)\n"
+            "  --status         print proposed,finished,pending,budget,failed (failed: finished sets\n"
+            "                   whose every trial failed; exit 0 when all done, else 3)\n"
             "  --reset-claims   forget which sets are being worked on (start of a resumed run)\n"
             "  --seed ID,TRIAL  print the seed of trial TRIAL of set ID\n"
             "  --best           print history's header and the best set's row (lowest wd_mean +\n"
             "                   kappa*wd_std, status ok; ties: lowest id) with ,objective; exit 3\n"
             "                   when no set has finished ok\n"
+            "  --best-wd        print the best set's W1 for reading: mean ± sd, the sd to two\n"
+            "                   significant digits, the mean to its decimal place (exit 3: none)\n"
             "  --focus-space E  print the space [best - eps, best + eps] on the run's lattice,\n"
             "                   E = name=eps,... (unnamed: eps 0)\n"
             "  --conf           check run.conf and print its key=value lines\n"
@@ -665,7 +733,7 @@ int main(int argc, char **argv)
 {
     set_progname(argv[0]);
     enum { O_FINISH = 256, O_ADD, O_STATUS, O_RESET, O_SEED, O_PERSET, O_BEST, O_FOCUS, O_CONF,
-           O_RUNG, O_RUNGS };
+           O_RUNG, O_RUNGS, O_BEST_WD };
     static const struct option opts[] = {
         {"n", required_argument, 0, 'n'},
         {"finish", required_argument, 0, O_FINISH},
@@ -675,6 +743,7 @@ int main(int argc, char **argv)
         {"seed", required_argument, 0, O_SEED},
         {"per-set", no_argument, 0, O_PERSET},
         {"best", no_argument, 0, O_BEST},
+        {"best-wd", no_argument, 0, O_BEST_WD},
         {"focus-space", required_argument, 0, O_FOCUS},
         {"conf", no_argument, 0, O_CONF},
         {"rung", required_argument, 0, O_RUNG},
@@ -691,7 +760,7 @@ int main(int argc, char **argv)
         case 'n': n = parse_long("--n", optarg, 1, 100000); break;
         case O_FINISH: finish = parse_long("--finish", optarg, 1, 1000000000); mode = c; break;
         case O_ADD: add = optarg; mode = c; break;
-        case O_STATUS: case O_RESET: case O_BEST: case O_CONF: case O_RUNGS: mode = c; break;
+        case O_STATUS: case O_RESET: case O_BEST: case O_BEST_WD: case O_CONF: case O_RUNGS: mode = c; break;
         case O_FOCUS: epsarg = optarg; mode = c; break;
         case O_SEED: seedarg = optarg; mode = c; break;
         case O_RUNG: rungarg = optarg; mode = c; break;
@@ -735,10 +804,11 @@ int main(int argc, char **argv)
         check_stdout();
         return EXIT_OK;
     }
-    if (mode == O_BEST || mode == O_FOCUS || mode == O_CONF) {
+    if (mode == O_BEST || mode == O_BEST_WD || mode == O_FOCUS || mode == O_CONF) {
         r.conf = runconf_load(r.dir);
         int rc = EXIT_OK;
         if (mode == O_BEST) rc = do_best(&r);
+        else if (mode == O_BEST_WD) rc = do_best_wd(&r);
         else if (mode == O_FOCUS) rc = do_focus_space(&r, epsarg);
         else runconf_print(r.conf, stdout);
         check_stdout();

@@ -52,5 +52,26 @@ int main(void)
     numfmt_g(got, NAN, 7);
     snprintf(want, sizeof want, "%.7g", NAN);
     CHECK(strcmp(got, want) == 0, "nan as printf");
+    /* the readable formats: sd to two significant digits, the mean to the same place */
+    const struct { double m, sd; const char *s; } pm[] = {
+        {0.534291, 0.0001286934342, "0.53429 ± 0.00013"}, {0.502, 0.001, "0.5020 ± 0.0010"},
+        {0.5, 0.0996, "0.50 ± 0.10"}, {12.345, 1.5, "12.3 ± 1.5"}, {1234.5, 123.4, "1230 ± 120"},
+        {-0.00001, 0.001, "0.0000 ± 0.0010"}, {0.25, 0, "0.25"}, {0.25, NAN, "0.25"},
+        {0.2, 12, "0 ± 12"},
+    };
+    for (size_t i = 0; i < sizeof pm / sizeof *pm; i++) {
+        numfmt_pm(got, sizeof got, pm[i].m, pm[i].sd);
+        CHECK(strcmp(got, pm[i].s) == 0, "pm %g %g: got '%s' want '%s'", pm[i].m, pm[i].sd, got, pm[i].s);
+    }
+    const struct { double s; const char *t; } dur[] = {
+        {77.6446, "1m18s"}, {7.64, "7.6s"}, {45.2, "45s"}, {3725, "1h02m"}, {4e6, "1111h"}, {-1, "?"}, {NAN, "?"},
+    };
+    for (size_t i = 0; i < sizeof dur / sizeof *dur; i++) {
+        numfmt_dur(got, sizeof got, dur[i].s);
+        CHECK(strcmp(got, dur[i].t) == 0, "dur %g: got '%s' want '%s'", dur[i].s, got, dur[i].t);
+    }
+    numfmt_pct(got, sizeof got, 93.5093);
+    CHECK(strcmp(got, "93.5%") == 0, "pct: got '%s'", got);
+    CHECK(numfmt_cols("a ± b") == 5, "cols of a ± b: %d", numfmt_cols("a ± b"));
     return check_done("numfmt");
 }
