@@ -36,6 +36,9 @@ static const struct {
     {"threads", K_LONG, 1, 1024},    /* gan-train --threads */
     {"train", K_STR, 0, 0},
     {"val", K_STR, 0, 0},
+    {"data", K_STR, 0, 0},           /* DATA=: the one file train and val were split from */
+    {"val_fraction", K_REAL, 1e-12, 1 - 1e-12},   /* its fraction for validation */
+    {"split_seed", K_U64, 0, 0},     /* data-split --seed */
     {"out_cols", K_STR, 0, 0},
     {"cond_cols", K_STR, 0, 0},
     {"max_events", K_LONG, 1, 1099511627776.0},
