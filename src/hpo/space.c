@@ -185,6 +185,7 @@ void space_read_points(const Space *s, const char *path, const char *objective,
     ps->k = xmalloc(cap * (size_t)d * sizeof *ps->k);
     ps->y = xmalloc(cap * sizeof *ps->y);
     ps->var = xmalloc(cap * sizeof *ps->var);
+    ps->nt = xmalloc(cap * sizeof *ps->nt);
     ps->ok = xmalloc(cap * sizeof *ps->ok);
     int cid = csv_find(r, "id"), cnf = objective ? csv_find(r, "n_failed") : -1;
     char cut[CSV_CUT_BUF];
@@ -201,6 +202,7 @@ void space_read_points(const Space *s, const char *path, const char *objective,
             ps->k = xrealloc(ps->k, cap * (size_t)d * sizeof *ps->k);
             ps->y = xrealloc(ps->y, cap * sizeof *ps->y);
             ps->var = xrealloc(ps->var, cap * sizeof *ps->var);
+            ps->nt = xrealloc(ps->nt, cap * sizeof *ps->nt);
             ps->ok = xrealloc(ps->ok, cap * sizeof *ps->ok);
         }
         size_t i = ps->n++;
@@ -213,6 +215,7 @@ void space_read_points(const Space *s, const char *path, const char *objective,
         }
         ps->y[i] = NAN;
         ps->var[i] = 0;
+        ps->nt[i] = 1;
         ps->ok[i] = 0;
         if (!objective) continue;
         double y, sd = 0, nt = 1;
@@ -233,6 +236,7 @@ void space_read_points(const Space *s, const char *path, const char *objective,
         if (ok) {
             ps->y[i] = y + kappa * sd;
             ps->var[i] = sd * sd / nt;
+            ps->nt[i] = nt;
             ps->ok[i] = 1;
         }
     }
@@ -242,7 +246,7 @@ void space_read_points(const Space *s, const char *path, const char *objective,
 
 void pointset_free(PointSet *ps)
 {
-    free(ps->k); free(ps->y); free(ps->var); free(ps->ok);
+    free(ps->k); free(ps->y); free(ps->var); free(ps->nt); free(ps->ok);
     memset(ps, 0, sizeof *ps);
 }
 
