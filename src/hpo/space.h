@@ -1,7 +1,10 @@
-/* space.h — the hyperparameter lattice: a space file (name,lower,upper,scaling) where each
- * hyperparameter takes the values k*scaling for integers k in [lower, upper]. Tools read and
- * write actual values; internally points are lattice integers k, mapped to the unit cube
- * u = (k - lower) / (upper - lower) for distances and kernels. Also reads the point files
+/* space.h — the hyperparameter lattice: a space file (name,lower,upper,scaling[,axis]) where
+ * each hyperparameter takes the values k*scaling for integers k in [lower, upper]. Tools read
+ * and write actual values; internally points are lattice integers k, mapped to the unit cube
+ * u = (k - lower) / (upper - lower) for distances and kernels, or with axis "log" (an optional
+ * column; empty or "linear" is the default) u = log(k / lower) / log(upper / lower), so that
+ * the surrogate and the proposals give each factor of a learning rate the same room (lower
+ * must then be >= 1: a non-positive bound has no logarithm). Also reads the point files
  * (history, pending) whose hyperparameter columns must lie on the lattice. */
 #ifndef GANTUNE_SPACE_H
 #define GANTUNE_SPACE_H
@@ -15,6 +18,7 @@ typedef struct {
     long *lo, *hi;
     double *scale;
     char **scale_text;   /* scaling as written in the file, to write a derived space verbatim */
+    int *logax;          /* 1: the unit cube is taken in log k (axis "log") */
 } Space;
 
 Space *space_read(const char *path);      /* dies "FILE:LINE: ..." on a bad row */
@@ -25,6 +29,7 @@ double space_value(const Space *s, int j, long k);           /* k * scaling */
  * [lower, upper]. */
 int space_lattice(const Space *s, int j, double v, long *k);
 double space_unit(const Space *s, int j, long k);              /* [0,1]; 0.5 if one level */
+int space_has_log(const Space *s);                             /* any axis "log" */
 long space_from_unit(const Space *s, int j, double u);         /* nearest level, clamped */
 /* A whole lattice point to the unit cube and back (nearest level, clamped). */
 void point_to_unit(const Space *sp, const long *k, double *u);

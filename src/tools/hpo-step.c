@@ -596,7 +596,8 @@ static int do_focus_space(Run *r, const char *epsarg)
         eps[j] = parse_double("--focus-space", eq + 1, 0, INFINITY);
     }
     if (nv) { free(v[0]); free(v); }
-    printf("name,lower,upper,scaling\n");
+    int lg = space_has_log(r->sp);   /* the axis column only where a space has one */
+    printf("name,lower,upper,scaling%s\n", lg ? ",axis" : "");
     for (int j = 0; j < r->nhp; j++) {
         double p;
         const char *ps = r->hist.rows[b][rd_col(&r->hist, r->hp[j])];
@@ -605,7 +606,8 @@ static int do_focus_space(Run *r, const char *epsarg)
         double lo = ceil((p - eps[j]) / s - 1e-9), hi = floor((p + eps[j]) / s + 1e-9);
         if (lo < (double)r->sp->lo[j]) lo = (double)r->sp->lo[j];
         if (hi > (double)r->sp->hi[j]) hi = (double)r->sp->hi[j];
-        printf("%s,%.0f,%.0f,%s\n", r->hp[j], lo, hi, r->sp->scale_text[j]);
+        printf("%s,%.0f,%.0f,%s%s\n", r->hp[j], lo, hi, r->sp->scale_text[j],
+               lg ? (r->sp->logax[j] ? ",log" : ",linear") : "");
     }
     free(eps);
     return EXIT_OK;
