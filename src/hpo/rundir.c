@@ -473,7 +473,11 @@ void best_pick(const RdTable *hist, const Space *sp, const RunConf *conf, BestPi
         nok += h.ok;
     }
     if (!(rule && strcmp(rule, "observed") == 0) && nok >= d + 2) {
-        const SurrogateMethod *m = surrogate_method_model(surrogate_method_find(runconf_get(conf, "method")));
+        /* The GP whatever the method: its amplitude, length scales and nugget are fitted by
+         * marginal likelihood, so its mean at a set weighs the set's trials against its
+         * neighbours; the cubic RBF's smoothing term has no fitted amplitude to weigh it
+         * against (in 6-D with 20 sets it barely moves a value). */
+        const SurrogateMethod *m = surrogate_method_find("gp");
         Rng r;
         rng_seed(&r, runconf_get(conf, "seed") ? runconf_u64(conf, "seed") : 0);
         void *model = surrogate_fit(m, sp, &ps, m->cap, 1.0, NOISE_PRIOR_DOF, &r);

@@ -113,9 +113,10 @@ int best_set(const RdTable *hist, double kappa);
 double hist_objective(const HistRow *h, double kappa);
 
 /* The recommended set (what hpo-step --best prints, focus narrows around and final trains):
- * with run.conf's recommend=smoothed (the default), the status-ok row whose value under the
- * run's surrogate (method=, its model for a method without one) fitted to the whole history
- * with pooled noise (surrogate_noise) is lowest: a set whose few trials were lucky is pulled
+ * with run.conf's recommend=smoothed (the default), the status-ok row whose posterior mean
+ * under the GP surrogate (whatever method= proposes: its fitted amplitude and nugget weigh a
+ * set's trials against its neighbours) fitted to the whole history with pooled noise
+ * (surrogate_noise) is lowest: a set whose few trials were lucky is pulled
  * towards its neighbours and the pooled noise, so the pick holds up better when retrained
  * than the lowest observed mean (the winner's curse). recommend=observed, or fewer than d + 2
  * finished rows to fit to, takes best_set. row is -1 when no row qualifies; observed is

@@ -161,7 +161,7 @@ static void write_summary(AtomicOut *o, const Report *rp)
         snprintf(id, sizeof id, "r%d-best-rule", k + 1);
         aout_printf(o, "<td id=\"%s\">%s</td>", id, r->best < 0 ? "&ndash;"
                     : strcmp(r->rule, "smoothed") == 0
-                    ? "smoothed (lowest surrogate value at a finished set, pooled noise)"
+                    ? "smoothed (lowest GP mean at a finished set, pooled noise)"
                     : "observed (lowest mean W1 + κσ)");
     }
     aout_printf(o, "</tr>\n");

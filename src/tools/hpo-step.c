@@ -754,7 +754,7 @@ static void usage(FILE *f)
             "  --seed ID,TRIAL  print the seed of trial TRIAL of set ID\n"
             "  --best           print history's header and the recommended set's row with\n"
             "                   ,objective (wd_mean + kappa*wd_std); the set, status ok, whose\n"
-            "                   value under the surrogate fitted with pooled noise is lowest\n"
+            "                   value under the GP fitted with pooled noise is lowest\n"
             "                   (run.conf recommend=observed, or fewer than d+2 sets: the lowest\n"
             "                   objective; ties: lowest id); exit 3 when no set has finished ok\n"
             "  --picks          print rule,id,value,objective,observed_id,observed_objective:\n"

@@ -211,7 +211,7 @@ int main(void)
     put("run.conf", "seed=1\nmethod=gp\n");
     c = runconf_load(dir);
     best_pick(&h, sp, c, &bp, NULL);
-    CHECK(bp.row != 18 && strcmp(bp.rule, "smoothed") == 0, "gp: smoothed pick row %d, not the lucky set", bp.row);
+    CHECK(bp.row != 18 && strcmp(bp.rule, "smoothed") == 0, "method=gp: the same rule, row %d, not the lucky set", bp.row);
     runconf_free(c);
     put("run.conf", "seed=1\nmethod=rbf\nrecommend=observed\n");
     c = runconf_load(dir);
