@@ -19,7 +19,7 @@ typedef struct {
     const SurrogateMethod *method;
     int n, n_init, budget, importance, interactions, ncand;
     uint64_t seed;
-    double kappa, rho, noise_dof;
+    double kappa, rho, noise_dof, tether;
     int cap;               /* -1: the default of the method's model */
 } Opts;
 
@@ -116,6 +116,9 @@ static void usage(FILE *f)
         "      --noise-dof V    shrink each set's trial variance towards the pooled variance\n"
         "                       of all sets, as a prior worth V degrees of freedom (default 4;\n"
         "                       0 trusts each set's own std, however few its trials)\n"
+        "      --tether T       pull the model value of a candidate far from every evaluated\n"
+        "                       point towards the candidates' median (scale T times their median\n"
+        "                       spacing; default 0, off), against extrapolated lows on a face\n"
         "      --cap, --no-cap  cap values above the median at the median before fitting, or\n"
         "                       fit the raw objective (default: cap for %s, raw for %s)\n"
         "      --importance     instead: first-order and total Sobol indices of the fitted\n"
@@ -140,7 +143,8 @@ int main(int argc, char **argv)
         { "budget", required_argument, 0, 'B' }, { "candidates", required_argument, 0, 'C' },
         { "smoothing", required_argument, 0, 'R' }, { "importance", no_argument, 0, 'i' },
         { "interactions", no_argument, 0, 'x' }, { "no-cap", no_argument, 0, 'N' },
-        { "cap", no_argument, 0, 'P' }, { "noise-dof", required_argument, 0, 'V' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+        { "cap", no_argument, 0, 'P' }, { "noise-dof", required_argument, 0, 'V' },
+        { "tether", required_argument, 0, 'T' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
     };
     char names[512];
     int c;
@@ -165,6 +169,7 @@ int main(int argc, char **argv)
         case 'C': o.ncand = (int)parse_long("--candidates", optarg, 1, 1000000); break;
         case 'R': o.rho = parse_double("--smoothing", optarg, 0, 1e12); break;
         case 'V': o.noise_dof = parse_double("--noise-dof", optarg, 0, 1e6); break;
+        case 'T': o.tether = parse_double("--tether", optarg, 0, 1e6); break;
         case 'i':
             if (o.interactions) die(EXIT_USAGE, "--importance and --interactions: give one (two runs for both)");
             o.importance = 1;
@@ -197,7 +202,8 @@ int main(int argc, char **argv)
 
     Proposer p = { .sp = sp, .hist = &h, .pend = &pend, .n = o.n, .n_init = o.n_init,
                    .budget = o.budget, .ncand = o.ncand, .seed = o.seed, .cap = o.cap,
-                   .smoothing = o.rho, .noise_dof = o.noise_dof };
+                   .smoothing = o.rho, .noise_dof = o.noise_dof,
+                   .tether = o.tether };
     /* One stream per step (history + pending size), so successive calls differ. */
     rng_seed2(&p.rng, o.seed, (uint64_t)(h.n + pend.n) + 1);
     if (o.importance) {
