@@ -52,10 +52,12 @@ static void hadronization(const double *in, double *out)
 
 static const ObsKind kinds[] = {
     {"dimuon", 6, 7, {"pt1", "eta1", "phi1", "pt2", "eta2", "phi2"},
-     {"pt_lead", "pt_sub", "mll", "ptll", "yll", "dphi", "cos_cs"}, dimuon},
+     {"pt_lead", "pt_sub", "mll", "ptll", "yll", "dphi", "cos_cs"},
+     4, {"mll", "ptll", "yll", "cos_cs"}, dimuon},
     {"hadronization", 6, 11, {"E", "px", "py", "pz", "theta", "phi"},
      {"m", "pi1_E", "pi1_px", "pi1_py", "pi1_pz", "pi2_E", "pi2_px", "pi2_py", "pi2_pz",
-      "pi2_theta", "pi2_phi"}, hadronization},
+      "pi2_theta", "pi2_phi"},
+     4, {"pi1_E", "pi2_E", "pi2_theta", "pi2_phi"}, hadronization},
 };
 enum { NKINDS = sizeof kinds / sizeof kinds[0] };
 

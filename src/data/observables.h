@@ -24,6 +24,8 @@ typedef struct {
     int nin, nout;
     const char *in[OBS_MAX_IN];
     const char *out[OBS_MAX_OUT];
+    int nkey;
+    const char *key[4];      /* the observables a picture shows (hpo-report's generated vs truth) */
     /* in: nin values in the order of `in`; out: nout values */
     void (*compute)(const double *in, double *out);
 } ObsKind;
