@@ -468,11 +468,12 @@ void best_pick(const RdTable *hist, const Space *sp, const RunConf *conf, BestPi
         double sd = isfinite(h.sd) ? h.sd : 0;
         ps.ok[i] = (h.ok || h.pruned) && isfinite(h.mean);
         ps.y[i] = ps.ok[i] ? h.mean + kappa * sd : NAN;
-        ps.nt[i] = h.ntrials >= 1 ? (double)h.ntrials : 1;
+        /* the mean and sd are over the trials that finished */
+        ps.nt[i] = h.ntrials - h.nfailed >= 1 ? (double)(h.ntrials - h.nfailed) : 1;
         ps.var[i] = ps.ok[i] ? sd * sd / ps.nt[i] : 0;
         nok += h.ok;
     }
-    if (!(rule && strcmp(rule, "observed") == 0) && nok >= d + 2) {
+    if (!(rule && strcmp(rule, "observed") == 0) && nok >= d + 2 && d <= 64) {
         /* The GP whatever the method: its amplitude, length scales and nugget are fitted by
          * marginal likelihood, so its mean at a set weighs the set's trials against its
          * neighbours; the cubic RBF's smoothing term has no fitted amplitude to weigh it

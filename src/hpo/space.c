@@ -258,6 +258,9 @@ void space_read_points(const Space *s, const char *path, const char *objective,
             }
         }
         if (ok && cnt >= 0 && (csv_parse_double(csv_str(r, cnt), &nt) != 0 || nt < 1)) nt = 1;
+        /* the mean and std are over the trials that finished: n_trials counts the failed too */
+        double nf = 0;
+        if (ok && cnf >= 0 && csv_parse_double(csv_str(r, cnf), &nf) == 0 && nf > 0 && nt - nf >= 1) nt -= nf;
         if (ok) {
             ps->y[i] = y + kappa * sd;
             ps->var[i] = sd * sd / nt;

@@ -48,7 +48,8 @@ void space_print_point(const Space *s, const long *k, FILE *f);
 /* Rows of a history or pending file. k is n x d lattice integers. With an objective column
  * name, y holds mean + kappa*std of each row (NaN for a failed row: status neither ok nor
  * pruned, or a non-finite objective; a pruned row's partial value is a pessimistic observation), var the trial variance of the mean std^2 / n_trials (0 if the std or
- * n_trials columns are absent), nt its trial count (1 when the column is absent; nt may be
+ * n_trials columns are absent), nt its finished trial count n_trials - n_failed (1 when the
+ * columns are absent; nt may be
  * NULL in a PointSet built by hand: counts unknown), ok whether the row finished. */
 typedef struct {
     size_t n;
