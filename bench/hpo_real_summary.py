@@ -67,5 +67,6 @@ for label in labels:
     line = f"{label:17s} {statistics.mean(ms):.4f} (sd {sd:.4f}) n={len(ms)} cpu {statistics.mean(c):.0f} s"
     if label != "gantune" and g and len(ms) > 0:
         p = mannwhitneyu(g, ms, alternative="two-sided").pvalue
-        line += f"; gantune {100 * (1 - statistics.mean(g) / statistics.mean(ms)):+.0f}% lower, p = {p:.2f}"
+        r = statistics.mean(g) / statistics.mean(ms) - 1
+        line += f"; gantune {abs(100 * r):.0f}% {'higher' if r > 0 else 'lower'}, p = {p:.2f}"
     print(line)
