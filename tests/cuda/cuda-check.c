@@ -1,6 +1,7 @@
 /* cuda-check — run every CPU layer (nn.h, gan.h) and its CUDA twin (gcu.h) on the same weights
  * and inputs and compare outputs and gradients, and the device's layer-list walker against the
- * CPU's on a list other than the study's (the ggml test-backend-ops idea). Built by
+ * CPU's on a list other than the study's (the ggml test-backend-ops idea), and the
+ * convolutions (nn_conv2d / nn_convt2d) at CaloGAN's shapes. Built by
  * `make cuda` as bin/cuda/cuda-check; needs a GPU. Exit 0 when everything agrees, 1 on any
  * failure or when no GPU can be used.
  *
@@ -127,6 +128,40 @@ static void check_dense(Rng *r, int B, int nin, int nout)
     free(x), free(W), free(b), free(dy), free(y), free(dx), free(dW), free(db);
     gcu_free(gx), gcu_free(gW), gcu_free(gb), gcu_free(gdy), gcu_free(gy), gcu_free(gdx);
     gcu_free(gdW), gcu_free(gdb);
+}
+
+/* A convolution (tr 0) or transposed convolution (tr 1) forward and backward, bias and not. */
+static void check_conv(Rng *r, int tr, NnConv g, int oph, int opw, int B)
+{
+    if ((tr ? nn_convt_geom(&g, oph, opw) : nn_conv_geom(&g)) != 0) die(EXIT_RUNTIME, "bad conv geometry");
+    size_t nx = (size_t)B * g.cin * g.h * g.w, ny = (size_t)B * g.cout * g.oh * g.ow;
+    size_t nw = (size_t)g.cout * g.cin * g.kh * g.kw, nk = (size_t)g.cout, nwork = nn_conv_work(&g);
+    float *x = randn(r, nx, 1), *W = randn(r, nw, 0.3f), *b = randn(r, nk, 1), *dy = randn(r, ny, 1);
+    float *y = xmalloc(ny * 4), *dx = xmalloc(nx * 4), *dW = xmalloc(nw * 4), *db = xmalloc(nk * 4);
+    float *work = xmalloc(nwork * 4);
+    float *gx = up(x, nx), *gW = up(W, nw), *gb = up(b, nk), *gdy = up(dy, ny);
+    float *gy = gcu_malloc(ny * 4), *gdx = gcu_malloc(nx * 4), *gdW = gcu_malloc(nw * 4);
+    float *gdb = gcu_malloc(nk * 4), *gwork = gcu_malloc(nwork * 4);
+    char name[96];
+    const char *k = tr ? "convt" : "conv";
+    for (int bias = 1; bias >= 0; bias--) {
+        (tr ? nn_convt2d_fwd : nn_conv2d_fwd)(&g, B, x, W, bias ? b : NULL, y, work);
+        (tr ? gcu_convt2d_fwd : gcu_conv2d_fwd)(ctx, &g, B, gx, gW, bias ? gb : NULL, gy, gwork);
+        snprintf(name, sizeof name, "%s_fwd%s %dx%dx%d->%d s%d", k, bias ? "" : " nobias", g.cin, g.h, g.w,
+                 g.cout, g.sh);
+        cmp_dev(name, gy, y, ny, TOL_DENSE);
+    }
+    (tr ? nn_convt2d_bwd : nn_conv2d_bwd)(&g, B, x, W, dy, dx, dW, db, work);
+    (tr ? gcu_convt2d_bwd : gcu_conv2d_bwd)(ctx, &g, B, gx, gW, gdy, gdx, gdW, gdb, gwork);
+    snprintf(name, sizeof name, "%s_bwd dx", k);
+    cmp_dev(name, gdx, dx, nx, TOL_DENSE);
+    snprintf(name, sizeof name, "%s_bwd dW", k);
+    cmp_dev(name, gdW, dW, nw, TOL_DENSE);
+    snprintf(name, sizeof name, "%s_bwd db", k);
+    cmp_dev(name, gdb, db, nk, TOL_DENSE);
+    free(x), free(W), free(b), free(dy), free(y), free(dx), free(dW), free(db), free(work);
+    gcu_free(gx), gcu_free(gW), gcu_free(gb), gcu_free(gdy), gcu_free(gy), gcu_free(gdx);
+    gcu_free(gdW), gcu_free(gdb), gcu_free(gwork);
 }
 
 static void check_bn(Rng *r, int B, int n)
@@ -497,6 +532,12 @@ int main(int argc, char **argv)
     /* odd sizes (not multiples of the 32-column tiles or 16 row slices) and the study's */
     check_dense(&r, 37, 13, 45);
     check_dense(&r, 642, 65, 243);
+    /* CaloGAN's shapes: 12x12 same-padded, the 3x96 strips strided, a 2x transposed upsampling
+     * and an odd one with output padding (cin h w cout kh kw sh sw ph pw) */
+    check_conv(&r, 0, (NnConv){5, 12, 12, 16, 3, 3, 1, 1, 1, 1, 0, 0}, 0, 0, 7);
+    check_conv(&r, 0, (NnConv){3, 3, 96, 8, 3, 4, 1, 4, 1, 0, 0, 0}, 0, 0, 5);
+    check_conv(&r, 1, (NnConv){16, 6, 6, 8, 4, 4, 2, 2, 1, 1, 0, 0}, 0, 0, 5);
+    check_conv(&r, 1, (NnConv){3, 5, 4, 2, 3, 2, 2, 3, 1, 0, 0, 0}, 1, 2, 3);
     check_bn(&r, 37, 45);
     check_bn(&r, 642, 243);
     check_bn(&r, 2, 5);
