@@ -209,6 +209,16 @@ extern "C" size_t gcu_bf16_elems(const NetLayout *lay, int rows)
     size_t m = 1;
     for (int i = 0; i < lay->n; i++) {
         const NetLayer *l = &lay->L[i];
+        if (l->kind == NET_CONV || l->kind == NET_CONVT) {
+            // the per-sample GEMMs' operands: W [K x C kh kw], col [C kh kw x P], planes [K x P]
+            const NnConv *g = &l->conv;
+            size_t kk = (size_t)g->kh * g->kw, pin = (size_t)g->h * g->w, pout = (size_t)g->oh * g->ow;
+            size_t c[4] = {(size_t)g->cout * g->cin * kk, nn_conv_work(g), (size_t)g->cin * pin,
+                           (size_t)g->cout * pout};
+            for (int k = 0; k < 4; k++)
+                if (c[k] > m) m = c[k];
+            continue;
+        }
         if (l->kind != NET_DENSE) continue;
         size_t w = (size_t)(l->nin > l->nout ? l->nin : l->nout);
         size_t a = (size_t)rows * w, b = (size_t)l->nin * l->nout;

@@ -334,9 +334,10 @@ static void compare_step_state(const Gan *g, const GcuGan *d)
 
 /* A list that is not the study's (a biased first layer, LeakyReLU alone, batch norm alone,
  * tanh inside): the device walker against the CPU's, forward, backward and inference. */
+static void walk_list(Rng *r, const NetLayout *list, const char *what);
+
 static void check_net_walk(Rng *r)
 {
-    enum { B = 29, G = 2 };
     NetLayout lay;
     net_begin(&lay, 5);
     net_dense(&lay, 9, 1);
@@ -347,6 +348,25 @@ static void check_net_walk(Rng *r)
     net_dense(&lay, 3, 1);
     net_batchnorm(&lay);
     net_leaky(&lay, 0.1f);
+    walk_list(r, &lay, "walk");
+    /* the convolution kinds (issue 19): a convolution first, batch norm + LeakyReLU on its
+     * planes, a transposed one, dense */
+    net_begin(&lay, 2 * 6 * 6);
+    net_conv(&lay, (NnConv){2, 6, 6, 4, 3, 3, 1, 1, 1, 1, 0, 0}, 0, 0, 0);
+    net_batchnorm(&lay);
+    net_leaky(&lay, 0.2f);
+    net_conv(&lay, (NnConv){4, 6, 6, 3, 4, 4, 2, 2, 1, 1, 0, 0}, 0, 0, 0);
+    net_tanh(&lay);
+    net_conv(&lay, (NnConv){3, 3, 3, 2, 3, 3, 2, 2, 1, 1, 0, 0}, 1, 1, 1);
+    net_dense(&lay, 3, 1);
+    walk_list(r, &lay, "conv walk");
+}
+
+static void walk_list(Rng *r, const NetLayout *list, const char *what)
+{
+    enum { B = 29, G = 2 };
+    NetLayout lay = *list;
+    char name[64];
     Net h;
     net_init(&h, &lay);
     net_glorot(&h, r);
@@ -364,19 +384,24 @@ static void check_net_walk(Rng *r)
     gcu_upload(ctx, dc.act[0], x, (size_t)G * B * nin * sizeof *x);
     net_fwd_train(&h, &hc, B, G, 1);
     gcu_net_fwd_train(ctx, &d, &dc, B, G, 1);
-    cmp_dev("walk fwd out", dc.act[n], hc.act[n], (size_t)G * B * no, TOL_BN);
-    cmp_dev("walk running stats", d.st, h.st, (size_t)h.lay.nstate, TOL_BN);
+    snprintf(name, sizeof name, "%s fwd out", what);
+    cmp_dev(name, dc.act[n], hc.act[n], (size_t)G * B * no, TOL_BN);
+    snprintf(name, sizeof name, "%s running stats", what);
+    cmp_dev(name, d.st, h.st, (size_t)h.lay.nstate, TOL_BN);
     float *hg = xcalloc((size_t)h.lay.nparams, sizeof *hg), *dg = gcu_malloc(h.lay.nparams * 4);
     float *ddy = up(dy, (size_t)G * B * no);
     net_bwd(&h, &hc, B, G, dy, hg, nin);
     gcu_net_bwd(ctx, &d, &dc, B, G, ddy, dg, nin);
-    cmp_dev("walk param grads", dg, hg, (size_t)h.lay.nparams, TOL_BN);
-    cmp_dev("walk input grad", dc.grad[0], hc.grad[0], (size_t)G * B * nin, TOL_BN);
+    snprintf(name, sizeof name, "%s param grads", what);
+    cmp_dev(name, dg, hg, (size_t)h.lay.nparams, TOL_BN);
+    snprintf(name, sizeof name, "%s input grad", what);
+    cmp_dev(name, dc.grad[0], hc.grad[0], (size_t)G * B * nin, TOL_BN);
     float *work = xmalloc((size_t)net_infer_floats(&lay, B) * 4), *out = xmalloc((size_t)B * no * 4);
     float *dwork = gcu_malloc((size_t)net_infer_floats(&lay, B) * 4), *dout = gcu_malloc((size_t)B * no * 4);
     net_fwd_infer(&h, B, x, work, out);
     gcu_net_fwd_infer(ctx, &d, B, dc.act[0], dwork, dout);
-    cmp_dev("walk inference", dout, out, (size_t)B * no, TOL_BN);
+    snprintf(name, sizeof name, "%s inference", what);
+    cmp_dev(name, dout, out, (size_t)B * no, TOL_BN);
     free(x), free(dy), free(hg), free(work), free(out);
     gcu_free(dg), gcu_free(ddy), gcu_free(dwork), gcu_free(dout);
     net_cache_free(&hc), gcu_cache_free(&dc), net_free(&h), gcu_net_free(&d);
