@@ -1,6 +1,8 @@
 /* calo.c — see calo.h and event-gen(1). */
 #include "data/calo.h"
 
+#include "data/wasserstein.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -184,4 +186,64 @@ void calo_generate(Rng *r, int particle, double e0, CaloEvent *ev)
         double v = ev->cell[i] + CALO_NOISE_GEV * rng_normal(r);
         ev->cell[i] = v > CALO_THRESH_GEV ? (float)v : 0.0f;
     }
+}
+
+/* ---- shower shapes (CaloGAN's observables) ---- */
+
+const char *const calo_shape_names[CALO_NSHAPE] = {
+    "e_l0", "e_l1", "e_l2", "etot_e0", "eratio_l0", "depth",
+    "width_l0", "width_l1", "width_l2", "sparsity_l0", "sparsity_l1", "sparsity_l2",
+};
+
+void calo_shapes(const float *cell, double e0, double *shape)
+{
+    double el[CALO_NLAYER], tot = 0, m1 = 0, m2 = 0;
+    for (int l = 0; l < CALO_NLAYER; l++) {
+        const CaloLayer *L = &calo_layers[l];
+        double s = 0, s1 = 0, s2 = 0;
+        int nz = 0;
+        for (int i = 0; i < L->rows; i++)
+            for (int j = 0; j < L->cols; j++) {
+                double e = cell[L->first + i * L->cols + j];
+                if (!(e > 0)) continue;   /* zero-suppressed (and anything negative a model writes) */
+                double x = (j + 0.5) * L->dx - 0.5 * CALO_SIZE_MM;
+                s += e, s1 += e * x, s2 += e * x * x, nz++;
+                if (l == 0) {
+                    if (e > m1) m2 = m1, m1 = e;
+                    else if (e > m2) m2 = e;
+                }
+            }
+        el[l] = s;
+        tot += s;
+        double v = s > 0 ? s2 / s - (s1 / s) * (s1 / s) : 0;
+        shape[CALO_SHAPE_WIDTH + l] = v > 0 ? sqrt(v) : 0;
+        shape[CALO_SHAPE_SPARSITY + l] = (double)nz / (L->rows * L->cols);
+        shape[l] = s;
+    }
+    shape[3] = e0 > 0 ? tot / e0 : 0;
+    shape[4] = m1 + m2 > 0 ? (m1 - m2) / (m1 + m2) : 0;
+    shape[5] = tot > 0 ? (el[1] + 2 * el[2]) / tot : 0;
+}
+
+double calo_shapes_w1(const double *a, size_t na, const double *b, size_t nb, double *per,
+                      double *work)
+{
+    double *xa = work, *xb = work + na, *tmp = work + na + nb, sum = 0;
+    for (int k = 0; k < CALO_NSHAPE; k++) {
+        double m = 0, q = 0;
+        for (size_t i = 0; i < nb; i++) xb[i] = b[i * CALO_NSHAPE + k], m += xb[i];
+        m /= (double)nb;
+        for (size_t i = 0; i < nb; i++) q += (xb[i] - m) * (xb[i] - m);
+        double sd = sqrt(q / (double)nb);
+        for (size_t i = 0; i < na; i++) xa[i] = a[i * CALO_NSHAPE + k];
+        w1_sort(xa, na, tmp);
+        w1_sort(xb, nb, tmp);
+        double w = w1_sorted(xa, na, xb, nb);
+        /* in units of the reference's spread, so GeV, mm and fractions average; a constant
+         * reference observable counts in its own units */
+        double wn = sd > 0 ? w / sd : w;
+        if (per) per[k] = wn;
+        sum += wn;
+    }
+    return sum / CALO_NSHAPE;
 }

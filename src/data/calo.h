@@ -8,6 +8,8 @@
  * event, correlated, as in Grindhammer-Peters. All state is in the caller's Rng. */
 #ifndef GANTUNE_CALO_H
 #define GANTUNE_CALO_H
+#include <stddef.h>
+
 #include "base/rng.h"
 
 #define CALO_NLAYER 3
@@ -62,6 +64,22 @@ void calo_profile_params(double e0, double *mu_lnT, double *mu_lnA, double *s_ln
                          double *s_lnA, double *rho);
 /* One shower of a particle of energy e0 GeV. */
 void calo_generate(Rng *r, int particle, double e0, CaloEvent *ev);
+/* CaloGAN's shower-shape observables of one shower (cells as above, e0 its energy), in this
+ * order: energy per layer (GeV), total over E0, layer 0's E-ratio (E1 - E2)/(E1 + E2) of its
+ * two hottest cells, depth sum(l E_l)/E_tot (layer index 0-2), the energy-weighted spread of
+ * x (mm, cell centres) per layer, sparsity per layer (the fraction of cells with energy).
+ * Cells <= 0 count as empty; an empty layer has width 0. */
+#define CALO_NSHAPE 12
+#define CALO_SHAPE_WIDTH 6
+#define CALO_SHAPE_SPARSITY 9
+extern const char *const calo_shape_names[CALO_NSHAPE];
+void calo_shapes(const float *cell, double e0, double *shape);
+/* The shower-shape score: W1 of each observable between samples a [na x CALO_NSHAPE] and the
+ * reference b [nb x CALO_NSHAPE], divided by the reference's standard deviation (in its own
+ * units where that is 0), averaged over the observables; per[k] (may be NULL) gets each.
+ * work: na + nb + max(na, nb) doubles. */
+double calo_shapes_w1(const double *a, size_t na, const double *b, size_t nb, double *per,
+                      double *work);
 /* A Gamma(shape a, scale 1) variate (Marsaglia-Tsang; a < 1 by the a+1 boost). */
 double calo_gamma_variate(Rng *r, double a);
 #endif

@@ -2,7 +2,8 @@
  * energy's mean and resolution against the sampling fraction and term, the mean depth growing
  * with log E, gamma deeper than e+, pi+ deeper, broader, with larger fluctuations and a MIP
  * fraction exp(-2.4), lateral widths per layer, sparsity, the Gamma variate's moments and the
- * profile fluctuations' correlation, and reproducibility. Figures are printed so a failure
+ * profile fluctuations' correlation, reproducibility, and the shower-shape observables and
+ * their W1 score (a hand-made shower; simulated samples of each particle against e+). Figures are printed so a failure
  * shows by how much. */
 #include "check.h"
 #include "data/calo.h"
@@ -74,6 +75,57 @@ static double rel_res(const Stats *s)
 {
     double m = s->tot / s->n;
     return sqrt(s->tot2 / s->n - m * m) / m;
+}
+
+/* ---- shower shapes: a hand-made event, then W1 between simulated samples ---- */
+static void shapes_sample(int particle, uint64_t seed, int n, double *out)
+{
+    Rng r;
+    rng_seed(&r, seed);
+    CaloEvent ev;
+    for (int k = 0; k < n; k++) {
+        double e0 = 1 + 99 * rng_uniform(&r);
+        calo_generate(&r, particle, e0, &ev);
+        calo_shapes(ev.cell, e0, out + (size_t)k * CALO_NSHAPE);
+    }
+}
+
+static void check_shapes(void)
+{
+    float cell[CALO_NCELL] = {0};
+    cell[calo_cell(0, 0, 10)] = 3, cell[calo_cell(0, 0, 12)] = 1, cell[calo_cell(1, 5, 5)] = 2;
+    cell[calo_cell(2, 3, 3)] = -0.5f;   /* negative: ignored, as a zero */
+    cell[calo_cell(2, 7, 4)] = 1;       /* x = 4.5 * 80 - 240 mm */
+    double s[CALO_NSHAPE];
+    calo_shapes(cell, 10, s);
+    const double want[CALO_NSHAPE] = {4, 2, 1, 0.7, 0.5, (2.0 + 2 * 1) / 7, sqrt(18.75), 0, 0,
+                                      2.0 / 288, 1.0 / 144, 1.0 / 72};
+    for (int k = 0; k < CALO_NSHAPE; k++) CHECK_CLOSE(s[k], want[k], 1e-12, 1e-12, calo_shape_names[k]);
+
+    enum { NS = 2000 };
+    static double a[NS * CALO_NSHAPE], b[NS * CALO_NSHAPE], g[NS * CALO_NSHAPE], p[NS * CALO_NSHAPE], work[3 * NS];
+    shapes_sample(CALO_EPLUS, 11, NS, a);
+    shapes_sample(CALO_EPLUS, 12, NS, b);
+    shapes_sample(CALO_GAMMA, 13, NS, g);
+    shapes_sample(CALO_PIPLUS, 14, NS, p);
+    double per[CALO_NSHAPE];
+    double wee = calo_shapes_w1(a, NS, b, NS, per, work);
+    double weg = calo_shapes_w1(g, NS, b, NS, NULL, work);
+    double wep = calo_shapes_w1(p, NS, b, NS, NULL, work);
+    printf("shower-shape W1 / sd: e+ vs e+ %.4f, gamma vs e+ %.4f, pi+ vs e+ %.4f\n", wee, weg, wep);
+    CHECK(wee < 0.1, "two e+ samples: shape W1 %g", wee);
+    CHECK(weg > 2 * wee, "gamma vs e+ %g not above two e+ samples' %g", weg, wee);
+    CHECK(wep > 5 * weg, "pi+ vs e+ %g not far above gamma vs e+ %g", wep, weg);
+    for (int k = 0; k < CALO_NSHAPE; k++) CHECK(per[k] < 0.15, "e+ vs e+: %s W1 %g", calo_shape_names[k], per[k]);
+    /* the score is in units of the reference's spread: scaling every energy (and E0) of both
+     * samples by 10 leaves it unchanged */
+    memcpy(g, a, sizeof a);
+    memcpy(p, b, sizeof b);
+    for (int i = 0; i < NS; i++)
+        for (int k = 0; k < 3; k++) g[i * CALO_NSHAPE + k] *= 10, p[i * CALO_NSHAPE + k] *= 10;
+    CHECK_CLOSE(calo_shapes_w1(g, NS, p, NS, NULL, work), wee, 0, 1e-9, "score scale-free");
+    /* a sample against itself is 0 */
+    CHECK(calo_shapes_w1(b, NS, b, NS, NULL, work) == 0, "a sample against itself");
 }
 
 int main(void)
@@ -190,5 +242,6 @@ int main(void)
         CHECK(calo_particle_index("mu-") == -1, "unknown particle");
         CHECK(calo_cell(2, 11, 5) == CALO_NCELL - 1, "last cell index");
     }
+    check_shapes();
     return check_done("test_calo");
 }
