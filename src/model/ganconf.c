@@ -30,6 +30,8 @@ static const GanOpt opts[] = {
     {"val", 0, T, T, OPT_STR, F(val), 0, 0, "FILE"},
     {"out-cols", 0, T, T, OPT_STR, F(out_list), 0, 0, "LIST"},
     {"cond-cols", 0, T, 0, OPT_STR, F(cond_list), 0, 0, "LIST"},
+    {"weights", 0, T, 0, OPT_STR, F(weights), 0, 0, "FILE"},
+    {"weight-col", 0, T, 0, OPT_STR, F(weight_col), 0, 0, "NAME"},
     {"model", 0, S, S, OPT_STR, F(model), 0, 0, "FILE"},
     {"events", 0, S, 0, OPT_LONG, F(events), 1, 1L << 40, "N"},
     {"cond", 0, S, 0, OPT_STR, F(cond), 0, 0, "FILE"},
