@@ -6,7 +6,11 @@
 #include <string.h>
 
 #include "base/csvio.h"
+#include "base/rng.h"
 #include "base/util.h"
+#include "model/gan.h"
+#include "model/net.h"
+#include "model/nn.h"
 
 float *adagan_load_weights(const char *path, const char *col, size_t max_rows, size_t nrows)
 {
@@ -90,4 +94,65 @@ void adagan_mix(const char *rule, int T, double *mix)
         for (int k = 0; k < t; k++) mix[k] *= 1.0 - b;
         mix[t] = b;
     }
+}
+
+/* logits of n rows of x [n x ndim] in inference mode, in blocks of at most blk rows */
+static void infer_logits(const Net *D, const float *x, size_t n, int blk, float *work, float *out,
+                         double *logit)
+{
+    const int nd = D->lay.nin;
+    for (size_t s = 0; s < n; s += (size_t)blk) {
+        int b = n - s < (size_t)blk ? (int)(n - s) : blk;
+        net_fwd_infer(D, b, x + s * (size_t)nd, work, out);
+        for (int i = 0; i < b; i++) logit[s + (size_t)i] = out[i];
+    }
+}
+
+void adagan_mixdisc(const MixDiscConfig *cfg, const float *real, size_t nreal, const float *gen,
+                    size_t ngen, double *real_logit, double *gen_logit)
+{
+    const int nd = cfg->ndim, B = cfg->batch;
+    NetLayout lay;
+    gan_discriminator_layout(&lay, nd, cfg->width);
+    Net D;
+    net_init(&D, &lay);
+    Rng r_init, r_shuf;
+    rng_seed2(&r_init, cfg->seed, ADAGAN_STREAM_INIT);
+    rng_seed2(&r_shuf, cfg->seed, ADAGAN_STREAM_SHUFFLE);
+    net_glorot(&D, &r_init);
+    const size_t np = (size_t)lay.nparams;
+    float *grad = xcalloc(3 * np, sizeof(float)), *m = grad + np, *v = grad + 2 * np;
+    NetCache c;
+    net_cache_init(&c, &D, 2 * B, 1);
+    uint32_t *pr = xmalloc(nreal * sizeof *pr), *pg = xmalloc(ngen * sizeof *pg);
+    for (size_t i = 0; i < nreal; i++) pr[i] = (uint32_t)i;
+    for (size_t i = 0; i < ngen; i++) pg[i] = (uint32_t)i;
+    size_t gpos = ngen;   /* the generated rows' permutation is due */
+    float *in = c.act[0], *out = c.act[lay.n];
+    long t = 0;
+    for (long ep = 0; ep < cfg->epochs; ep++) {
+        rng_shuffle_u32(&r_shuf, pr, nreal);
+        for (size_t s = 0; s + (size_t)B <= nreal; s += (size_t)B) {
+            for (int i = 0; i < B; i++) {
+                if (gpos == ngen) rng_shuffle_u32(&r_shuf, pg, ngen), gpos = 0;
+                memcpy(in + (size_t)i * nd, real + (size_t)pr[s + i] * nd, (size_t)nd * sizeof(float));
+                memcpy(in + (size_t)(B + i) * nd, gen + (size_t)pg[gpos++] * nd,
+                       (size_t)nd * sizeof(float));
+            }
+            net_fwd_train(&D, &c, 2 * B, 1, 1);
+            nn_bce_logits(B, out, 1.0f, out);
+            nn_bce_logits(B, out + B, 0.0f, out + B);
+            net_bwd(&D, &c, 2 * B, 1, out, grad, 0);
+            nn_adam_step(lay.nparams, D.p, grad, m, v, (float)cfg->lr, NN_ADAM_BETA1, NN_ADAM_BETA2,
+                         NN_ADAM_EPS, ++t);
+        }
+    }
+    const int blk = 4096;
+    float *work = xmalloc((size_t)net_infer_floats(&lay, blk) * sizeof(float));
+    float *o = xmalloc((size_t)blk * sizeof(float));
+    infer_logits(&D, real, nreal, blk, work, o, real_logit);
+    infer_logits(&D, gen, ngen, blk, work, o, gen_logit);
+    free(work), free(o), free(pr), free(pg), free(grad);
+    net_cache_free(&c);
+    net_free(&D);
 }

@@ -20,6 +20,7 @@
 #ifndef GANTUNE_ADAGAN_H
 #define GANTUNE_ADAGAN_H
 #include <stddef.h>
+#include <stdint.h>
 
 /* A weight per training row for gan-train: column `col` of `path` (--weights FILE reads the
  * column "weight"; --weight-col NAME reads NAME of the training file), at most max_rows rows
@@ -38,4 +39,22 @@ int adagan_rule_check(const char *rule);
 double adagan_beta(const char *rule, int t);
 /* The final mixture weights of components 0..T (T+1 of them) under the rule, into mix. */
 void adagan_mix(const char *rule, int T, double *mix);
+/* The mixture discriminator (gan-mixdisc): the study's discriminator network
+ * (gan_discriminator_layout(ndim, width)) trained by Adam with binary cross-entropy on
+ * `real` [nreal x ndim] (target 1) against `gen` [ngen x ndim] (target 0), both scaled alike;
+ * each step B real rows and B generated rows (1:1) in one batch, batch-norm statistics over
+ * the 2B rows (running statistics updated, for the inference pass after). An epoch is
+ * nreal / B steps over a fresh permutation of the real rows; the generated rows cycle through
+ * their own permutations. Then the logits of every real row into real_logit [nreal] and of
+ * every generated row into gen_logit [ngen], in inference mode. All draws from rng_seed2(seed,
+ * ADAGAN_STREAM_*). B <= nreal and B <= ngen (the caller checks). */
+enum { ADAGAN_STREAM_INIT = 11, ADAGAN_STREAM_SHUFFLE = 12 };
+typedef struct {
+    int ndim, width, batch;
+    long epochs;
+    double lr;
+    uint64_t seed;
+} MixDiscConfig;
+void adagan_mixdisc(const MixDiscConfig *cfg, const float *real, size_t nreal, const float *gen,
+                    size_t ngen, double *real_logit, double *gen_logit);
 #endif
