@@ -16,6 +16,7 @@
 
 /* which program parses: a table row lists those that take the option */
 enum { GAN_TRAIN = 1, GAN_SAMPLE = 2 };
+enum { GAN_MAX_MODELS = 256 };   /* repeated gan-sample --model */
 
 typedef struct {
     /* the networks: generator (ncond + nnoise) -> gen_width -> nout, discriminator
@@ -40,7 +41,10 @@ typedef struct {
     const char *out_list, *cond_list;  /* as given; split into: */
     char **out_cols, **cond_cols;      /* nout, ncond names (NULL when none) */
     /* gan-sample */
-    const char *model, *cond, *output;
+    const char *model, *cond, *output;   /* model: the first --model */
+    const char *models[GAN_MAX_MODELS];  /* every --model, in order (an ensemble: --mix) */
+    int nmodels;
+    const char *mix;                     /* --mix: uniform, or a weight per --model */
     long events;                       /* -1: not given */
 } GanConfig;
 
