@@ -85,7 +85,7 @@ clean:
 	rm -rf build $(PROGS)
 
 # the project's own make files: a missing one is an error, not silently skipped
-include src/cuda/cuda.mk src/lib/lib.mk workflows/anp.mk workflows/report.mk tests/fuzz/fuzz.mk \
+include src/cuda/cuda.mk src/lib/lib.mk workflows/anp.mk workflows/report.mk workflows/adagan.mk tests/fuzz/fuzz.mk \
         tests/harden.mk bench/anp.mk bench/data.mk bench/export.mk bench/gan.mk bench/hpo.mk
 -include $(shell find build -name '*.d' 2>/dev/null)
 
