@@ -96,15 +96,26 @@ void adagan_mix(const char *rule, int T, double *mix)
     }
 }
 
-/* logits of n rows of x [n x ndim] in inference mode, in blocks of at most blk rows */
-static void infer_logits(const Net *D, const float *x, size_t n, int blk, float *work, float *out,
-                         double *logit)
+/* Logits of every row of x [n x nd] as the discriminator was trained: each in a batch of B of
+ * them and B rows of y [ny x nd] (real ++ generated, or generated ++ real as mine_first says),
+ * with that batch's batch-norm statistics. Not inference mode: running statistics (momentum
+ * 0.01) lag weights that Adam moves at every step, and the lag biases every logit. A short last
+ * chunk is filled up from the start of x; only its own rows are kept. */
+static void batch_logits(Net *D, NetCache *c, int B, const float *x, size_t n, const float *y,
+                         size_t ny, int mine_first, double *logit)
 {
     const int nd = D->lay.nin;
-    for (size_t s = 0; s < n; s += (size_t)blk) {
-        int b = n - s < (size_t)blk ? (int)(n - s) : blk;
-        net_fwd_infer(D, b, x + s * (size_t)nd, work, out);
-        for (int i = 0; i < b; i++) logit[s + (size_t)i] = out[i];
+    float *in = c->act[0], *out = c->act[D->lay.n];
+    size_t yp = 0;
+    for (size_t s = 0; s < n; s += (size_t)B) {
+        const size_t mine = mine_first ? 0 : (size_t)B, other = mine_first ? (size_t)B : 0;
+        for (int i = 0; i < B; i++) {
+            memcpy(in + (mine + (size_t)i) * nd, x + ((s + (size_t)i) % n) * nd, (size_t)nd * sizeof(float));
+            memcpy(in + (other + (size_t)i) * nd, y + yp * nd, (size_t)nd * sizeof(float));
+            yp = (yp + 1) % ny;
+        }
+        net_fwd_train(D, c, 2 * B, 1, 0);
+        for (int i = 0; i < B && s + (size_t)i < n; i++) logit[s + (size_t)i] = out[mine + (size_t)i];
     }
 }
 
@@ -139,7 +150,7 @@ void adagan_mixdisc(const MixDiscConfig *cfg, const float *real, size_t nreal, c
                 memcpy(in + (size_t)(B + i) * nd, gen + (size_t)pg[gpos++] * nd,
                        (size_t)nd * sizeof(float));
             }
-            net_fwd_train(&D, &c, 2 * B, 1, 1);
+            net_fwd_train(&D, &c, 2 * B, 1, 0);
             nn_bce_logits(B, out, 1.0f, out);
             nn_bce_logits(B, out + B, 0.0f, out + B);
             net_bwd(&D, &c, 2 * B, 1, out, grad, 0);
@@ -147,12 +158,9 @@ void adagan_mixdisc(const MixDiscConfig *cfg, const float *real, size_t nreal, c
                          NN_ADAM_EPS, ++t);
         }
     }
-    const int blk = 4096;
-    float *work = xmalloc((size_t)net_infer_floats(&lay, blk) * sizeof(float));
-    float *o = xmalloc((size_t)blk * sizeof(float));
-    infer_logits(&D, real, nreal, blk, work, o, real_logit);
-    infer_logits(&D, gen, ngen, blk, work, o, gen_logit);
-    free(work), free(o), free(pr), free(pg), free(grad);
+    batch_logits(&D, &c, B, real, nreal, gen, ngen, 1, real_logit);
+    batch_logits(&D, &c, B, gen, ngen, real, nreal, 0, gen_logit);
+    free(pr), free(pg), free(grad);
     net_cache_free(&c);
     net_free(&D);
 }

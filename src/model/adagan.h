@@ -43,10 +43,11 @@ void adagan_mix(const char *rule, int T, double *mix);
  * (gan_discriminator_layout(ndim, width)) trained by Adam with binary cross-entropy on
  * `real` [nreal x ndim] (target 1) against `gen` [ngen x ndim] (target 0), both scaled alike;
  * each step B real rows and B generated rows (1:1) in one batch, batch-norm statistics over
- * the 2B rows (running statistics updated, for the inference pass after). An epoch is
- * nreal / B steps over a fresh permutation of the real rows; the generated rows cycle through
- * their own permutations. Then the logits of every real row into real_logit [nreal] and of
- * every generated row into gen_logit [ngen], in inference mode. All draws from rng_seed2(seed,
+ * the 2B rows. An epoch is nreal / B steps over a fresh permutation of the real rows; the
+ * generated rows cycle through their own permutations. Then the logits of every real row into
+ * real_logit [nreal] and of every generated row into gen_logit [ngen], each computed as in
+ * training: in a batch of B rows of its kind and B of the other, batch-norm statistics of that
+ * batch (running statistics lag the weights and bias every logit). All draws from rng_seed2(seed,
  * ADAGAN_STREAM_*). B <= nreal and B <= ngen (the caller checks). */
 enum { ADAGAN_STREAM_INIT = 11, ADAGAN_STREAM_SHUFFLE = 12 };
 typedef struct {
