@@ -1,29 +1,36 @@
 #!/usr/bin/env bash
 # adagan.sh — AdaGAN's claim on the toy where it shows (issue 16): a 2-D mixture of K = 8
-# Gaussians on a ring (radius 2, width S = 0.05; the AdaGAN paper's toy), one GAN against the
+# Gaussians on a ring (radius 2, width S = 0.05), or with TOY=grid 25 on a grid (-4..4 step 2,
+# S = 0.05; the AdaGAN paper's toys), one GAN against the
 # uniform mix of T independently trained GANs and the AdaGAN ensemble of T (workflows/adagan),
 # at the same total GAN epochs (one GAN: T x E epochs; each component E). Per method and seed:
 # modes covered (a mode counts when it holds >= SHARE of the generated events within 3 S of its
 # centre) and the share of bad events (farther than 3 S from every mode), on EVENTS generated
 # events (bench/adagan_score.awk). The mixture discriminator's epochs are not GAN epochs and are
-# not counted. Settings: SEEDS (5) T (5) E (20) EVENTS (5000) SHARE (0.025) OUT
+# not counted. Settings: TOY (ring|grid) SEEDS (5) T (4) E (50) EVENTS (5000) SHARE (a fifth of
+# the fair share 1/K: 0.025 on the ring, 0.008 on the grid) OUT
 # (build/bench/adagan). Prints one line per method and seed, then the medians.
 set -euo pipefail
 export LC_ALL=C
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="$ROOT/bin:$PATH"
-SEEDS=${SEEDS:-5} T=${T:-5} E=${E:-20} EVENTS=${EVENTS:-5000} SHARE=${SHARE:-0.025}
-OUT=${OUT:-$ROOT/build/bench/adagan}
+TOY=${TOY:-ring} SEEDS=${SEEDS:-5} T=${T:-4} E=${E:-50} EVENTS=${EVENTS:-5000}
+OUT=${OUT:-$ROOT/build/bench/adagan-$TOY}
 mkdir -p "$OUT"
 cd "$OUT"
-ring() { # ring FILE N SEED
-  awk -v n="$2" -v s="$3" 'BEGIN { srand(s); pi = 3.14159265358979; print "x,y"
-    for (i = 0; i < n; i++) { k = int(rand() * 8); u = rand(); v = rand(); r = sqrt(-2 * log(u + 1e-300))
-      printf "%.6g,%.6g\n", 2 * cos(2 * pi * k / 8) + 0.05 * r * cos(2 * pi * v), 2 * sin(2 * pi * k / 8) + 0.05 * r * sin(2 * pi * v) } }' > "$1"
+case $TOY in ring) grid=0 ;; grid) grid=1 ;; *) echo "adagan.sh: TOY=$TOY: ring or grid" >&2; exit 2 ;; esac
+toy() { # toy FILE N SEED: N events, each from a mode drawn uniformly
+  awk -v n="$2" -v s="$3" -v grid="$grid" 'BEGIN { srand(s); pi = 3.14159265358979; print "x,y"
+    for (i = 0; i < n; i++) {
+      if (grid) { k = int(rand() * 25); cx = 2 * (k % 5) - 4; cy = 2 * int(k / 5) - 4 }
+      else { k = int(rand() * 8); cx = 2 * cos(2 * pi * k / 8); cy = 2 * sin(2 * pi * k / 8) }
+      u = rand(); v = rand(); r = sqrt(-2 * log(u + 1e-300))
+      printf "%.6g,%.6g\n", cx + 0.05 * r * cos(2 * pi * v), cy + 0.05 * r * sin(2 * pi * v) } }' > "$1"
 }
-score() { awk -v K=8 -v R=2 -v S=0.05 -v SHARE="$SHARE" -f "$ROOT/bench/adagan_score.awk" "$1"; }
-[ -f train.csv ] || ring train.csv 8000 1
-[ -f val.csv ] || ring val.csv 2000 2
+if [ -z "${SHARE:-}" ]; then if [ "$grid" = 1 ]; then SHARE=0.008; else SHARE=0.025; fi; fi
+score() { awk -v K=8 -v R=2 -v S=0.05 -v GRID="$grid" -v SHARE="$SHARE" -f "$ROOT/bench/adagan_score.awk" "$1"; }
+[ -f train.csv ] || toy train.csv $((grid ? 25000 : 8000)) 1
+[ -f val.csv ] || toy val.csv $((grid ? 5000 : 2000)) 2
 hp=(--noise-dim 2 --batch-size 128 --gen-layersize 64 --disc-layersize 64 --lr-gen 3e-4 --lr-disc 3e-4)
 echo "# truth (val.csv): $(score val.csv) (covered, bad share)"
 echo "method seed covered bad_share seconds"
@@ -54,7 +61,7 @@ for s in $(seq "$SEEDS"); do
     echo "adagan-$rule $s $(score g.csv) $(awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $t0 }")" | tee -a "$res"
   done
 done
-echo "# medians over $SEEDS seeds (T=$T, E=$E epochs per component, $((T * E)) for one GAN; SHARE=$SHARE):"
+echo "# $TOY: medians over $SEEDS seeds (T=$T, E=$E epochs per component, $((T * E)) for one GAN; SHARE=$SHARE):"
 for meth in single uniform-mix adagan-uniform adagan-const:0.5; do
   med() { awk -v m="$meth" -v c="$1" '$1 == m { print $c }' "$res" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
   echo "$meth covered $(med 3) (min $(awk -v m="$meth" '$1 == m { print $3 }' "$res" | sort -g | head -1)) bad_share $(med 4)"

@@ -186,3 +186,20 @@ range_model() { # range_model OUT LO
   [ "$status" -eq 1 ]
   [[ $output == *"other settings"* ]]
 }
+
+@test "workflows/adagan study (make adagan): the best set and data of a finished phase; a larger T extends" {
+  setup_data
+  export RUNS=$TMP/runs
+  DATA=$TMP/train.csv OUT_COLS=theta,phi COND_COLS=E,px,py BUDGET=2 TRIALS=1 EPOCHS=1 N_INIT=2 \
+    ARCH_SLOTS=1 "$ROOT/workflows/anp" broad mys > /dev/null 2>&1
+  run env T=2 EPOCHS=1 FROM=broad "$ROOT/workflows/adagan" study mys
+  [ "$status" -eq 0 ]
+  [[ $output == *"broad's best set: --noise-dim "* ]]
+  d=$RUNS/mys/adagan
+  [ "$(tail -n +2 "$d/ensemble.gte" | wc -l)" -eq 2 ]
+  grep -q "^train=$RUNS/mys/data/" "$d/settings"
+  T=3 EPOCHS=1 FROM=broad "$ROOT/workflows/adagan" study mys 2> /dev/null
+  [ "$(tail -n +2 "$d/ensemble.gte" | wc -l)" -eq 3 ]
+  gan-sample --model "$d/ensemble.gte" --cond val.csv --seed 1 -o g.csv
+  [ "$(wc -l < g.csv)" -eq 601 ]
+}
