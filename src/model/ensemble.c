@@ -13,11 +13,12 @@
 int ensemble_is_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) return 1;   /* the loader reports why it cannot be opened */
-    char magic[8];
-    size_t n = fread(magic, 1, sizeof magic, f);
+    if (!f) return 0;   /* the model loader reports why it cannot be opened */
+    char head[10];
+    size_t n = fread(head, 1, sizeof head, f);
     fclose(f);
-    return !(n == sizeof magic && memcmp(magic, "GANTUNEM", sizeof magic) == 0);
+    /* the header line, ended by LF or CRLF */
+    return n >= 10 && memcmp(head, "mix,model", 9) == 0 && (head[9] == '\n' || head[9] == '\r');
 }
 
 static void normalise(Ensemble *e)

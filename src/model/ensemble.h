@@ -5,8 +5,8 @@
  * File (conventionally NAME.gte): CSV with the header `mix,model`, one row per component: its
  * mixture weight (finite, > 0; the weights are divided by their sum on load, so they need not
  * sum to 1) and its model file (gtm.h), a path relative to the ensemble file's folder unless
- * absolute (no commas). A model file starts with gtm's magic "GANTUNEM"; anything else given
- * to gan-sample --model is read as an ensemble.
+ * absolute (no commas). gan-sample --model reads a file whose first line is exactly that
+ * header as an ensemble, anything else as a model file (gtm.h).
  *
  * Drawing (gan-sample): event i's component from Cat(mix) by the stream rng_seed2(seed,
  * ENSEMBLE_STREAM_PICK), one uniform per event (the first k with u < mix_0 + ... + mix_k);
@@ -27,7 +27,7 @@ typedef struct {
     double *cdf;     /* [n] running sums of mix, the last exactly 1 */
 } Ensemble;
 
-/* 1 when path is not a model file (does not start with "GANTUNEM"): an ensemble to load. */
+/* 1 when path's first line is the header mix,model: an ensemble to load (else a model). */
 int ensemble_is_file(const char *path);
 /* Reads and checks an ensemble file; "prog: FILE:LINE: what is wrong" and exit 1. */
 void ensemble_load(const char *path, Ensemble *e);

@@ -88,7 +88,8 @@ static void usage(FILE *f, int tool)
         }
     fprintf(f, "%s\n", line);
     if (tool == GAN_SAMPLE)
-        fputs("  --events is needed without --cond; with --cond it caps the rows read\n", f);
+        fputs("  --events is needed without --cond; with --cond it caps the rows read\n"
+              "  an ensemble: --model FILE.gte, or --model repeated with --mix\n", f);
 }
 
 static void set(GanConfig *c, const GanOpt *o, const char *arg)
