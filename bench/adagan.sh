@@ -7,7 +7,8 @@
 # modes covered (a mode counts when it holds >= SHARE of the generated events within 3 S of its
 # centre) and the share of bad events (farther than 3 S from every mode), on EVENTS generated
 # events (bench/adagan_score.awk). The mixture discriminator's epochs are not GAN epochs and are
-# not counted. Settings: TOY (ring|grid) SEEDS (5) T (4) E (50) EVENTS (5000) SHARE (a fifth of
+# not counted. Settings: TOY (ring|grid) SEEDS (5) T (4) E (50) SINGLE_EPOCHS (T x E: give E
+# for components as long as the one GAN, at T times its epochs) EVENTS (5000) SHARE (a fifth of
 # the fair share 1/K: 0.025 on the ring, 0.008 on the grid) OUT
 # (build/bench/adagan). Prints one line per method and seed, then the medians.
 set -euo pipefail
@@ -15,6 +16,7 @@ export LC_ALL=C
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="$ROOT/bin:$PATH"
 TOY=${TOY:-ring} SEEDS=${SEEDS:-5} T=${T:-4} E=${E:-50} EVENTS=${EVENTS:-5000}
+SINGLE_EPOCHS=${SINGLE_EPOCHS:-$((T * E))}
 OUT=${OUT:-$ROOT/build/bench/adagan-$TOY}
 mkdir -p "$OUT"
 cd "$OUT"
@@ -39,7 +41,7 @@ res=results.txt
 for s in $(seq "$SEEDS"); do
   t0=$EPOCHREALTIME
   [ -f one-$s.gtm ] || gan-train --train train.csv --val val.csv --out-cols x,y "${hp[@]}" \
-    --epochs $((T * E)) --seed "$s" --save-model one-$s.gtm > /dev/null
+    --epochs "$SINGLE_EPOCHS" --seed "$s" --save-model one-$s.gtm > /dev/null
   gan-sample --model one-$s.gtm --events "$EVENTS" --seed 99 -o g.csv
   echo "single $s $(score g.csv) $(awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $t0 }")" | tee -a "$res"
   t0=$EPOCHREALTIME
@@ -61,7 +63,7 @@ for s in $(seq "$SEEDS"); do
     echo "adagan-$rule $s $(score g.csv) $(awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $t0 }")" | tee -a "$res"
   done
 done
-echo "# $TOY: medians over $SEEDS seeds (T=$T, E=$E epochs per component, $((T * E)) for one GAN; SHARE=$SHARE):"
+echo "# $TOY: medians over $SEEDS seeds (T=$T, E=$E epochs per component, $SINGLE_EPOCHS for one GAN; SHARE=$SHARE):"
 for meth in single uniform-mix adagan-uniform adagan-const:0.5; do
   med() { awk -v m="$meth" -v c="$1" '$1 == m { print $c }' "$res" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
   echo "$meth covered $(med 3) (min $(awk -v m="$meth" '$1 == m { print $3 }' "$res" | sort -g | head -1)) bad_share $(med 4)"
