@@ -38,6 +38,8 @@ typedef struct {
     const char *train, *val, *save_model, *log;
     const char *rungs, *rung_cmd;      /* pruning: epochs to ask at, the command asked */
     const char *weights, *weight_col;  /* a weight per training row: file, or a column (adagan.h) */
+    const char *score;                 /* the per-epoch score that picks the best epoch
+                                        * (data/score.h): w1 (default), w1-obs, chi2, ks */
     const char *out_list, *cond_list;  /* as given; split into: */
     char **out_cols, **cond_cols;      /* nout, ncond names (NULL when none) */
     /* gan-sample */
