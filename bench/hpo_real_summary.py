@@ -63,8 +63,9 @@ for label in labels:
     if not ms:
         continue
     sd = statistics.stdev(ms) if len(ms) > 1 else 0.0
-    c = [cpu(label, s) for s, _ in means[label]]
-    line = f"{label:17s} {statistics.mean(ms):.4f} (sd {sd:.4f}) n={len(ms)} cpu {statistics.mean(c):.0f} s"
+    c = [x for x in (cpu(label, s) for s, _ in means[label]) if x == x]   # a resumed search has no time
+    line = (f"{label:17s} {statistics.mean(ms):.4f} (sd {sd:.4f}) n={len(ms)} cpu "
+            f"{statistics.mean(c) if c else float('nan'):.0f} s over {len(c)}")
     if label != "gantune" and g and len(ms) > 0:
         p = mannwhitneyu(g, ms, alternative="two-sided").pvalue
         r = statistics.mean(g) / statistics.mean(ms) - 1
