@@ -437,6 +437,7 @@ int record_known_col(const char *c)
                                     "best_wd", "best_epoch", "epochs", "seconds",  /* gan-train */
                                     "epochs_per_s", "params", "status",
                                     "precision",
+                                    "tail_cut", "train_kept", "val_kept",   /* --tail-cut */
                                     "slot", "host", NULL};                         /* older runs */
     for (int i = 0; k[i]; i++)
         if (strcmp(c, k[i]) == 0) return 1;
