@@ -168,6 +168,8 @@ void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
     if (!isnan(c->tail_q) && !(c->tail_q > 0 && c->tail_q < 1))
         die(EXIT_USAGE, "--tail-cut: %g is not a quantile in (0, 1)", c->tail_q);
     if (c->tail_list && isnan(c->tail_q)) die(EXIT_USAGE, "--tail-cols needs --tail-cut Q");
+    /* no default: every column would cut eta and phi too, and several cuts drop more events */
+    if (!isnan(c->tail_q) && !c->tail_list) die(EXIT_USAGE, "--tail-cut needs --tail-cols LIST (the columns cut)");
     if (c->range_name && strcmp(c->range_name, "0,1") != 0 && strcmp(c->range_name, "-1,1") != 0)
         die(EXIT_USAGE, "--scale-range: '%s' is not -1,1 or 0,1", c->range_name);
     c->range01 = c->range_name && strcmp(c->range_name, "0,1") == 0;

@@ -41,7 +41,7 @@ typedef struct {
     /* per-column transforms and the tail cut (transform.h), applied by gan-train on read */
     const char *transform_list;        /* COL=NAME,... (output columns) */
     double tail_q;                     /* --tail-cut Q in (0, 1); NaN: not given */
-    const char *tail_list;             /* --tail-cols: columns cut (default: every output) */
+    const char *tail_list;             /* --tail-cols: the columns cut (required with it) */
     const char *range_name;            /* --scale-range: "-1,1" (default) or "0,1" */
     int range01;                       /* from it: outputs scaled to [0, 1] */
     int check_data;                    /* --check-data: check the data, print, train nothing */

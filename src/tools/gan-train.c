@@ -142,14 +142,13 @@ static void apply_columns(const GanConfig *o, double *xtr, double *ctr, size_t *
     check_domain(o->val, xva, *nva, o, tf);
     for (int j = 0; j < no; j++) cut[j] = INFINITY;
     if (!isnan(o->tail_q)) {
-        char **cols = o->out_cols;
-        int n = no;
-        if (o->tail_list) n = split_list("--tail-cols", o->tail_list, &cols);
+        char **cols;
+        int n = split_list("--tail-cols", o->tail_list, &cols);   /* ganconf: given with it */
         for (int i = 0; i < n; i++) {
-            int j = o->tail_list ? out_index(o, "--tail-cols", cols[i]) : i;
+            int j = out_index(o, "--tail-cols", cols[i]);
             cut[j] = tf_tail_cut(xtr, *ntr, no, j, o->tail_q);
         }
-        if (o->tail_list) free(cols[0]), free(cols);
+        free(cols[0]), free(cols);
         size_t t0 = *ntr, v0 = *nva;
         *ntr = drop_tail(xtr, ctr, *ntr, no, nc, cut);
         *nva = drop_tail(xva, cva, *nva, no, nc, cut);
