@@ -158,3 +158,59 @@ version() { od -An -tu4 -j8 -N4 "$1" | tr -d ' '; }
   [ ! -e g.onnx ]
   assert_no_temp "$TMP"
 }
+
+small_space() {
+  printf 'name,lower,upper,scaling\nnoise_dim,1,4,4\nbatch_size,1,4,32\nlr_gen,1,20,5e-5\nlr_disc,1,20,5e-5\ngen_layersize,1,4,8\ndisc_layersize,1,4,8\n' > small.csv
+}
+
+@test "anp: TRANSFORM, TAIL_CUT, TAIL_COLS, SCALE_RANGE, UNITS go to run.conf and every trial, checked once against the data" {
+  event-gen dimuon --events 1201 --val 1 --seed 4 -o events.csv --val-out v1.csv
+  small_space
+  export RUNS=$TMP/runs
+  run env DATA=events.csv OUT_COLS=$COLS SPACE=small.csv EPOCHS=1 BUDGET=1 N_INIT=1 TRIALS=1 \
+    TRANSFORM=pt1=log,pt2=log TAIL_CUT=0.99 TAIL_COLS=pt1,pt2 SCALE_RANGE=0,1 UNITS=pt1=GeV,pt2=GeV \
+    "$ROOT/workflows/anp" broad mydy
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"transforms and tail cut checked against the data: "*" of 1080 training"* ]]
+  rd=$RUNS/mydy/broad
+  grep -qx 'transform=pt1=log,pt2=log' "$rd/run.conf"
+  grep -qx 'tail_cut=0.99' "$rd/run.conf"
+  grep -qx 'tail_cols=pt1,pt2' "$rd/run.conf"
+  grep -qx 'scale_range=0,1' "$rd/run.conf"
+  grep -qx 'units=pt1=GeV,pt2=GeV' "$rd/run.conf"
+  grep -qF -- '--transform pt1=log\,pt2=log --tail-cut 0.99 --tail-cols pt1\,pt2 --scale-range 0\,1' "$rd/trials/1-1.cmd"
+  [ "$(version "$rd/models/1-1.gtm")" -eq 2 ]
+  [ "$(field tail_cut < "$rd/trials/1-1.csv")" = 0.99 ]
+  # the trial record's extra columns are the trainer's, not hyperparameters
+  hpo-step "$rd" --best > /dev/null
+  # focus takes the broad run's transforms with its data
+  run env EPOCHS=1 BUDGET=1 N_INIT=1 TRIALS=1 "$ROOT/workflows/anp" focus mydy
+  [ "$status" -eq 0 ]
+  grep -qx 'transform=pt1=log,pt2=log' "$RUNS/mydy/focus/run.conf"
+  grep -qx 'tail_cut=0.99' "$RUNS/mydy/focus/run.conf"
+}
+
+@test "anp: a log of a non-positive value or a bad TAIL_CUT refused before anything trains, one line, no run" {
+  event-gen dimuon --events 1201 --val 1 --seed 4 -o events.csv --val-out v1.csv
+  awk -F, 'BEGIN { OFS = "," } NR == 50 { $4 = 0 } { print }' events.csv > zero.csv
+  small_space
+  export RUNS=$TMP/runs
+  run env DATA=zero.csv OUT_COLS=$COLS SPACE=small.csv EPOCHS=1 BUDGET=1 N_INIT=1 TRIALS=1 \
+    TRANSFORM=pt2=log "$ROOT/workflows/anp" broad mydy
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [ "${#lines[@]}" -eq 2 ]   # data-split's note of the split, then the refusal
+  [[ ${lines[1]} == "anp: the study's transforms or tail cut do not fit the data: gan-train: "*": pt2 = 0 is outside log's domain (x > 0)" ]]
+  [ ! -e "$RUNS/mydy/broad" ]
+  for q in 0 1 1.5 x; do
+    run env DATA=events.csv OUT_COLS=$COLS SPACE=small.csv TAIL_CUT=$q TAIL_COLS=pt1 "$ROOT/workflows/anp" broad mydy
+    [ "$status" -eq 1 ]
+    [ "${#lines[@]}" -eq 1 ]
+    [[ $output == *"TAIL_CUT=$q: expected a quantile strictly between 0 and 1"* ]]
+  done
+  run env DATA=events.csv OUT_COLS=$COLS SPACE=small.csv TRANSFORM=pt1=sqrt "$ROOT/workflows/anp" broad mydy
+  [ "$status" -eq 1 ]
+  [[ $output == *"--transform: pt1=sqrt: unknown transform"* ]]
+  [ ! -e "$RUNS/mydy/broad" ]
+}

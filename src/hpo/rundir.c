@@ -42,6 +42,13 @@ static const struct {
     {"out_cols", K_STR, 0, 0},
     {"cond_cols", K_STR, 0, 0},
     {"max_events", K_LONG, 1, 1099511627776.0},
+    /* the data as the model sees it (gan-train --transform, --tail-cut, --tail-cols,
+     * --scale-range; transform.h) and each column's unit for the report (COL=UNIT,...) */
+    {"transform", K_STR, 0, 0},
+    {"tail_cut", K_REAL, 1e-12, 1 - 1e-12},
+    {"tail_cols", K_STR, 0, 0},
+    {"scale_range", K_STR, 0, 0},
+    {"units", K_STR, 0, 0},
     {"trainer", K_STR, 0, 0},        /* command words of the trainer */
     {"extra_args", K_STR, 0, 0},     /* more trainer words */
     {"started", K_REAL, 0, 1e12},    /* unix seconds the run was created */
