@@ -212,5 +212,32 @@ small_space() {
   run env DATA=events.csv OUT_COLS=$COLS SPACE=small.csv TRANSFORM=pt1=sqrt "$ROOT/workflows/anp" broad mydy
   [ "$status" -eq 1 ]
   [[ $output == *"--transform: pt1=sqrt: unknown transform"* ]]
+  for u in pt9=GeV pt1 'pt1=GeV,phi'; do
+    run env DATA=events.csv OUT_COLS=$COLS SPACE=small.csv UNITS="$u" "$ROOT/workflows/anp" broad mydy
+    [ "$status" -eq 1 ]
+    [ "${#lines[@]}" -eq 1 ]
+    [[ $output == *"UNITS: '"*"' is not COL=UNIT"* ]]
+  done
   [ ! -e "$RUNS/mydy/broad" ]
+}
+
+@test "hpo-report: axis units come from run.conf's units (UNITS=), a column it does not name has none" {
+  FIX=$ROOT/tests/fixtures
+  cp -r "$FIX/run-hadronization-final" run
+  echo 'units=theta=rad,E=GeV' >> run/run.conf
+  run hpo-report run -o rep --sampler "$FIX/stand-in-gan-sample" --surrogate none
+  [ "$status" -eq 0 ]
+  grep -qx "set xlabel 'theta (rad)'" rep/generated.gp
+  grep -qx "set ylabel 'normalised density (1/rad)'" rep/generated.gp
+  # phi is not named: no unit, and none guessed from its name
+  grep -qx "set xlabel 'phi'" rep/generated.gp
+  run grep -c "phi (rad)" rep/generated.gp
+  [ "$output" -eq 0 ]
+  grep -q "<= E < [0-9.e+-]* GeV)'$" rep/generated.gp
+  # without units= nothing is guessed
+  run hpo-report "$FIX/run-hadronization-final" -o rep2 --sampler "$FIX/stand-in-gan-sample" --surrogate none
+  [ "$status" -eq 0 ]
+  grep -qx "set xlabel 'theta'" rep2/generated.gp
+  run grep -c "GeV\|rad" rep2/generated.gp
+  [ "$output" -eq 0 ]
 }

@@ -195,6 +195,28 @@ long runconf_long_or(const RunConf *c, const char *key, long dflt)
     return v ? strtol(v, NULL, 10) : dflt;
 }
 
+int runconf_pair(const RunConf *c, const char *key, const char *name, char *buf, size_t n)
+{
+    const char *v = runconf_get(c, key);
+    size_t nl = strlen(name);
+    if (n) buf[0] = 0;
+    for (const char *p = v; p && *p;) {
+        const char *end = strchr(p, ','), *eq = memchr(p, '=', end ? (size_t)(end - p) : strlen(p));
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (eq && (size_t)(eq - p) == nl && strncmp(p, name, nl) == 0) {
+            size_t k = len - nl - 1;
+            if (n) {
+                if (k >= n) k = n - 1;
+                memcpy(buf, eq + 1, k);
+                buf[k] = 0;
+            }
+            return 1;
+        }
+        p = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
 double runconf_double_or(const RunConf *c, const char *key, double dflt)
 {
     const char *v = runconf_get(c, key);
