@@ -14,6 +14,8 @@ n=${EVENTS:-110000} nv=${VAL:-10000} ep=${EPOCHS:-40} q=${Q:-0.995} jobs=${JOBS:
 seeds=${SEEDS:-$(seq -s ' ' 1 10)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# the programs copied first: a rebuild during the (long) run does not change them under it
+mkdir "$tmp/bin" && cp "$bin/event-gen" "$bin/gan-train" "$bin/gan-sample" "$tmp/bin/" && bin=$tmp/bin
 "$bin/event-gen" dimuon --events "$n" --val "$nv" --seed 1 -o "$tmp/train.csv" --val-out "$tmp/val.csv"
 flags=(--out-cols pt1,eta1,phi1,pt2,eta2,phi2 --epochs "$ep" --batch-size 256 --noise-dim 8
        --gen-layersize 128 --disc-layersize 128 --lr-gen 2e-4 --lr-disc 2e-4 --threads 1)
