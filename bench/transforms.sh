@@ -5,12 +5,16 @@
 # in physical units (GeV) by bench/transforms.py: W1 of pt1, pt2 and of Mll (computed from the
 # muons' pt, eta, phi, massless) against the full validation sample and against it cut as the
 # model was. One thread per run, JOBS runs at a time (scores do not depend on load).
-#   [EVENTS=110000] [VAL=10000] [EPOCHS=40] [SEEDS="1 .. 10"] [Q=0.995] [JOBS=2] bench/transforms.sh
+#   [EVENTS=110000] [VAL=10000] [EPOCHS=40] [SEEDS="1 .. 10"] [Q=0.995] [JOBS=2]
+#   [ARMS="none logcut"] bench/transforms.sh
+# ARMS: none, logcut (log(pT) and the cut), log (log(pT) only), cut (the cut only); each later
+# arm is compared with the first.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 bin=$here/bin
 py=/usr/bin/python3
 n=${EVENTS:-110000} nv=${VAL:-10000} ep=${EPOCHS:-40} q=${Q:-0.995} jobs=${JOBS:-2}
+arms=${ARMS:-none logcut}
 seeds=${SEEDS:-$(seq -s ' ' 1 10)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -23,7 +27,13 @@ echo "# dimuon: $((n - nv)) training + $nv validation events, $ep epochs, flags:
 echo "# $(uptime)"
 one() {  # one ARM SEED: train, sample, keep the record
   local arm=$1 s=$2 x=()
-  [ "$arm" = none ] || x=(--transform pt1=log,pt2=log --tail-cut "$q" --tail-cols pt1,pt2)
+  case $arm in
+    none) ;;
+    logcut) x=(--transform pt1=log,pt2=log --tail-cut "$q" --tail-cols pt1,pt2) ;;
+    log) x=(--transform pt1=log,pt2=log) ;;
+    cut) x=(--tail-cut "$q" --tail-cols pt1,pt2) ;;
+    *) echo "transforms.sh: unknown arm $arm" >&2; return 1 ;;
+  esac
   OPENBLAS_NUM_THREADS=1 "$bin/gan-train" --train "$tmp/train.csv" --val "$tmp/val.csv" "${flags[@]}" \
     "${x[@]}" --seed "$s" --save-model "$tmp/$arm-$s.gtm" > "$tmp/$arm-$s.rec" 2> "$tmp/$arm-$s.err"
   OPENBLAS_NUM_THREADS=1 "$bin/gan-sample" --model "$tmp/$arm-$s.gtm" --events "$nv" --seed "$s" -o "$tmp/$arm-$s.csv"
@@ -31,7 +41,7 @@ one() {  # one ARM SEED: train, sample, keep the record
 export tmp bin q nv
 export flags_s="${flags[*]}"
 start=$(date +%s)
-for s in $seeds; do for arm in none logcut; do echo "$arm $s"; done; done |
+for s in $seeds; do for arm in $arms; do echo "$arm $s"; done; done |
   xargs -P "$jobs" -L 1 bash -c 'flags=($flags_s); '"$(declare -f one)"'; one "$0" "$1"'
 echo "# training and sampling: $(( $(date +%s) - start )) s"
-$py "$here/bench/transforms.py" "$tmp/val.csv" "$tmp" "$q" $seeds
+$py "$here/bench/transforms.py" "$tmp/val.csv" "$tmp" "$q" "$arms" $seeds
