@@ -168,7 +168,7 @@ small_space() {
   small_space
   export RUNS=$TMP/runs
   run env DATA=events.csv OUT_COLS=$COLS SPACE=small.csv EPOCHS=1 BUDGET=1 N_INIT=1 TRIALS=1 \
-    TRANSFORM=pt1=log,pt2=log TAIL_CUT=0.99 TAIL_COLS=pt1,pt2 SCALE_RANGE=0,1 UNITS=pt1=GeV,pt2=GeV \
+    TRANSFORM=pt1=log,pt2=log TAIL_CUT=0.99 TAIL_COLS=pt1,pt2 SCALE_RANGE=0,1 UNITS=pt1=GeV,pt2=GeV,mll=GeV \
     "$ROOT/workflows/anp" broad mydy
   echo "$output"
   [ "$status" -eq 0 ]
@@ -178,7 +178,8 @@ small_space() {
   grep -qx 'tail_cut=0.99' "$rd/run.conf"
   grep -qx 'tail_cols=pt1,pt2' "$rd/run.conf"
   grep -qx 'scale_range=0,1' "$rd/run.conf"
-  grep -qx 'units=pt1=GeV,pt2=GeV' "$rd/run.conf"
+  grep -qx 'units=pt1=GeV,pt2=GeV,mll=GeV' "$rd/run.conf"
+  [[ $output == *"UNITS: 'mll' is not a column of the study"* ]]
   grep -qF -- '--transform pt1=log\,pt2=log --tail-cut 0.99 --tail-cols pt1\,pt2 --scale-range 0\,1' "$rd/trials/1-1.cmd"
   [ "$(version "$rd/models/1-1.gtm")" -eq 2 ]
   [ "$(field tail_cut < "$rd/trials/1-1.csv")" = 0.99 ]
@@ -212,7 +213,7 @@ small_space() {
   run env DATA=events.csv OUT_COLS=$COLS SPACE=small.csv TRANSFORM=pt1=sqrt "$ROOT/workflows/anp" broad mydy
   [ "$status" -eq 1 ]
   [[ $output == *"--transform: pt1=sqrt: unknown transform"* ]]
-  for u in pt9=GeV pt1 'pt1=GeV,phi'; do
+  for u in =GeV pt1 'pt1=GeV,phi' 'pt1=a=b'; do
     run env DATA=events.csv OUT_COLS=$COLS SPACE=small.csv UNITS="$u" "$ROOT/workflows/anp" broad mydy
     [ "$status" -eq 1 ]
     [ "${#lines[@]}" -eq 1 ]
@@ -240,4 +241,20 @@ small_space() {
   grep -qx "set xlabel 'theta'" rep2/generated.gp
   run grep -c "GeV\|rad" rep2/generated.gp
   [ "$output" -eq 0 ]
+}
+
+@test "--score other than w1 refused with a transform or the [0, 1] range, fine with a tail cut alone" {
+  dimuon 1300 300
+  for x in "--transform pt1=log" "--scale-range 0,1"; do
+    run gan-train --train train.csv --val val.csv "${net[@]}" --epochs 1 --score ks $x --save-model m.gtm
+    [ "$status" -eq 2 ]
+    [ "${#lines[@]}" -eq 1 ]
+    [[ $output == *"--score ks: not with --transform or --scale-range 0,1"* ]]
+    [ ! -e m.gtm ]
+  done
+  run --separate-stderr gan-train --train train.csv --val val.csv "${net[@]}" --epochs 1 --score ks \
+    --tail-cut 0.9 --tail-cols pt1
+  [ "$status" -eq 0 ]
+  [ "$(field score <<< "$output")" = ks ]
+  [ "$(field train_kept <<< "$output")" -eq 900 ]
 }

@@ -36,6 +36,8 @@ typedef struct {
     /* gan-train's data and outputs */
     const char *train, *val, *save_model, *log;
     const char *rungs, *rung_cmd;      /* pruning: epochs to ask at, the command asked */
+    const char *score;                 /* the per-epoch score that picks the best epoch
+                                        * (data/score.h): w1 (default), w1-obs, chi2, ks */
     const char *out_list, *cond_list;  /* as given; split into: */
     char **out_cols, **cond_cols;      /* nout, ncond names (NULL when none) */
     /* per-column transforms and the tail cut (transform.h), applied by gan-train on read */
