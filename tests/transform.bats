@@ -258,3 +258,17 @@ small_space() {
   [ "$(field score <<< "$output")" = ks ]
   [ "$(field train_kept <<< "$output")" -eq 900 ]
 }
+
+@test "a tail cut drops the events' weights with them: weights 1 on the kept events give the unweighted cut training" {
+  dimuon 1300 300
+  cut_args=(--epochs 2 --tail-cut 0.9 --tail-cols pt1,pt2)
+  gan-train --train train.csv --val val.csv "${net[@]}" "${cut_args[@]}" --save-model a.gtm 2> a.err | cut -d, -f1-3,6- > a.rec
+  c1=$(sed -n 's/.* pt1 <= \([^ ]*\).*/\1/p' a.err) c2=$(sed -n 's/.* pt2 <= \([^ ]*\).*/\1/p' a.err)
+  # weight 5 on the events the cut drops, 1 on the others: misaligned weights would show
+  awk -F, -v a="$c1" -v b="$c2" 'BEGIN { OFS = "," } NR == 1 { print $0, "w"; next }
+    { print $0, ($1 > a || $4 > b) ? 5 : 1 }' train.csv > tw.csv
+  [ "$(grep -c ',5$' tw.csv)" -gt 100 ]
+  gan-train --train tw.csv --val val.csv "${net[@]}" "${cut_args[@]}" --weight-col w --save-model b.gtm 2> /dev/null | cut -d, -f1-3,6- > b.rec
+  cmp a.rec b.rec
+  cmp a.gtm b.gtm
+}

@@ -16,6 +16,7 @@
 
 /* which program parses: a table row lists those that take the option */
 enum { GAN_TRAIN = 1, GAN_SAMPLE = 2 };
+enum { GAN_MAX_MODELS = 256 };   /* repeated gan-sample --model */
 
 typedef struct {
     /* the networks: generator (ncond + nnoise) -> gen_width -> nout, discriminator
@@ -36,6 +37,7 @@ typedef struct {
     /* gan-train's data and outputs */
     const char *train, *val, *save_model, *log;
     const char *rungs, *rung_cmd;      /* pruning: epochs to ask at, the command asked */
+    const char *weights, *weight_col;  /* a weight per training row: file, or a column (adagan.h) */
     const char *score;                 /* the per-epoch score that picks the best epoch
                                         * (data/score.h): w1 (default), w1-obs, chi2, ks */
     const char *out_list, *cond_list;  /* as given; split into: */
@@ -48,7 +50,10 @@ typedef struct {
     int range01;                       /* from it: outputs scaled to [0, 1] */
     int check_data;                    /* --check-data: check the data, print, train nothing */
     /* gan-sample */
-    const char *model, *cond, *output;
+    const char *model, *cond, *output;   /* model: the first --model */
+    const char *models[GAN_MAX_MODELS];  /* every --model, in order (an ensemble: --mix) */
+    int nmodels;
+    const char *mix;                     /* --mix: uniform, or a weight per --model */
     long events;                       /* -1: not given */
 } GanConfig;
 

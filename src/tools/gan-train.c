@@ -8,6 +8,7 @@
 
 #include "base/atomic.h"
 #include "base/proc.h"
+#include "model/adagan.h"
 #include "model/device.h"
 #include "base/csvio.h"
 #include "model/gan.h"
@@ -116,8 +117,9 @@ static void check_domain(const char *path, const double *x, size_t rows, const G
         }
 }
 
-/* Drop the events (rows of x, and of c with nc columns) with a value above its column's cut. */
-static size_t drop_tail(double *x, double *c, size_t rows, int no, int nc, const double *cut)
+/* Drop the events (rows of x, of c with nc columns and of the weights w when given) with a value
+ * above its column's cut. */
+static size_t drop_tail(double *x, double *c, float *w, size_t rows, int no, int nc, const double *cut)
 {
     size_t k = 0;
     for (size_t i = 0; i < rows; i++) {
@@ -126,6 +128,7 @@ static size_t drop_tail(double *x, double *c, size_t rows, int no, int nc, const
         if (!keep) continue;
         memmove(x + k * no, x + i * no, (size_t)no * sizeof *x);
         if (nc) memmove(c + k * nc, c + i * nc, (size_t)nc * sizeof *c);
+        if (w) w[k] = w[i];
         k++;
     }
     return k;
@@ -135,7 +138,7 @@ static size_t drop_tail(double *x, double *c, size_t rows, int no, int nc, const
  * cut from the training events (tf_tail_cut, in physical units); the validation events are cut
  * the same way, so the score compares like with like. Then t(x) in place. The domains are
  * checked on every event read, cut or not, so a bad file fails the same with or without a cut. */
-static void apply_columns(const GanConfig *o, double *xtr, double *ctr, size_t *ntr, double *xva,
+static void apply_columns(const GanConfig *o, double *xtr, double *ctr, float *wtr, size_t *ntr, double *xva,
                           double *cva, size_t *nva, const Transform *tf, double *cut)
 {
     const int no = o->nout, nc = o->ncond;
@@ -151,8 +154,15 @@ static void apply_columns(const GanConfig *o, double *xtr, double *ctr, size_t *
         }
         free(cols[0]), free(cols);
         size_t t0 = *ntr, v0 = *nva;
-        *ntr = drop_tail(xtr, ctr, *ntr, no, nc, cut);
-        *nva = drop_tail(xva, cva, *nva, no, nc, cut);
+        *ntr = drop_tail(xtr, ctr, wtr, *ntr, no, nc, cut);   /* --weights: each event's its own */
+        *nva = drop_tail(xva, cva, NULL, *nva, no, nc, cut);
+        if (wtr && *ntr) {   /* the kept weights back to mean 1 (adagan.h); all 1 stay 1 exactly */
+            double sum = 0;
+            for (size_t i = 0; i < *ntr; i++) sum += wtr[i];
+            if (!(sum > 0)) die(EXIT_RUNTIME, "%s: every event below the tail cut has weight 0", o->train);
+            const double f = (double)*ntr / sum;
+            for (size_t i = 0; i < *ntr; i++) wtr[i] = (float)(wtr[i] * f);
+        }
         if (*nva == 0) die(EXIT_RUNTIME, "%s: no validation event is left below the tail cut", o->val);
         fprintf(stderr, "gan-train: --tail-cut %g kept %zu of %zu training and %zu of %zu validation events;",
                 o->tail_q, *ntr, t0, *nva, v0);
@@ -231,8 +241,15 @@ int main(int argc, char **argv)
     double *xva = load(o.val, no, o.out_cols, 0, &nva);
     double *ctr = nc ? load(o.train, nc, o.cond_cols, (size_t)o.max_events, &k) : NULL;
     double *cva = nc ? load(o.val, nc, o.cond_cols, 0, &k) : NULL;
+    /* --weights / --weight-col: the discriminator's real term as a weighted mean (a weighted
+     * loss, not weighted sampling: the random streams stay those of unweighted training) */
+    if (o.weights && o.weight_col) die(EXIT_USAGE, "--weights and --weight-col exclude each other");
+    float *Wtr = o.weights || o.weight_col
+        ? adagan_load_weights(o.weights ? o.weights : o.train, o.weights ? "weight" : o.weight_col,
+                              (size_t)o.max_events, ntr)
+        : NULL;
     const size_t ntr0 = ntr, nva0 = nva;
-    apply_columns(&o, xtr, ctr, &ntr, xva, cva, &nva, tf, cut);
+    apply_columns(&o, xtr, ctr, Wtr, &ntr, xva, cva, &nva, tf, cut);
     const int cutting = !isnan(o.tail_q);
     if (ntr < (size_t)o.batch)
         die(EXIT_USAGE, "%s: %zu training events%s, fewer than one batch (%d)", o.train, ntr,
@@ -240,7 +257,7 @@ int main(int argc, char **argv)
     if (o.check_data) {   /* anp's check before a search: the data as training would take it */
         printf("train_events,val_events,train_kept,val_kept\n%zu,%zu,%zu,%zu\n", ntr0, nva0, ntr, nva);
         check_stdout();
-        free(xtr), free(xva), free(ctr), free(cva), free(tf), free(cut), free(rung);
+        free(xtr), free(xva), free(ctr), free(cva), free(Wtr), free(tf), free(cut), free(rung);
         gan_config_free(&o);
         return EXIT_OK;
     }
@@ -292,7 +309,7 @@ int main(int argc, char **argv)
     uint32_t *perm = xmalloc(ntr * sizeof *perm);
     for (size_t i = 0; i < ntr; i++) perm[i] = (uint32_t)i;
     float *bx = xmalloc((size_t)B * no * sizeof *bx), *bc = xmalloc(((size_t)B * nc + 1) * sizeof *bc);
-    float *bz = xmalloc((size_t)B * nz * sizeof *bz);
+    float *bz = xmalloc((size_t)B * nz * sizeof *bz), *bw = xmalloc((size_t)B * sizeof *bw);
     const int ngi = nc + nz;
     float *vin = xmalloc(nva * ngi * sizeof *vin);   /* validation conditions ++ fixed noise */
     float *vnoise = xmalloc(nva * nz * sizeof *vnoise);
@@ -328,7 +345,8 @@ int main(int argc, char **argv)
     GcuTrainer *cu = o.device == DEVICE_CUDA
         ? gcu_trainer_create(&o, &(GcuTrainData){.G = &g.G, .D = &g.D, .Xtr = Xtr, .Ctr = Ctr,
                                                  .ntr = ntr, .vin = vin, .vsorted = vsorted,
-                                                 .nva = nva, .noise_seed = rng_u64(&r_noise)})
+                                                 .nva = nva, .noise_seed = rng_u64(&r_noise),
+                                                 .Wtr = Wtr})
         : NULL;
 #endif
     double best_wd = INFINITY, best_score = INFINITY, t0 = now_seconds();
@@ -354,10 +372,11 @@ int main(int argc, char **argv)
                 uint32_t p = perm[s + i];
                 memcpy(bx + (size_t)i * no, Xtr + (size_t)p * no, no * sizeof(float));
                 memcpy(bc + (size_t)i * nc, Ctr + (size_t)p * nc, nc * sizeof(float));
+                if (Wtr) bw[i] = Wtr[p];
             }
             rng_normal_fill(&r_noise, bz, (size_t)b * nz);
             double dl, gl;
-            gan_step(&g, b, bx, bc, bz, &dl, &gl);
+            gan_step_w(&g, b, bx, bc, bz, Wtr ? bw : NULL, &dl, &gl);
             if (!isfinite(dl) || !isfinite(gl)) {
                 diverged = 1;
                 break;
@@ -434,7 +453,7 @@ int main(int argc, char **argv)
     net_free(&best.G);
     free(best.out_lo), free(perm), free(bx), free(bc), free(bz), free(vin), free(vnoise);
     free(vwork), free(vout), free(vsorted), free(col), free(wtmp), free(wd), free(best_wds);
-    free(Xtr), free(Xva), free(Ctr), free(Cva), free(rung), free(cva), free(tf), free(cut);
+    free(Xtr), free(Xva), free(Ctr), free(Cva), free(rung), free(cva), free(Wtr), free(bw), free(tf), free(cut);
     score_free(score);
     gan_config_free(&o);
     return EXIT_OK;
