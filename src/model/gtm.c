@@ -63,6 +63,9 @@ void gtm_save(const char *path, const GtmModel *m)
     put_u32(&b, (uint32_t)m->ncond), put_u32(&b, (uint32_t)m->nnoise);
     put_u32(&b, (uint32_t)m->nout), put_u32(&b, (uint32_t)m->gw), put_u32(&b, (uint32_t)m->dw);
     put_u32(&b, (uint32_t)m->best_epoch);
+    if (m->arch != GAN_ARCH_MLP)
+        put_u32(&b, (uint32_t)m->arch), put_u32(&b, (uint32_t)m->filters),
+            put_u32(&b, (uint32_t)m->kernel);
     put_f64(&b, m->best_wd);
     for (int j = 0; j < m->nout; j++)
         put_str(&b, m->out_names[j]), put_f64(&b, m->out_lo[j]), put_f64(&b, m->out_hi[j]);
@@ -76,7 +79,7 @@ void gtm_save(const char *path, const GtmModel *m)
     if (compress2(z, &clen, b.p, b.n, 6) != Z_OK) die(EXIT_RUNTIME, "%s: compression failed", path);
     Buf h = {0};
     put(&h, gtm_magic, 8);
-    put_u32(&h, GTM_VERSION);
+    put_u32(&h, m->arch != GAN_ARCH_MLP ? GTM_VERSION_ARCH : GTM_VERSION);
     put_u32(&h, (uint32_t)crc32(0L, b.p, (uInt)b.n));
     put_u64(&h, b.n);
     put_u64(&h, clen);
@@ -230,7 +233,7 @@ static int read_file(Err *e, unsigned char **out, size_t *len)
 }
 
 /* Header, decompression and CRC: the payload in *raw; -1 with the message. */
-static int read_payload(Err *e, unsigned char **raw, uint64_t *rawlen)
+static int read_payload(Err *e, unsigned char **raw, uint64_t *rawlen, uint32_t *ver)
 {
     unsigned char *file = NULL;
     size_t n = 0;
@@ -245,8 +248,10 @@ static int read_payload(Err *e, unsigned char **raw, uint64_t *rawlen)
     uint32_t version = get_u32(&h), crc = get_u32(&h);
     *rawlen = get_u64(&h);
     uint64_t clen = get_u64(&h);
-    if (version != GTM_VERSION) {
-        fail(at(e, 8, 0), "model format version %u, this program reads %u", version, GTM_VERSION);
+    *ver = version;
+    if (version != GTM_VERSION && version != GTM_VERSION_ARCH) {
+        fail(at(e, 8, 0), "model format version %u, this program reads %u and %u", version,
+             GTM_VERSION, GTM_VERSION_ARCH);
         goto out;
     }
     if (clen != n - HEADER) {
@@ -280,7 +285,7 @@ out:
     return rc;
 }
 
-static int read_model(Err *e, Rd *r, GtmModel *m)
+static int read_model(Err *e, Rd *r, GtmModel *m, uint32_t version)
 {
     int oom = 0;
     if (get_dim(r, e, "condition count", 0, 1 << 16, &m->ncond) ||
@@ -289,6 +294,11 @@ static int read_model(Err *e, Rd *r, GtmModel *m)
         get_dim(r, e, "generator width", 1, 1 << 16, &m->gw) ||
         get_dim(r, e, "discriminator width", 1, 1 << 16, &m->dw) ||
         get_dim(r, e, "best epoch", 0, UINT32_MAX >> 1, &m->best_epoch))
+        return -1;
+    if (version == GTM_VERSION_ARCH &&
+        (get_dim(r, e, "model kind", GAN_ARCH_CALO, GAN_ARCH_CALO, &m->arch) ||
+         get_dim(r, e, "filter count", 1, 1 << 10, &m->filters) ||
+         get_dim(r, e, "kernel size", 2, 5, &m->kernel)))
         return -1;
     m->best_wd = get_f64(r);
     m->out_names = calloc((size_t)m->nout, sizeof(char *));
@@ -313,7 +323,10 @@ static int read_model(Err *e, Rd *r, GtmModel *m)
                                   m->cond_hi[j - m->nout] = hi;
     }
     NetLayout lay;
-    gan_generator_layout(&lay, m->ncond + m->nnoise, m->gw, m->nout);
+    if (m->arch == GAN_ARCH_CALO && m->nout != 504)
+        return fail(at(e, 0, 1), "calo model with %d outputs, not 504 cells", m->nout);
+    gan_generator_layout_arch(&lay, m->arch, m->ncond + m->nnoise, m->gw, m->nout, m->filters,
+                              m->kernel);
     /* the parameters must fill the rest of the payload exactly: checked before allocating,
      * so a corrupted size cannot ask for gigabytes */
     uint64_t floats = (uint64_t)lay.nparams + (uint64_t)lay.nstate;
@@ -337,9 +350,10 @@ int gtm_read(const char *path, GtmModel *m, char *err, size_t errlen)
     memset(m, 0, sizeof *m);
     unsigned char *raw;
     uint64_t rawlen;
-    if (read_payload(&e, &raw, &rawlen)) return e.code;
+    uint32_t version = 0;
+    if (read_payload(&e, &raw, &rawlen, &version)) return e.code;
     Rd r = {raw, (size_t)rawlen, 0, 0};
-    int rc = read_model(&e, &r, m);
+    int rc = read_model(&e, &r, m, version);
     free(raw);
     if (rc) gtm_free(m);
     return rc ? e.code : 0;

@@ -8,15 +8,20 @@
  * net_layout's order (net.h) for gan_generator_layout(ncond + nnoise, gen width, nout): W1 g1
  * be1 W2 g2 be2 W3 b3, then rm1 rv1 rm2 rv2. The file names the sizes, not the layers, so a
  * network other than the study's MLP needs a new version (the loader refuses versions it does
- * not know). Any truncation, corruption or inconsistency is refused on load. */
+ * not know). Version 2 (written only for gan-train --model calo, so MLP files stay version 1
+ * byte for byte): after the best epoch, u32 model (GAN_ARCH_*), filters, kernel; the generator
+ * is gan_generator_layout_arch's. Any truncation, corruption or inconsistency is refused on
+ * load. */
 #ifndef GANTUNE_GTM_H
 #define GANTUNE_GTM_H
 #include "model/gan.h"
 
 #define GTM_VERSION 1u
+#define GTM_VERSION_ARCH 2u   /* with the model kind (calo) */
 
 typedef struct {
     int ncond, nnoise, nout, gw, dw, best_epoch;
+    int arch, filters, kernel;           /* GAN_ARCH_MLP (0: version 1) or calo and its sizes */
     double best_wd;
     char **out_names, **cond_names;      /* each an xstrdup'ed string */
     double *out_lo, *out_hi, *cond_lo, *cond_hi;
