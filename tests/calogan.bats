@@ -59,6 +59,9 @@ small=(--model calo --cond-cols E0 --batch-size 64 --noise-dim 8 --gen-layersize
   [ "$status" -eq 2 ]
   echo "$output"
   [[ $output == *"--model calo: E0 must be among --cond-cols"* ]]
+  run gan-train --train train.csv --val val.csv --out-cols "$OC" "${small[@]}" --transform l0_c0=log1p
+  [ "$status" -eq 2 ]
+  [[ $output == *"--model calo: no --transform, --tail-cut or --scale-range 0,1"* ]]
   run gan-train --train train.csv --val val.csv --out-cols "$OC" --cond-cols E0 --model cnn
   [ "$status" -eq 2 ]
   [[ $output == *"--model: unknown model 'cnn' (mlp|calo)"* ]]

@@ -10,7 +10,8 @@
 # what its step reads: data/calo.c, data/wasserstein.c), not the search, the report or LAPACK.
 LIB_SOVERSION := 0
 LIB_VERSION   := 0.1.0
-LIB_SRCS  := src/lib/gantune.c src/model/gtm.c src/model/sample.c src/model/net.c src/model/nn.c \
+LIB_SRCS  := src/lib/gantune.c src/model/gtm.c src/model/sample.c src/model/transform.c src/model/net.c \
+             src/model/nn.c \
              src/model/gan.c src/model/bf16.c src/base/rng.c src/base/util.c src/base/atomic.c \
              src/model/calogan.c src/data/calo.c src/data/wasserstein.c
 LIB_OBJS  := $(patsubst src/%.c,build/pic/%.o,$(LIB_SRCS))

@@ -2,7 +2,7 @@
  * the whole step's gradients by finite differences on a tiny instance (the discriminator's
  * loss w.r.t. D1 and D2, the generator's adversarial + auxiliary loss w.r.t. G, through D,
  * the energy features and the auxiliary term), and a model file that saves and loads it
- * (version 2) while an MLP file stays version 1. */
+ * (version 3) while an MLP file stays version 1. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,7 +166,7 @@ static void check_model_file(void)
     gtm_save(path, &m);
     FILE *f = fopen(path, "rb");
     unsigned char h[12] = {0};
-    CHECK(f && fread(h, 1, 12, f) == 12 && h[8] == GTM_VERSION_ARCH, "calo model: version 2");
+    CHECK(f && fread(h, 1, 12, f) == 12 && h[8] == 3, "calo model: version 3");
     if (f) fclose(f);
     GtmModel back;
     char err[256];
