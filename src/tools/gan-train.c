@@ -195,7 +195,8 @@ static int parse_rungs(const GanConfig *o, long **rung)
     return n;
 }
 
-/* Ask the rung command after epoch ep with the best W1 so far (as the record prints it): it
+/* Ask the rung command after epoch ep with the best objective so far (the chosen --score's,
+ * W1 by default; what trial-aggregate averages): it
  * runs as `sh -c 'CMD "$@"' sh EP WD` and answers continue or prune on stdout. Its failure is
  * the trial's (exit 1): a trial that cannot be judged must not train on as if kept. */
 static int rung_says_prune(const char *cmd, long ep, double best_wd)
@@ -449,7 +450,7 @@ int main(int argc, char **argv)
         /* a rung: stop here when the search prunes this set (status pruned, epochs = ep) */
         while (next_rung < nrungs && rung[next_rung] < ep) next_rung++;
         if (next_rung < nrungs && rung[next_rung] == ep && ep < o.epochs)
-            pruned = rung_says_prune(o.rung_cmd, ep, best_wd);
+            pruned = rung_says_prune(o.rung_cmd, ep, score ? best_score : best_wd);
     }
     double secs = now_seconds() - t0;
 #ifdef GANTUNE_CUDA
