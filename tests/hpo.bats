@@ -197,9 +197,10 @@ H
   space3
   names=noise_dim,batch_size,lr_gen,lr_disc,gen_layersize,disc_layersize
   surrogate-propose --space broad.csv --n 40 --method lhs --seed 2 > pts.csv
-  # an objective driven by lr_gen alone: it must dominate
+  # an objective driven by lr_gen alone: it must dominate (smooth in log lr_gen, the axis the
+  # study's space gives the surrogate: lattice 1..200 x 5e-5)
   { echo "$names,wd_mean,wd_std,n_trials,status"
-    tail -n +2 pts.csv | awk -F, '{x = $3 / 0.01; print $0 "," (x - 0.3) ^ 2 ",0,5,ok"}'; } > h.csv
+    tail -n +2 pts.csv | awk -F, '{x = log($3 / 5e-5) / log(200); print $0 "," (x - 0.3) ^ 2 ",0,5,ok"}'; } > h.csv
   for m in rbf gp; do
     run surrogate-propose --space broad.csv --history h.csv --method $m --importance
     [ "$status" -eq 0 ]
