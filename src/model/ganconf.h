@@ -35,6 +35,7 @@ typedef struct {
     const char *precision_name;        /* as given */
     /* gan-train's data and outputs */
     const char *train, *val, *save_model, *log;
+    const char *progress;              /* a per-epoch line to stderr, starting with this label */
     const char *rungs, *rung_cmd;      /* pruning: epochs to ask at, the command asked */
     const char *out_list, *cond_list;  /* as given; split into: */
     char **out_cols, **cond_cols;      /* nout, ncond names (NULL when none) */

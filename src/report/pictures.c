@@ -35,7 +35,10 @@ const PicDef report_pictures[] = {
     {"generated", "Generated events against validation data",
      "Each output variable's normalised histogram: validation data (black) against the mean of "
      "the trained generators (red, band ±1σ across models), ratio below; for conditional "
-     "studies also in quantile bins of the energy condition (E, else the first condition).",
+     "studies also in quantile bins of the energy condition (E, else the first condition). "
+     "Each x axis spans the validation sample's whole range, minimum to maximum, so the tails "
+     "show; generated events beyond it are counted in the first or last bin (under- and "
+     "overflow); a variable with a sparse tail gets a log density axis.",
      "generated vs truth", NEED_MODELS, draw_generated},
     {"pareto", "Pareto view",
      "Sets not dominated in (mean W1, σ, parameter count) are circled and labelled: no other "

@@ -22,6 +22,7 @@ typedef struct {
     int nf;
     const char *sampler, *surrogate;  /* gan-sample and surrogate-propose (names or paths) */
     long events;                 /* validation events for generated vs truth */
+    long live;                   /* --live S: the page reloads itself every S s; 0: a finished run */
 } Report;
 
 /* What a picture needs. The first two are checked before drawing: a picture whose sets have not
