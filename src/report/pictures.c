@@ -27,6 +27,11 @@ const PicDef report_pictures[] = {
      "Best mean W1 found so far against the number of finished sets, one curve per method "
      "(mean and ±1σ band over repeated runs); the dashed line ends the initial design.",
      "convergence", NEED_ANY_OK, draw_convergence},
+    {"learning", "Learning curves",
+     "W1 after every epoch of each trial (its log, trials/ID-T.log) of the best sets by mean W1, "
+     "one colour per set; the sets pruned at a rung in grey, their curves ending there. Vertical "
+     "lines: the pruning rungs.",
+     "learning curves", NEED_FIRST_OK | NEED_LOGS, draw_learning},
     {"cost-convergence", "Convergence against trainer hours",
      "Best mean W1 found so far against the trainer hours spent to get there (the sum of the "
      "trial times of the sets finished so far), one curve per run: pruning shows as a curve "
