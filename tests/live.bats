@@ -57,7 +57,8 @@ STANDIN=$ROOT/workflows/standin-trainer
 
 @test "anp: the live report is rewritten after every finished set, and stops reloading at the end" {
   command -v gnuplot > /dev/null || skip "gnuplot not installed"
-  echo x > d.csv
+  # the stand-in reads no data; the report reads the validation file's columns (the study's)
+  printf 'x,E,px,py,pz\n0.1,1,0,0,1\n' > d.csv
   # a trainer that, before it trains, notes what the live page says: with one slot, set k's
   # trials start after set k-1 was finished, so the page must already count k-1 sets
   cat > watch-trainer <<EOF
@@ -118,5 +119,5 @@ EOF
   [[ $stderr == *"set 1 trial 1: epoch 2/2  W1 "* ]]
   [[ $stderr == *"set 1 trial 2: epoch 2/2  W1 "* ]]
   [ "$(grep -c 'epoch [12]/2' "$RUNS/hadronization/final/trials/1-2.err")" -eq 2 ]
-  while IFS= read -r l; do [ "${#l}" -le 120 ]; done <<< "$stderr"
+  grep "epoch [12]/2" <<< "$stderr" | while IFS= read -r l; do [ "${#l}" -le 120 ]; done
 }
