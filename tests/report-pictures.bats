@@ -131,3 +131,30 @@ tics() { sed -n "s/^set $1tics (\(.*\))\$/\1/p" "$2" | head -1 | tr ',' '\n'; }
   [ ! -e rep3/learning.png ]
   grep -q 'Learning curves omitted: no trial logs' rep3/index.html
 }
+
+@test "importance: ±2 SE of the delete-d jackknife around every index, the subsets' median beside" {
+  run hpo-report "$BROAD" -o rep --sampler none
+  [ "$status" -eq 0 ]
+  n=$(awk -F, 'NR > 1 && $12 == "ok"' "$BROAD/history.csv" | wc -l)
+  d=$(( (n + 4) / 5 ))
+  grep -q "delete-$d jackknife over 40 subsets of $((n - d)) of the $n sets" rep/importance.dat
+  grep -q "delete-$d jackknife, 40 subsets of $((n - d)) sets" rep/importance.gp
+  grep -q "From $n sets. Whiskers: ±2 standard errors of the delete-$d jackknife" rep/index.html
+  # every estimate inside its own interval, the interval inside [0, 1], and some spread at all
+  [ "$(grep -c '^"' rep/importance.dat)" -eq 6 ]
+  awk '/^"/ { if (NF != 9) bad = 1
+              if (!($4 <= $2 && $2 <= $5 && $6 <= $3 && $3 <= $7)) bad = 1
+              if ($4 < 0 || $5 > 1 || $6 < 0 || $7 > 1) bad = 1
+              w += $5 - $4 }
+       END { exit bad || !(w > 0) }' rep/importance.dat
+  # the medians are numbers, from the refits
+  awk '/^"/ && ($8 == "nan" || $9 == "nan") { bad = 1 } END { exit bad }' rep/importance.dat
+  # four sets: too few to leave some out
+  mkdir -p few
+  cp "$BROAD"/run.conf "$BROAD"/space.csv few/
+  head -5 "$BROAD/history.csv" > few/history.csv
+  run hpo-report few -o rep2 --sampler none
+  [ "$status" -eq 0 ]
+  grep -q 'From 4 sets: too few to refit on subsets' rep2/index.html
+  run ! grep -q 'jackknife' rep2/importance.gp
+}

@@ -101,7 +101,9 @@ int draw_learning(const Report *rp, Notes *nt, char *more, size_t n)
     gp_header(g, "learning.png", 1100, 640);
     aout_printf(g, "set title '%s: W1 after every epoch, each trial of the %d best set%s%s'\n", r->label,
                 nb, nb == 1 ? "" : "s", np ? " and of sets pruned at a rung (grey)" : "");
-    aout_printf(g, "set xlabel 'epoch'\nset xrange [0.5:%ld.5]\n", epochs > c.emax ? epochs : c.emax);
+    long ex = epochs > c.emax ? epochs : c.emax;
+    /* whole epochs only: about ten ticks */
+    aout_printf(g, "set xlabel 'epoch'\nset xrange [0.5:%ld.5]\nset xtics %ld\n", ex, ex > 10 ? (ex + 9) / 10 : 1);
     int lg = c.hi > 0 && c.lo > 0 && c.hi > 4 * c.lo;   /* falling over decades: a log axis */
     if (lg) {
         aout_printf(g, "set logscale y\nset yrange [%.9g:%.9g]\n", c.lo / 1.2, c.hi * 1.2);
