@@ -117,7 +117,7 @@ tics() { sed -n "s/^set $1tics (\(.*\))\$/\1/p" "$2" | head -1 | tr ',' '\n'; }
   [ "$(awk '/^# set 1 trial 2/ { on = 1; next } /^#/ { on = 0 } on && NF == 2 { print $2; exit }' rep/learning.dat)" = 0.526 ]
   for e in 2 4; do grep -q "^set arrow from $e, graph 0 to $e, graph 1 nohead dt 2" rep/learning.gp; done
   grep -q "title 'set 1: W1 0.070 ± 0.010 (best)'" rep/learning.gp
-  grep -q "title 'pruned sets (at their rung)'" rep/learning.gp
+  [ "$(grep -c "title 'pruned sets (at their rung)'" rep/learning.gp)" -eq 1 ]
   grep -q "the run's rungs (epochs 2, 4)" rep/index.html
   # without pruning: the rungs PRUNE=asha would use (6 epochs, eta 3: 2), dotted
   mkrun r2 3 3 none

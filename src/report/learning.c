@@ -119,6 +119,7 @@ int draw_learning(const Report *rp, Notes *nt, char *more, size_t n)
     }
     static const char *col[NBEST] = {"#d7191c", "#2c7bb6", "#1a9641", "#7b3294", "#fdae61"};
     aout_printf(g, "plot ");
+    int grey_titled = 0;   /* one key entry for all the pruned sets */
     for (int s = 0; s < ns; s++) {
         int k = set[s], i = k < nb ? best[k] : pr[k - nb];
         for (int b = 0; b < cnt[s]; b++) {
@@ -131,8 +132,9 @@ int draw_learning(const Report *rp, Notes *nt, char *more, size_t n)
                 else aout_printf(g, "notitle");
             } else {
                 aout_printf(g, "'learning.dat' index %d u 1:2 w lp pt 2 ps 0.6 lw 1 lc rgb '#999999' ", first[s] + b);
-                if (s == nb || (b == 0 && k == nb)) aout_printf(g, "title 'pruned sets (at their rung)'");
+                if (!grey_titled) aout_printf(g, "title 'pruned sets (at their rung)'");
                 else aout_printf(g, "notitle");
+                grey_titled = 1;
             }
         }
     }
