@@ -146,8 +146,17 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   grep -q '<img src="generated.png"' rep/index.html
   nmodels=$(ls "$FINAL"/models/*.gtm | wc -l)
   grep -q "$nmodels models of set #1" rep/index.html
-  # conditional study: all events plus 3 condition bins, for each of the 2 output columns
-  [ "$(grep -c '^# bin ' rep/generated.dat)" -eq 8 ]
+  # conditional study: all events plus 3 condition bins, for each of the 2 output columns and
+  # the 4 derived observables hadronization's picture shows (event-obs(1))
+  [ "$(grep -c '^# bin ' rep/generated.dat)" -eq 24 ]
+  for o in pi1_E pi2_E pi2_theta pi2_phi; do grep -q "^# bin 3 column $o\$" rep/generated.dat; done
+  grep -q "set xlabel 'pi2_theta" rep/generated.gp
+  # every model scored by gan-eval; the summary rows are the means over the models
+  [ "$(wc -l < rep/generated_eval.csv)" -eq $((nmodels + 1)) ]
+  for c in wd_mean chi2_mean chi2_2d_mean ks_max c2st_auc; do
+    want=$(awk -F, -v c="$c" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next } { s += $k; n++ } END { printf "%.10g", s / n }' rep/generated_eval.csv)
+    close "$(val "r1-eval-$c" rep/index.html)" "$want"
+  done
   # each truth histogram is normalised to all events: density x bin width sums to 1 (the drawn
   # range is the data's whole range)
   awk '/^# bin 0 column theta/ { on = 1; next } /^#/ { on = 0 } on && NF == 8 { x[++n] = $1; s += $2 }
@@ -241,6 +250,10 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   [ "$status" -eq 0 ]
   valid_png rep/generated.png
   grep -q "2 models of set #1 sampled with <code>$ROOT/bin/gan-sample</code>, 1000 events each" rep/index.html
+  # gan-sample writes the conditions too: gan-eval finds the observables' inputs
+  run awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "w1obs_pi2_theta") k = i; next } !k || $k == "" { bad = 1 } END { exit bad || NR != 3 }' rep/generated_eval.csv
+  [ "$status" -eq 0 ]
+  [ -n "$(val r1-eval-w1obs_mean rep/index.html)" ]
 }
 
 @test "hpo-report: degenerate histories: one finished set, every set failed" {

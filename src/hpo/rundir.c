@@ -436,7 +436,7 @@ int record_known_col(const char *c)
     static const char *const k[] = {"id", "trial", "seed",                         /* hpo-step */
                                     "best_wd", "best_epoch", "epochs", "seconds",  /* gan-train */
                                     "epochs_per_s", "params", "status",
-                                    "precision",
+                                    "precision", "score", "best_score",
                                     "slot", "host", NULL};                         /* older runs */
     for (int i = 0; k[i]; i++)
         if (strcmp(c, k[i]) == 0) return 1;

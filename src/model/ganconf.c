@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "data/score.h"
 
 typedef enum { OPT_STR, OPT_INT, OPT_LONG, OPT_F64, OPT_U64 } OptType;
 
@@ -50,6 +51,7 @@ static const GanOpt opts[] = {
     {"progress", 0, T, 0, OPT_STR, F(progress), 0, 0, "LABEL"},
     {"rungs", 0, T, 0, OPT_STR, F(rungs), 0, 0, "E1,E2,..."},
     {"rung-cmd", 0, T, 0, OPT_STR, F(rung_cmd), 0, 0, "CMD"},
+    {"score", 0, T, 0, OPT_STR, F(score), 0, 0, "w1|w1-obs|chi2|ks"},
     {"output", 'o', S, S, OPT_STR, F(output), 0, 0, "OUT"},
 };
 #undef F
@@ -107,7 +109,8 @@ void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
 {
     *c = (GanConfig){.nnoise = 4, .batch = 512, .gen_width = 256, .disc_width = 256,
                      .epochs = 20, .threads = 1, .seed = 1, .lr_g = 1e-4, .lr_d = 1e-4,
-                     .device_name = "cpu", .precision_name = "fp32", .events = -1};
+                     .device_name = "cpu", .precision_name = "fp32", .events = -1,
+                     .score = "w1"};
     struct option lo[NOPTS + 2];
     int nlo = 0;
     char shorts[2 * NOPTS + 2] = "h";
@@ -164,6 +167,8 @@ void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
     else
         c->precision = precision_resolve("--precision", c->precision);
     if (tool == GAN_TRAIN) {
+        if (!score_known(c->score))
+            die(EXIT_USAGE, "--score: unknown score '%s' (%s)", c->score, score_names());
         c->nout = split_list("--out-cols", c->out_list, &c->out_cols);
         c->ncond = c->cond_list && *c->cond_list
                        ? split_list("--cond-cols", c->cond_list, &c->cond_cols) : 0;

@@ -37,6 +37,8 @@ typedef struct {
     const char *train, *val, *save_model, *log;
     const char *progress;              /* a per-epoch line to stderr, starting with this label */
     const char *rungs, *rung_cmd;      /* pruning: epochs to ask at, the command asked */
+    const char *score;                 /* the per-epoch score that picks the best epoch
+                                        * (data/score.h): w1 (default), w1-obs, chi2, ks */
     const char *out_list, *cond_list;  /* as given; split into: */
     char **out_cols, **cond_cols;      /* nout, ncond names (NULL when none) */
     /* gan-sample */

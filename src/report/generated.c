@@ -1,11 +1,15 @@
 /* generated.c — picture 4: generated vs truth for the final phase (or the best set's models
  * elsewhere). Four steps: find the models, sample each with gan-sample (on the validation
- * events' conditions), histogram truth and samples per output column and condition bin, write
- * the histograms and the script. */
+ * events' conditions) and score each sample with gan-eval (generated_eval.csv, which the
+ * summary table reads), add the study's derived observables (data/observables.h) as columns,
+ * histogram truth and samples per column and condition bin, write the histograms and the
+ * script. */
 #include "base/atomic.h"
 #include "base/csvio.h"
+#include "base/numfmt.h"
 #include "base/proc.h"
 #include "base/util.h"
+#include "data/observables.h"
 #include "report/picture.h"
 #include "report/pictures.h"
 
@@ -77,9 +81,83 @@ typedef struct {
     double *gen;                 /* nm x nv x nout: each model's events, one per validation row */
 } Samples;
 
+/* gan-eval beside the sampler when it is a path, else on PATH; NULL when there is none */
+static char *find_eval(const char *sampler)
+{
+    const char *slash = strrchr(sampler, '/');
+    if (slash) {
+        char *d = xstrdup(sampler);
+        d[slash - sampler] = 0;
+        char *p = path_join(d, "gan-eval");
+        free(d);
+        if (access(p, X_OK) == 0) return p;
+        free(p);
+    }
+    return find_exec("gan-eval");
+}
+
+/* gan-eval of model m's sample gfile against the validation rows vfile, its record appended to
+ * dir/generated_eval.csv with the model's file name first (the header once). A failure is a
+ * note and -1, the table removed (it would not hold every model); the picture goes on. */
+static int eval_model(const char *geval, const char *model, int m, const char *gfile,
+                       const char *vfile, const char *train, const Samples *s, const char *dir,
+                       Notes *nt)
+{
+    char *efile = path_join(dir, ".eval.csv"), *eerr = path_join(dir, ".eval.err");
+    char *table = path_join(dir, "generated_eval.csv");
+    size_t len = 1;
+    for (int j = 0; j < s->nout; j++) len += strlen(s->outc[j]) + 1;
+    char *cols = xcalloc(len, 1), sbuf[32];
+    for (int j = 0; j < s->nout; j++) strcat(strcat(cols, j ? "," : ""), s->outc[j]);
+    snprintf(sbuf, sizeof sbuf, "%d", m + 1);
+    char *argv[14];
+    int a = 0;
+    argv[a++] = (char *)geval, argv[a++] = "--cols", argv[a++] = cols, argv[a++] = "--seed";
+    argv[a++] = sbuf;
+    if (train) argv[a++] = "--scale-from", argv[a++] = (char *)train;
+    argv[a++] = "-o", argv[a++] = efile, argv[a++] = (char *)gfile, argv[a++] = (char *)vfile;
+    argv[a] = NULL;
+    int rc = run_cmd(argv, NULL, NULL, eerr);
+    if (rc != 0) {
+        char line[512];
+        first_line(eerr, line, sizeof line);
+        note(nt, "<li>gan-eval of %s failed (exit %d: %s); the summary has no gan-eval rows.</li>\n",
+             model, rc, line);
+        unlink(table);
+    } else {
+        int have = m > 0 && file_exists(table);
+        /* the table so far, then this record (a temp and a rename, as every output) */
+        AtomicOut *o = aout_open(table);
+        CsvReader *r = csv_open(efile);
+        if (have) {
+            FILE *f = fopen(table, "r");
+            char buf[4096];
+            size_t k;
+            while (f && (k = fread(buf, 1, sizeof buf, f)) > 0) aout_write(o, buf, k);
+            if (f) fclose(f);
+        } else {
+            aout_printf(o, "model");
+            for (int j = 0; j < csv_ncols(r); j++) aout_printf(o, ",%s", csv_name(r, j));
+            aout_printf(o, "\n");
+        }
+        const char *base = strrchr(model, '/');
+        aout_printf(o, "%s", base ? base + 1 : model);
+        if (csv_next(r))
+            for (int j = 0; j < csv_ncols(r); j++) aout_printf(o, ",%s", csv_str(r, j));
+        aout_printf(o, "\n");
+        csv_close(r);
+        aout_commit(o);
+    }
+    unlink(efile), unlink(eerr);
+    free(efile), free(eerr), free(table), free(cols);
+    return rc == 0 ? 0 : -1;
+}
+
 /* Sample every model with exe, one event per validation row, on the validation events'
- * conditions. 0 on success, -1 with a note when a model fails. */
-static int sample_models(const char *exe, char **models, const char *dir, Samples *s, Notes *nt)
+ * conditions, and score each sample with geval (when not NULL). 0 on success, -1 with a note
+ * when a model fails. */
+static int sample_models(const char *exe, const char *geval, const char *train, char **models,
+                         const char *dir, Samples *s, Notes *nt)
 {
     int nm = s->nm, nout = s->nout, ncond = s->ncond;
     size_t nv = s->nv;
@@ -94,6 +172,19 @@ static int sample_models(const char *exe, char **models, const char *dir, Sample
         for (size_t i = 0; i < nv; i++)
             for (int j = 0; j < ncond; j++)
                 aout_printf(o, "%.9g%s", s->vdat[i * (nout + ncond) + nout + j], j + 1 < ncond ? "," : "\n");
+        aout_commit(o);
+    }
+    char *vfile = NULL;
+    if (geval) {  /* the validation rows the models were sampled on, for gan-eval */
+        vfile = path_join(dir, ".validation.csv");
+        AtomicOut *o = aout_open(vfile);
+        int nc = nout + ncond;
+        for (int j = 0; j < nc; j++)
+            aout_printf(o, "%s%s", j ? "," : "", j < nout ? s->outc[j] : s->condc[j - nout]);
+        aout_printf(o, "\n");
+        for (size_t i = 0; i < nv; i++)
+            for (int j = 0; j < nc; j++)
+                aout_printf(o, "%.9g%s", s->vdat[i * nc + j], j + 1 < nc ? "," : "\n");
         aout_commit(o);
     }
     int fail = 0;
@@ -125,14 +216,58 @@ static int sample_models(const char *exe, char **models, const char *dir, Sample
             fail = 1;
         } else {
             memcpy(s->gen + (size_t)m * nv * nout, gd, nv * (size_t)nout * sizeof *gd);
+            if (geval && eval_model(geval, models[m], m, gfile, vfile, train, s, dir, nt) != 0)
+                geval = NULL;
         }
         free(gd);
         unlink(gfile);
     }
     unlink(gerr);
     if (cfile) unlink(cfile);
-    free(gfile), free(gerr), free(cfile);
+    if (vfile) unlink(vfile);
+    free(gfile), free(gerr), free(cfile), free(vfile);
     return fail ? -1 : 0;
+}
+
+/* The study's derived observables (the kind whose inputs are among the columns; its key ones)
+ * appended to the output columns of the truth and of every model's sample, so that they get
+ * panels and ratio panels like the columns. Nothing when no kind fits. */
+static void add_observables(Samples *s)
+{
+    int nout = s->nout, ncond = s->ncond, nc = nout + ncond;
+    char **all = xmalloc((size_t)nc * sizeof *all);
+    for (int j = 0; j < nc; j++) all[j] = j < nout ? s->outc[j] : s->condc[j - nout];
+    const ObsKind *k = obs_detect(nc, all);
+    free(all);
+    if (!k) return;
+    int src[OBS_MAX_IN], key[4], nk = k->nkey, n2 = nout + nk;
+    for (int i = 0; i < k->nin; i++)
+        for (int j = 0; j < nc; j++)
+            if (strcmp(j < nout ? s->outc[j] : s->condc[j - nout], k->in[i]) == 0) { src[i] = j; break; }
+    for (int q = 0; q < nk; q++)
+        for (int o = 0; o < k->nout; o++)
+            if (strcmp(k->out[o], k->key[q]) == 0) key[q] = o;
+    size_t nv = s->nv;
+    double *vd = xmalloc(nv * (size_t)(n2 + ncond) * sizeof *vd);
+    double *gd = xmalloc((size_t)s->nm * nv * (size_t)n2 * sizeof *gd);
+    for (size_t i = 0; i < nv; i++) {
+        const double *row = s->vdat + i * nc;
+        for (int m = -1; m < s->nm; m++) {   /* -1: the truth */
+            const double *g = m < 0 ? row : s->gen + ((size_t)m * nv + i) * nout;
+            double in[OBS_MAX_IN], v[OBS_MAX_OUT];
+            for (int q = 0; q < k->nin; q++) in[q] = src[q] < nout ? g[src[q]] : row[src[q]];
+            k->compute(in, v);
+            double *d = m < 0 ? vd + i * (n2 + ncond) : gd + ((size_t)m * nv + i) * n2;
+            memcpy(d, g, (size_t)nout * sizeof *d);
+            for (int q = 0; q < nk; q++) d[nout + q] = v[key[q]];
+            if (m < 0) memcpy(d + n2, row + nout, (size_t)ncond * sizeof *d);
+        }
+    }
+    free(s->vdat), free(s->gen);
+    s->vdat = vd, s->gen = gd;
+    s->outc = xrealloc(s->outc, (size_t)n2 * sizeof *s->outc);
+    for (int q = 0; q < nk; q++) s->outc[nout + q] = (char *)k->key[q];
+    s->nout = n2;
 }
 
 /* The histograms: blocks for each condition bin (all events first), each output column. */
@@ -350,7 +485,7 @@ int draw_generated(const Report *rp, Notes *nt, char *more, size_t n)
         return 0;
     }
     int made = 0;
-    char *exe = NULL, *val = NULL;
+    char *exe = NULL, *val = NULL, *geval = NULL, *train = NULL;
     Samples s;
     memset(&s, 0, sizeof s);
     s.nm = nm;
@@ -384,7 +519,12 @@ int draw_generated(const Report *rp, Notes *nt, char *more, size_t n)
         s.vdat = csv_load_cols(val, nc, all, (size_t)rp->events, &s.nv);
         free(all);
     }
-    if (sample_models(exe, models, rp->dir, &s, nt) != 0) goto done;
+    geval = find_eval(rp->sampler);
+    if (!geval) note(nt, "<li>No <code>gan-eval</code> beside the sampler or on PATH: the summary has no gan-eval rows.</li>\n");
+    const char *tconf = conf_get(r, "train");
+    train = tconf ? resolve_data(r, tconf) : NULL;   /* W1 in the study's scaled units */
+    if (sample_models(exe, geval, train, models, rp->dir, &s, nt) != 0) goto done;
+    add_observables(&s);
     GenHist gh = gen_hist_of(&s);
     write_data(rp->dir, &s, &gh);
     write_script(r, rp->dir, &s, &gh);
@@ -397,8 +537,47 @@ int draw_generated(const Report *rp, Notes *nt, char *more, size_t n)
 done:
     for (int m = 0; m < nm; m++) free(models[m]);
     free(models);
-    free(exe), free(val), free(s.vdat), free(s.gen);
+    free(exe), free(val), free(geval), free(train), free(s.vdat), free(s.gen);
     if (s.outc) free(s.outc[0]), free(s.outc);
     if (s.condc) free(s.condc[0]), free(s.condc);
     return made;
+}
+
+void generated_eval_rows(AtomicOut *o, const Report *rp)
+{
+    char *table = path_join(rp->dir, "generated_eval.csv");
+    if (!file_exists(table)) { free(table); return; }
+    static const char *const cols[] = {"wd_mean", "w1obs_mean", "chi2_mean", "chi2_2d_mean",
+                                       "ks_max", "c2st_auc"};
+    static const char *const label[] = {
+        "W1, mean of the columns (scaled units)", "W1 of the derived observables (scaled, mean)",
+        "binned χ²/ndf, mean of the columns", "2-D binned χ²/ndf, mean of the pairs",
+        "KS distance, largest column", "classifier AUC (0.5: indistinguishable)"};
+    enum { NC = sizeof cols / sizeof cols[0] };
+    double sum[NC] = {0}, sum2[NC] = {0};
+    int n[NC] = {0}, models = 0;
+    CsvReader *r = csv_open(table);
+    int idx[NC];
+    for (int q = 0; q < NC; q++) idx[q] = csv_find(r, cols[q]);
+    while (csv_next(r)) {
+        models++;
+        for (int q = 0; q < NC; q++) {
+            double v;
+            if (idx[q] >= 0 && csv_parse_double(csv_str(r, idx[q]), &v) == 0)
+                sum[q] += v, sum2[q] += v * v, n[q]++;
+        }
+    }
+    csv_close(r);
+    free(table);
+    for (int q = 0; q < NC; q++) {
+        if (!n[q]) continue;
+        double mu = sum[q] / n[q], var = n[q] > 1 ? (sum2[q] - n[q] * mu * mu) / (n[q] - 1) : 0;
+        char t[96], id[64];
+        numfmt_pm(t, sizeof t, mu, sqrt(var > 0 ? var : 0));
+        aout_printf(o, "<tr><th>gan-eval of the %d sampled models: %s, mean ± σ</th>", models, label[q]);
+        snprintf(id, sizeof id, "r1-eval-%s", cols[q]);
+        html_cell(o, id, mu, t);
+        for (int k = 1; k < rp->nr; k++) aout_printf(o, "<td>&ndash;</td>");
+        aout_printf(o, "</tr>\n");
+    }
 }

@@ -215,6 +215,7 @@ static void write_summary(AtomicOut *o, const Report *rp)
 #undef ROW
 #undef ROW_DUR
 #undef ROW_PCT
+    generated_eval_rows(o, rp);
     aout_printf(o, "</table>\n");
     if (nr > 1)
         aout_printf(o, "<p>Sensitivity, importance, Pareto and generated-vs-truth panels are drawn for "

@@ -4,6 +4,7 @@
  * picture is one module and one row of the table (pictures.c). */
 #ifndef GANTUNE_REPORT_PICTURES_H
 #define GANTUNE_REPORT_PICTURES_H
+#include "base/atomic.h"
 #include "report/picture.h"
 #include "report/run.h"
 
@@ -69,6 +70,10 @@ int draw_importance(const Report *rp, Notes *nt, char *more, size_t n);
 int draw_convergence(const Report *rp, Notes *nt, char *more, size_t n);
 int draw_learning(const Report *rp, Notes *nt, char *more, size_t n);
 int draw_generated(const Report *rp, Notes *nt, char *more, size_t n);
+/* The summary table's rows of the generated picture's gan-eval figures (generated_eval.csv in
+ * the report directory: one gan-eval record per sampled model), mean ± σ over the models, for
+ * the first run; nothing when the picture made no such file. */
+void generated_eval_rows(AtomicOut *o, const Report *rp);
 int draw_pareto(const Report *rp, Notes *nt, char *more, size_t n);
 int draw_timing(const Report *rp, Notes *nt, char *more, size_t n);
 int draw_cost_convergence(const Report *rp, Notes *nt, char *more, size_t n);

@@ -17,6 +17,7 @@
 #include "model/net.h"
 #include "base/rng.h"
 #include "base/util.h"
+#include "data/score.h"
 #include "data/wasserstein.h"
 #ifdef GANTUNE_CUDA
 #include "cuda/gcu.h"
@@ -167,7 +168,15 @@ int main(int argc, char **argv)
     float *Xva = scale(xva, nva, no, best.out_lo, best.out_hi);
     float *Ctr = scale(ctr, nc ? ntr : 0, nc, best.cond_lo, best.cond_hi);
     float *Cva = scale(cva, nc ? nva : 0, nc, best.cond_lo, best.cond_hi);
-    free(xtr), free(xva), free(ctr), free(cva);
+    /* --score other than W1: its validation side, made from the physical values (score.h) */
+    EpochScore *score = NULL;
+    if (strcmp(o.score, "w1") != 0) {
+        if (o.device != DEVICE_CPU) die(EXIT_USAGE, "--score %s: only with --device cpu", o.score);
+        score = score_create(o.score, &(ScoreData){.nout = no, .ncond = nc, .out_names = o.out_cols,
+                             .cond_names = o.cond_cols, .out_lo = best.out_lo, .out_hi = best.out_hi,
+                             .xva = xva, .cva = cva, .nva = nva});
+    }
+    free(xtr), free(xva), free(ctr);
 
     /* independent streams per purpose, so e.g. the epoch count does not change the init */
     Rng r_init, r_shuf, r_noise, r_val;
@@ -214,7 +223,7 @@ int main(int argc, char **argv)
         log = aout_open(o.log);
         aout_printf(log, "epoch,d_loss,g_loss");
         for (int j = 0; j < no; j++) aout_printf(log, ",wd_%s", o.out_cols[j]);
-        aout_printf(log, ",wd_mean,seconds\n");
+        aout_printf(log, score ? ",wd_mean,score_%s,seconds\n" : ",wd_mean,seconds\n", o.score);
     }
 
 #ifdef GANTUNE_CUDA
@@ -226,7 +235,7 @@ int main(int argc, char **argv)
                                                  .nva = nva, .noise_seed = rng_u64(&r_noise)})
         : NULL;
 #endif
-    double best_wd = INFINITY, t0 = now_seconds();
+    double best_wd = INFINITY, best_score = INFINITY, t0 = now_seconds();
     long best_epoch = 0, epochs_run = 0;
     int diverged = 0, pruned = 0, next_rung = 0;
     for (long ep = 1; ep <= o.epochs && !diverged && !pruned; ep++) {
@@ -274,8 +283,9 @@ int main(int argc, char **argv)
             break;
         }
         epochs_run = ep;
-        if (mean < best_wd) {
-            best_wd = mean, best_epoch = ep;
+        const double sc = score ? score_epoch(score, vout) : mean;   /* what picks the epoch */
+        if (sc < best_score) {
+            best_score = sc, best_wd = mean, best_epoch = ep;
             memcpy(best_wds, wd, no * sizeof(double));
 #ifdef GANTUNE_CUDA
             if (cu) gcu_trainer_get_generator(cu, &best.G); else
@@ -288,7 +298,9 @@ int main(int argc, char **argv)
         if (log) {
             aout_printf(log, "%ld,%.6g,%.6g", ep, dsum / nb, gsum / nb);
             for (int j = 0; j < no; j++) aout_printf(log, ",%.6g", wd[j]);
-            aout_printf(log, ",%.6g,%.3f\n", mean, now_seconds() - t0);
+            aout_printf(log, ",%.6g", mean);
+            if (score) aout_printf(log, ",%.6g", sc);
+            aout_printf(log, ",%.3f\n", now_seconds() - t0);
         }
         if (o.progress)
             progress_line(o.progress, ep, o.epochs, mean, best_wd, best_epoch, now_seconds() - t0);
@@ -313,10 +325,12 @@ int main(int argc, char **argv)
     }
     printf("best_wd,best_epoch,epochs,seconds,epochs_per_s,params,status,precision");
     for (int j = 0; j < no; j++) printf(",wd_%s", o.out_cols[j]);
+    if (score) printf(",score,best_score");
     printf("\n%.6g,%ld,%ld,%.3f,%.4g,%lld,%s,%s", best_wd, best_epoch, epochs_run, secs,
            secs > 0 ? epochs_run / secs : 0.0, (long long)params,
            diverged ? "diverged" : pruned ? "pruned" : "ok", precision_name(o.precision));
     for (int j = 0; j < no; j++) printf(",%.6g", best_wds[j]);
+    if (score) printf(",%s,%.6g", o.score, best_score);
     printf("\n");
     check_stdout();
 
@@ -324,7 +338,8 @@ int main(int argc, char **argv)
     net_free(&best.G);
     free(best.out_lo), free(perm), free(bx), free(bc), free(bz), free(vin), free(vnoise);
     free(vwork), free(vout), free(vsorted), free(col), free(wtmp), free(wd), free(best_wds);
-    free(Xtr), free(Xva), free(Ctr), free(Cva), free(rung);
+    free(Xtr), free(Xva), free(Ctr), free(Cva), free(rung), free(cva);
+    score_free(score);
     gan_config_free(&o);
     return EXIT_OK;
 }
