@@ -279,7 +279,8 @@ static void copy_rows(GcuCtx *ctx, float *dst, int dpitch, const float *src, int
 }
 
 extern "C" void gcu_gan_step(GcuCtx *ctx, GcuGan *g, int B, const float *x, const float *c,
-                             const float *z, double *d_loss_acc, double *g_loss_acc)
+                             const float *z, const float *w, double *d_loss_acc,
+                             double *g_loss_acc)
 {
     const int nc = g->ncond, nz = g->nnoise, no = g->nout, ngi = nc + nz, ndi = no + nc;
     GcuCache *cg = &g->cG, *cd = &g->cD;
@@ -300,8 +301,8 @@ extern "C" void gcu_gan_step(GcuCtx *ctx, GcuGan *g, int B, const float *x, cons
     copy_rows(ctx, fake + no, ndi, c, nc, nc, B);
     gcu_net_fwd_train(ctx, &g->D, cd, B, 2, 0);
     float *dz = dout;
-    gcu_bce_logits(ctx, B, dout, 1.0f, dz, d_loss_acc);
-    gcu_bce_logits(ctx, B, dout + B, 0.0f, dz + B, d_loss_acc);
+    gcu_bce_logits(ctx, B, dout, 1.0f, w, dz, d_loss_acc);   // the real term weighted
+    gcu_bce_logits(ctx, B, dout + B, 0.0f, nullptr, dz + B, d_loss_acc);
     gcu_net_bwd(ctx, &g->D, cd, B, 2, dz, g->gD, 0);
     gcu_counter_inc(ctx, g->tD);
     gcu_adam_step(ctx, g->D.lay.nparams, g->D.p, g->gD, g->mD, g->vD, g->lr_d, NN_ADAM_BETA1,
@@ -311,7 +312,7 @@ extern "C" void gcu_gan_step(GcuCtx *ctx, GcuGan *g, int B, const float *x, cons
     CUDA_CHECK(cudaMemcpyAsync(din, fake, (size_t)B * ndi * sizeof(float),
                                cudaMemcpyDeviceToDevice, gcu_stream(ctx)));
     gcu_net_fwd_train(ctx, &g->D, cd, B, 1, 0);
-    gcu_bce_logits(ctx, B, dout, 1.0f, dz, g_loss_acc);
+    gcu_bce_logits(ctx, B, dout, 1.0f, nullptr, dz, g_loss_acc);
     gcu_net_bwd(ctx, &g->D, cd, B, 1, dz, nullptr, no);
     copy_rows(ctx, g->dfake, no, cd->grad[0], ndi, no, B);
     gcu_net_bwd(ctx, &g->G, cg, B, 1, g->dfake, g->gG, 0);   // through tanh first
@@ -328,6 +329,7 @@ struct GcuTrainer {
     size_t ntr, nva;
     uint64_t seed;
     float *Xtr, *Ctr, *bx, *bc, *bz;      // data and the current batch
+    float *Wtr, *bw;                      // row weights and the batch's (NULL: unweighted)
     uint32_t *perm;
     long *ctr;                            // [0] batch index in the epoch, [1] noise draw
     double *acc;                          // [0] d_loss sum, [1] g_loss sum, [2..] W1
@@ -342,14 +344,15 @@ struct GcuTrainer {
 // Batch rows perm[s + i], s = ctr[0] * batch, gathered into bx, bc (gan-train's memcpy loop).
 __global__ void k_gather(int rows, int batch, int no, int nc, const uint32_t *__restrict__ perm,
                          const long *__restrict__ ctr, const float *__restrict__ X,
-                         const float *__restrict__ C, float *__restrict__ bx,
-                         float *__restrict__ bc)
+                         const float *__restrict__ C, const float *__restrict__ W,
+                         float *__restrict__ bx, float *__restrict__ bc, float *__restrict__ bw)
 {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= rows) return;
     size_t p = perm[(size_t)ctr[0] * batch + i];
     for (int j = 0; j < no; j++) bx[(size_t)i * no + j] = X[p * no + j];
     for (int j = 0; j < nc; j++) bc[(size_t)i * nc + j] = C[p * nc + j];
+    if (W) bw[i] = W[p];
 }
 
 __global__ void k_step_end(long *ctr) { ctr[0]++, ctr[1]++; }
@@ -360,10 +363,11 @@ static void trainer_step(GcuTrainer *t, int rows)
     GcuGan *g = &t->g;
     cudaStream_t s = gcu_stream(t->ctx);
     k_gather<<<gcu_blocks(rows, 128), 128, 0, s>>>(rows, g->batch, g->nout, g->ncond, t->perm,
-                                                   t->ctr, t->Xtr, t->Ctr, t->bx, t->bc);
+                                                   t->ctr, t->Xtr, t->Ctr, t->Wtr, t->bx,
+                                                   t->bc, t->bw);
     CUDA_LAUNCH_CHECK();
     gcu_normal_fill(t->ctx, t->bz, (int64_t)rows * g->nnoise, t->seed, t->ctr + 1);
-    gcu_gan_step(t->ctx, g, rows, t->bx, t->bc, t->bz, t->acc, t->acc + 1);
+    gcu_gan_step(t->ctx, g, rows, t->bx, t->bc, t->bz, t->bw, t->acc, t->acc + 1);
     k_step_end<<<1, 1, 0, s>>>(t->ctr);
     CUDA_LAUNCH_CHECK();
 }
@@ -408,6 +412,11 @@ extern "C" GcuTrainer *gcu_trainer_create(const GanConfig *cfg, const GcuTrainDa
     t->bx = fbuf((size_t)batch * nout);
     t->bc = fbuf((size_t)batch * ncond);
     t->bz = fbuf((size_t)batch * nnoise);
+    if (data->Wtr) {
+        t->Wtr = fbuf(ntr);
+        gcu_upload(ctx, t->Wtr, data->Wtr, ntr * sizeof(float));
+        t->bw = fbuf((size_t)batch);
+    }
     t->perm = (uint32_t *)gcu_malloc(ntr * sizeof(uint32_t));
     t->ctr = (long *)gcu_malloc(2 * sizeof(long));
     t->acc = (double *)gcu_malloc((2 + (size_t)nout) * sizeof(double));
@@ -449,7 +458,7 @@ extern "C" void gcu_trainer_destroy(GcuTrainer *t)
     CUDA_CHECK(cudaGraphExecDestroy(t->full));
     if (t->part) CUDA_CHECK(cudaGraphExecDestroy(t->part));
     gcu_gan_free(&t->g);
-    void *bufs[] = {t->Xtr, t->Ctr, t->bx, t->bc, t->bz, t->perm, t->ctr, t->acc, t->vin,
+    void *bufs[] = {t->Xtr, t->Ctr, t->Wtr, t->bw, t->bx, t->bc, t->bz, t->perm, t->ctr, t->acc, t->vin,
                     t->vwork, t->vout, t->cols, t->sorted, t->vsorted, t->sort_tmp};
     for (void *p : bufs) gcu_free(p);
     gcu_ctx_destroy(t->ctx);

@@ -59,9 +59,10 @@ void gcu_leaky_fwd(GcuCtx *ctx, int64_t len, float *x, float slope);
 void gcu_leaky_bwd(GcuCtx *ctx, int64_t len, const float *y, float *dy, float slope);
 void gcu_tanh_fwd(GcuCtx *ctx, int64_t len, float *x);
 void gcu_tanh_bwd(GcuCtx *ctx, int64_t len, const float *y, float *dy);
-/* loss_acc[0] += mean BCE (double, device); dz as nn_bce_logits (may be NULL). */
-void gcu_bce_logits(GcuCtx *ctx, int B, const float *z, float target, float *dz,
-                    double *loss_acc);
+/* loss_acc[0] += mean BCE (double, device); dz as nn_bce_logits_w (may be NULL); w [B] the
+ * rows' weights on the device, NULL: all 1. */
+void gcu_bce_logits(GcuCtx *ctx, int B, const float *z, float target, const float *w,
+                    float *dz, double *loss_acc);
 /* t: device pointer to the (already incremented) step counter, as nn_adam_step's t. */
 void gcu_adam_step(GcuCtx *ctx, int64_t n, float *p, const float *g, float *m, float *v,
                    float lr, float b1, float b2, float eps, const long *t);
@@ -117,10 +118,11 @@ typedef struct {
  * the CPU's with gcu_net_upload. */
 void gcu_gan_init(GcuCtx *ctx, GcuGan *g, const GanConfig *cfg);
 void gcu_gan_free(GcuGan *g);
-/* gan_step on device buffers x [B x nout], c [B x ncond], z [B x nnoise]; the step's losses
- * are added to the device doubles d_loss_acc and g_loss_acc. */
+/* gan_step_w on device buffers x [B x nout], c [B x ncond], z [B x nnoise], w [B] the real
+ * rows' weights (NULL: unweighted); the step's losses are added to the device doubles
+ * d_loss_acc and g_loss_acc. */
 void gcu_gan_step(GcuCtx *ctx, GcuGan *g, int B, const float *x, const float *c,
-                  const float *z, double *d_loss_acc, double *g_loss_acc);
+                  const float *z, const float *w, double *d_loss_acc, double *g_loss_acc);
 
 /* ---- the training loop of gan-train on the device ----------------------------------------
  * Data, validation inputs and scratch are uploaded once. Each epoch takes the host's shuffled
@@ -134,7 +136,8 @@ typedef struct GcuTrainer GcuTrainer;
  * both devices start from the same weights), Xtr [ntr x nout] and Ctr [ntr x ncond] the scaled
  * training data, vin [nva x (ncond+nnoise)] the validation inputs (conditions ++ fixed noise),
  * vsorted [nout x nva] each validation output column sorted ascending (as gan-train builds
- * them), and the seed of the device's Philox noise. */
+ * them), the seed of the device's Philox noise, and Wtr [ntr] the training rows' weights
+ * (gan-train --weights; NULL: unweighted). */
 typedef struct {
     const Net *G, *D;
     const float *Xtr, *Ctr;
@@ -143,6 +146,7 @@ typedef struct {
     const double *vsorted;
     size_t nva;
     uint64_t noise_seed;
+    const float *Wtr;
 } GcuTrainData;
 
 /* The trainer for cfg's networks and step (gan_layouts, batch, learning rates): the same

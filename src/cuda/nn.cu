@@ -460,17 +460,19 @@ extern "C" void gcu_tanh_bwd(GcuCtx *c, int64_t len, const float *y, float *dy)
 enum { BCE_THREADS = 512 };
 
 // z and dz may be the same array (no __restrict__ here, and no read-only cache path).
-__global__ void k_bce_logits(int B, const float *z, float target, float *dz, double *loss_acc)
+__global__ void k_bce_logits(int B, const float *z, float target, const float *w, float *dz,
+                             double *loss_acc)
 {
     __shared__ double s[BCE_THREADS];
     double acc = 0.0;
     const float inv_b = 1.0f / (float)B;
     for (int i = threadIdx.x; i < B; i += BCE_THREADS) {
         float zi = z[i];
-        acc += (double)(fmaxf(zi, 0.0f) - zi * target + log1pf(expf(-fabsf(zi))));
+        float wi = w ? w[i] : 1.0f;   // nn_bce_logits_w: a weight of 1 changes no bit
+        acc += (double)wi * (double)(fmaxf(zi, 0.0f) - zi * target + log1pf(expf(-fabsf(zi))));
         if (dz) {
             float sg = zi >= 0.0f ? 1.0f / (1.0f + expf(-zi)) : expf(zi) / (1.0f + expf(zi));
-            dz[i] = (sg - target) * inv_b;
+            dz[i] = (sg - target) * inv_b * wi;
         }
     }
     s[threadIdx.x] = acc;
@@ -482,12 +484,12 @@ __global__ void k_bce_logits(int B, const float *z, float target, float *dz, dou
     if (threadIdx.x == 0) *loss_acc += s[0] / B;
 }
 
-extern "C" void gcu_bce_logits(GcuCtx *c, int B, const float *z, float target, float *dz,
-                               double *loss_acc)
+extern "C" void gcu_bce_logits(GcuCtx *c, int B, const float *z, float target, const float *w,
+                               float *dz, double *loss_acc)
 {
     // z and dz may alias (gan_step reuses the logits for their gradient): each element is
     // read before it is written by the same thread, so that is safe here too.
-    k_bce_logits<<<1, BCE_THREADS, 0, c->stream>>>(B, z, target, dz, loss_acc);
+    k_bce_logits<<<1, BCE_THREADS, 0, c->stream>>>(B, z, target, w, dz, loss_acc);
     CUDA_LAUNCH_CHECK();
 }
 

@@ -99,6 +99,12 @@ void gan_free(Gan *g)
 void gan_step(Gan *g, int B, const float *x, const float *c, const float *z, double *d_loss,
               double *g_loss)
 {
+    gan_step_w(g, B, x, c, z, NULL, d_loss, g_loss);
+}
+
+void gan_step_w(Gan *g, int B, const float *x, const float *c, const float *z, const float *w,
+                double *d_loss, double *g_loss)
+{
     const int nc = g->ncond, nz = g->nnoise, no = g->nout, ngi = nc + nz, ndi = no + nc;
     NetCache *cg = &g->cG, *cd = &g->cD;
     float *gin = cg->act[0], *gout = cg->act[g->G.lay.n];
@@ -126,7 +132,7 @@ void gan_step(Gan *g, int B, const float *x, const float *c, const float *z, dou
      * mode, nor saved), so they are not updated */
     net_fwd_train(&g->D, cd, B, 2, 0);
     float *dz = dout;   /* logits are consumed by the loss: reuse them for the gradient */
-    *d_loss = nn_bce_logits(B, dout, 1.0f, dz) + nn_bce_logits(B, dout + B, 0.0f, dz + B);
+    *d_loss = nn_bce_logits_w(B, dout, 1.0f, w, dz) + nn_bce_logits(B, dout + B, 0.0f, dz + B);
     net_bwd(&g->D, cd, B, 2, dz, g->gD, 0);
     nn_adam_step_bf16(g->D.lay.nparams, g->D.p, g->gD, g->mD, g->vD, g->lr_d, NN_ADAM_BETA1,
                       NN_ADAM_BETA2, NN_ADAM_EPS, ++g->tD, g->D.pb);   /* pb NULL in fp32 */

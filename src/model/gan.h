@@ -51,4 +51,9 @@ void gan_free(Gan *g);
  * separately, then generator step through the updated discriminator. Returns losses. */
 void gan_step(Gan *g, int B, const float *x, const float *c, const float *z, double *d_loss,
               double *g_loss);
+/* The same with a weight per real row, w [B] (gan-train --weights, AdaGAN): the
+ * discriminator's real term is the weighted mean; the fake term and the generator step are
+ * unchanged. w NULL is gan_step; weights of exactly 1 give gan_step's bits. */
+void gan_step_w(Gan *g, int B, const float *x, const float *c, const float *z, const float *w,
+                double *d_loss, double *g_loss);
 #endif

@@ -10,7 +10,7 @@
 #include "base/util.h"
 #include "data/score.h"
 
-typedef enum { OPT_STR, OPT_INT, OPT_LONG, OPT_F64, OPT_U64 } OptType;
+typedef enum { OPT_STR, OPT_INT, OPT_LONG, OPT_F64, OPT_U64, OPT_MODELS } OptType;
 
 typedef struct {
     const char *name;
@@ -31,7 +31,10 @@ static const GanOpt opts[] = {
     {"val", 0, T, T, OPT_STR, F(val), 0, 0, "FILE"},
     {"out-cols", 0, T, T, OPT_STR, F(out_list), 0, 0, "LIST"},
     {"cond-cols", 0, T, 0, OPT_STR, F(cond_list), 0, 0, "LIST"},
-    {"model", 0, S, S, OPT_STR, F(model), 0, 0, "FILE"},
+    {"weights", 0, T, 0, OPT_STR, F(weights), 0, 0, "FILE"},
+    {"weight-col", 0, T, 0, OPT_STR, F(weight_col), 0, 0, "NAME"},
+    {"model", 0, S, S, OPT_MODELS, F(model), 0, 0, "FILE"},
+    {"mix", 0, S, 0, OPT_STR, F(mix), 0, 0, "uniform|W1,W2,..."},
     {"events", 0, S, 0, OPT_LONG, F(events), 1, 1L << 40, "N"},
     {"cond", 0, S, 0, OPT_STR, F(cond), 0, 0, "FILE"},
     {"noise-dim", 0, T, 0, OPT_INT, F(nnoise), 1, 1 << 16, "N"},
@@ -88,7 +91,8 @@ static void usage(FILE *f, int tool)
         }
     fprintf(f, "%s\n", line);
     if (tool == GAN_SAMPLE)
-        fputs("  --events is needed without --cond; with --cond it caps the rows read\n", f);
+        fputs("  --events is needed without --cond; with --cond it caps the rows read\n"
+              "  an ensemble: --model FILE.gte, or --model repeated with --mix\n", f);
 }
 
 static void set(GanConfig *c, const GanOpt *o, const char *arg)
@@ -102,6 +106,11 @@ static void set(GanConfig *c, const GanOpt *o, const char *arg)
     case OPT_LONG: *(long *)field = parse_long(name, arg, (long)o->lo, (long)o->hi); break;
     case OPT_F64: *(double *)field = parse_double(name, arg, o->lo, o->hi); break;
     case OPT_U64: *(uint64_t *)field = parse_u64(name, arg); break;
+    case OPT_MODELS:   /* repeatable: every one kept, the first also as the field */
+        if (c->nmodels == GAN_MAX_MODELS) die(EXIT_USAGE, "%s: more than %d", name, GAN_MAX_MODELS);
+        c->models[c->nmodels++] = arg;
+        *(const char **)field = c->models[0];
+        break;
     }
 }
 

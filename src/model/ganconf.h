@@ -16,6 +16,7 @@
 
 /* which program parses: a table row lists those that take the option */
 enum { GAN_TRAIN = 1, GAN_SAMPLE = 2 };
+enum { GAN_MAX_MODELS = 256 };   /* repeated gan-sample --model */
 
 typedef struct {
     /* the networks: generator (ncond + nnoise) -> gen_width -> nout, discriminator
@@ -37,12 +38,16 @@ typedef struct {
     const char *train, *val, *save_model, *log;
     const char *progress;              /* a per-epoch line to stderr, starting with this label */
     const char *rungs, *rung_cmd;      /* pruning: epochs to ask at, the command asked */
+    const char *weights, *weight_col;  /* a weight per training row: file, or a column (adagan.h) */
     const char *score;                 /* the per-epoch score that picks the best epoch
                                         * (data/score.h): w1 (default), w1-obs, chi2, ks */
     const char *out_list, *cond_list;  /* as given; split into: */
     char **out_cols, **cond_cols;      /* nout, ncond names (NULL when none) */
     /* gan-sample */
-    const char *model, *cond, *output;
+    const char *model, *cond, *output;   /* model: the first --model */
+    const char *models[GAN_MAX_MODELS];  /* every --model, in order (an ensemble: --mix) */
+    int nmodels;
+    const char *mix;                     /* --mix: uniform, or a weight per --model */
     long events;                       /* -1: not given */
 } GanConfig;
 

@@ -628,15 +628,22 @@ void nn_tanh_bwd(int64_t len, const float *restrict y, float *restrict dy)
 
 double nn_bce_logits(int B, const float *z, float target, float *dz)
 {
+    return nn_bce_logits_w(B, z, target, NULL, dz);
+}
+
+double nn_bce_logits_w(int B, const float *z, float target, const float *w, float *dz)
+{
     double loss = 0.0;
     const float inv_b = 1.0f / (float)B;
     for (int i = 0; i < B; i++) {
         float zi = z[i];
-        loss += (double)(fmaxf(zi, 0.0f) - zi * target + log1pf(expf(-fabsf(zi))));
+        /* a weight of exactly 1 changes no bit of the loss or the gradient */
+        float wi = w ? w[i] : 1.0f;
+        loss += (double)wi * (double)(fmaxf(zi, 0.0f) - zi * target + log1pf(expf(-fabsf(zi))));
         if (dz) {
             /* sigmoid without overflow for either sign */
             float s = zi >= 0.0f ? 1.0f / (1.0f + expf(-zi)) : expf(zi) / (1.0f + expf(zi));
-            dz[i] = (s - target) * inv_b;
+            dz[i] = (s - target) * inv_b * wi;
         }
     }
     return loss / B;

@@ -108,6 +108,9 @@ void nn_tanh_bwd(int64_t len, const float *y, float *dy);
  * computed stably: max(z,0) - z t + log1p(exp(-|z|)). Returns the loss; if dz != NULL writes
  * d loss / d z = (sigmoid(z) - t) / B. */
 double nn_bce_logits(int B, const float *z, float target, float *dz);
+/* The same with a weight per row (w NULL: all 1): mean of w_i * loss_i over B, gradient
+ * w_i (sigmoid(z_i) - t) / B. Weights of exactly 1 give nn_bce_logits' bits. */
+double nn_bce_logits_w(int B, const float *z, float target, const float *w, float *dz);
 
 /* One Adam step (PyTorch/Keras form, bias-corrected), step t >= 1:
  *   m <- b1 m + (1-b1) g;  v <- b2 v + (1-b2) g^2

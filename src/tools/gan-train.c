@@ -9,6 +9,7 @@
 #include "base/atomic.h"
 #include "base/numfmt.h"
 #include "base/proc.h"
+#include "model/adagan.h"
 #include "model/device.h"
 #include "base/csvio.h"
 #include "model/gan.h"
@@ -156,6 +157,13 @@ int main(int argc, char **argv)
     double *xva = load(o.val, no, o.out_cols, 0, &nva);
     double *ctr = nc ? load(o.train, nc, o.cond_cols, (size_t)o.max_events, &k) : NULL;
     double *cva = nc ? load(o.val, nc, o.cond_cols, 0, &k) : NULL;
+    /* --weights / --weight-col: the discriminator's real term as a weighted mean (a weighted
+     * loss, not weighted sampling: the random streams stay those of unweighted training) */
+    if (o.weights && o.weight_col) die(EXIT_USAGE, "--weights and --weight-col exclude each other");
+    float *Wtr = o.weights || o.weight_col
+        ? adagan_load_weights(o.weights ? o.weights : o.train, o.weights ? "weight" : o.weight_col,
+                              (size_t)o.max_events, ntr)
+        : NULL;
 
     GtmModel best = {.ncond = nc, .nnoise = nz, .nout = no, .gw = o.gen_width,
                      .dw = o.disc_width, .out_names = o.out_cols, .cond_names = o.cond_cols};
@@ -196,7 +204,7 @@ int main(int argc, char **argv)
     uint32_t *perm = xmalloc(ntr * sizeof *perm);
     for (size_t i = 0; i < ntr; i++) perm[i] = (uint32_t)i;
     float *bx = xmalloc((size_t)B * no * sizeof *bx), *bc = xmalloc(((size_t)B * nc + 1) * sizeof *bc);
-    float *bz = xmalloc((size_t)B * nz * sizeof *bz);
+    float *bz = xmalloc((size_t)B * nz * sizeof *bz), *bw = xmalloc((size_t)B * sizeof *bw);
     const int ngi = nc + nz;
     float *vin = xmalloc(nva * ngi * sizeof *vin);   /* validation conditions ++ fixed noise */
     float *vnoise = xmalloc(nva * nz * sizeof *vnoise);
@@ -232,7 +240,8 @@ int main(int argc, char **argv)
     GcuTrainer *cu = o.device == DEVICE_CUDA
         ? gcu_trainer_create(&o, &(GcuTrainData){.G = &g.G, .D = &g.D, .Xtr = Xtr, .Ctr = Ctr,
                                                  .ntr = ntr, .vin = vin, .vsorted = vsorted,
-                                                 .nva = nva, .noise_seed = rng_u64(&r_noise)})
+                                                 .nva = nva, .noise_seed = rng_u64(&r_noise),
+                                                 .Wtr = Wtr})
         : NULL;
 #endif
     double best_wd = INFINITY, best_score = INFINITY, t0 = now_seconds();
@@ -258,10 +267,11 @@ int main(int argc, char **argv)
                 uint32_t p = perm[s + i];
                 memcpy(bx + (size_t)i * no, Xtr + (size_t)p * no, no * sizeof(float));
                 memcpy(bc + (size_t)i * nc, Ctr + (size_t)p * nc, nc * sizeof(float));
+                if (Wtr) bw[i] = Wtr[p];
             }
             rng_normal_fill(&r_noise, bz, (size_t)b * nz);
             double dl, gl;
-            gan_step(&g, b, bx, bc, bz, &dl, &gl);
+            gan_step_w(&g, b, bx, bc, bz, Wtr ? bw : NULL, &dl, &gl);
             if (!isfinite(dl) || !isfinite(gl)) {
                 diverged = 1;
                 break;
@@ -338,7 +348,7 @@ int main(int argc, char **argv)
     net_free(&best.G);
     free(best.out_lo), free(perm), free(bx), free(bc), free(bz), free(vin), free(vnoise);
     free(vwork), free(vout), free(vsorted), free(col), free(wtmp), free(wd), free(best_wds);
-    free(Xtr), free(Xva), free(Ctr), free(Cva), free(rung), free(cva);
+    free(Xtr), free(Xva), free(Ctr), free(Cva), free(rung), free(cva), free(Wtr), free(bw);
     score_free(score);
     gan_config_free(&o);
     return EXIT_OK;

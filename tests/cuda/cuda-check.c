@@ -203,11 +203,22 @@ static void check_bce(Rng *r, int B)
     for (int t = 0; t <= 1; t++) {
         double l = nn_bce_logits(B, z, (float)t, dz);
         gcu_upload(ctx, gl, &(double){0}, sizeof(double));
-        gcu_bce_logits(ctx, B, gz, (float)t, gdz, gl);
+        gcu_bce_logits(ctx, B, gz, (float)t, NULL, gdz, gl);
         gcu_download(ctx, &l_gpu, gl, sizeof l_gpu);
         compare_d(t ? "bce_logits loss (t=1)" : "bce_logits loss (t=0)", l_gpu, l, 1e-9, 1e-6);
         cmp_dev(t ? "bce_logits dz (t=1)" : "bce_logits dz (t=0)", gdz, dz, (size_t)B, TOL_DENSE);
     }
+    /* gan-train --weights: the real term with a weight per row (some zero) */
+    float *w = xmalloc((size_t)B * 4);
+    for (int i = 0; i < B; i++) w[i] = (float)(i % 3) * 0.75f;
+    float *gw = up(w, (size_t)B);
+    double l = nn_bce_logits_w(B, z, 1.0f, w, dz);
+    gcu_upload(ctx, gl, &(double){0}, sizeof(double));
+    gcu_bce_logits(ctx, B, gz, 1.0f, gw, gdz, gl);
+    gcu_download(ctx, &l_gpu, gl, sizeof l_gpu);
+    compare_d("bce_logits weighted loss", l_gpu, l, 1e-9, 1e-6);
+    cmp_dev("bce_logits weighted dz", gdz, dz, (size_t)B, TOL_DENSE);
+    free(w), gcu_free(gw);
     free(z), free(dz), gcu_free(gz), gcu_free(gdz), gcu_free(gl);
 }
 
@@ -372,7 +383,7 @@ static void check_step(int nc, int nz, int no, int gw, int dw, int B, int steps)
         double dl, gloss;
         gan_step(&g, B, x, c, z, &dl, &gloss);
         gcu_upload(ctx, gl, (double[2]){0, 0}, sizeof l);
-        gcu_gan_step(ctx, &d, B, gx, gc, gz, gl, gl + 1);
+        gcu_gan_step(ctx, &d, B, gx, gc, gz, NULL, gl, gl + 1);
         gcu_download(ctx, l, gl, sizeof l);
         char name[64];
         snprintf(name, sizeof name, "step %d d_loss", s);
