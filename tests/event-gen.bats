@@ -68,7 +68,7 @@ load helpers
   [ "$status" -eq 2 ]
   run event-gen higgs -o x.csv
   [ "$status" -eq 2 ]
-  [ "$output" = "event-gen: unknown study 'higgs' (hadronization or dimuon)" ]
+  [ "$output" = "event-gen: unknown study 'higgs' (hadronization, dimuon or calo)" ]
   run event-gen dimuon --val 10 -o x.csv
   [ "$status" -eq 2 ]
   run event-gen dimuon --events 10 --val 10 -o x.csv --val-out y.csv
@@ -78,6 +78,60 @@ load helpers
   run event-gen dimuon --events 10 --val 1 -o x.csv --val-out x.csv
   [ "$status" -eq 2 ]
   assert_no_output x.csv y.csv
+}
+
+@test "event-gen calo: 504 named cells and E0, sizes, non-negative, energies in range" {
+  event-gen calo --events 300 --val 50 --seed 4 --energy 5:20 -o c.csv --val-out cv.csv.gz
+  [ "$(wc -l < c.csv)" -eq 251 ]
+  [ "$(zcat cv.csv.gz | wc -l)" -eq 51 ]
+  want=$(awk 'BEGIN { for (c = 0; c < 288; c++) printf "l0_c%d,", c; for (c = 0; c < 144; c++) printf "l1_c%d,", c
+                      for (c = 0; c < 72; c++) printf "l2_c%d,", c; print "E0" }')
+  [ "$(head -1 c.csv)" = "$want" ]
+  awk -F, 'NR > 1 { if (NF != 505 || $505 < 5 || $505 > 20) { print "bad row " NR; bad = 1 }
+      s = 0; for (i = 1; i <= 504; i++) { if ($i < 0) { print "negative cell " NR; bad = 1 } s += $i }
+      # an e+ deposits about the sampling fraction 0.2 of E0 (resolution 10%/sqrt(E))
+      if (s / $505 < 0.12 || s / $505 > 0.26) { print "visible/E0 " s / $505 " in row " NR; bad = 1 } }
+    END { exit bad }' c.csv
+  assert_no_output
+}
+
+@test "event-gen calo: particles, the mixed particle column, pi+ deposit less and fluctuate more" {
+  event-gen calo --events 400 --seed 5 --energy 10:10 --particle pi+ -o p.csv
+  event-gen calo --events 400 --seed 5 --energy 10:10 --particle gamma -o g.csv
+  event-gen calo --events 400 --seed 5 --energy 10:10 -o e.csv
+  stats='NR > 1 { s = 0; for (i = 1; i <= 504; i++) s += $i; m += s; q += s * s; n++ }
+         END { m /= n; printf "%.4f %.4f\n", m / 10, sqrt(q / n - m * m) / m }'
+  read -r ep er < <(awk -F, "$stats" e.csv)
+  read -r gp gr < <(awk -F, "$stats" g.csv)
+  read -r pp pr < <(awk -F, "$stats" p.csv)
+  echo "visible/E0, sigma/E: e+ $ep $er gamma $gp $gr pi+ $pp $pr"
+  awk -v e="$ep" -v g="$gp" -v p="$pp" 'BEGIN { exit !(e > 0.18 && g > 0.18 && p < 0.6 * e) }'
+  awk -v e="$er" -v p="$pr" 'BEGIN { exit !(e > 0.02 && e < 0.05 && p > 4 * e) }'
+  event-gen calo --events 600 --seed 6 --particle mixed -o m.csv
+  [ "$(head -1 m.csv | cut -d, -f505-)" = "E0,particle" ]
+  for p in 0 1 2; do
+    n=$(awk -F, -v p=$p 'NR > 1 && $506 == p' m.csv | wc -l)
+    [ "$n" -gt 150 ]
+  done
+}
+
+@test "event-gen calo: the same seed gives the same file; option errors exit 2" {
+  event-gen calo --events 50 --seed 8 --particle gamma -o a.csv
+  event-gen calo --events 50 --seed 8 --particle gamma > b.csv
+  cmp a.csv b.csv
+  event-gen calo --events 50 --seed 8 -o c.csv
+  run ! cmp -s a.csv c.csv
+  run event-gen calo --events 5 --particle mu- -o x.csv
+  [ "$status" -eq 2 ]
+  [ "$output" = "event-gen: --particle: 'mu-' is not e+, gamma, pi+ or mixed" ]
+  run event-gen calo --events 5 --energy 50:10 -o x.csv
+  [ "$status" -eq 2 ]
+  run event-gen calo --events 5 --energy 10 -o x.csv
+  [ "$status" -eq 2 ]
+  run event-gen dimuon --events 5 --particle e+ -o x.csv
+  [ "$status" -eq 2 ]
+  [ "$output" = "event-gen: --particle and --energy are for calo only" ]
+  assert_no_output x.csv
 }
 
 @test "event-gen: killed mid-run leaves no file and no temp" {

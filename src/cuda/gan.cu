@@ -115,6 +115,13 @@ extern "C" void gcu_net_fwd_train(GcuCtx *ctx, GcuNet *m, GcuCache *c, int B, in
             gcu_tanh_fwd(ctx, (int64_t)R * n, c->act[i]);
             i++;
             break;
+        case NET_CONV:
+        case NET_CONVT:
+            (l->kind == NET_CONV ? gcu_conv2d_fwd : gcu_convt2d_fwd)(ctx, &l->conv, R, c->act[i],
+                                                                    p + l->p0, p + l->p1,
+                                                                    c->act[i + 1], c->cwork);
+            i++;
+            break;
         }
     }
 }
@@ -186,6 +193,15 @@ extern "C" void gcu_net_bwd(GcuCtx *ctx, GcuNet *m, GcuCache *c, int B, int grou
                 d = c->grad[i];
             }
             break;
+        case NET_CONV:
+        case NET_CONVT: {   // as a first layer the whole input gradient when any is asked
+            float *dx = i > 0 ? c->grad[i] : ndx ? c->grad[0] : nullptr;
+            if (dx || grad)
+                (l->kind == NET_CONV ? gcu_conv2d_bwd : gcu_convt2d_bwd)(
+                    ctx, &l->conv, R, c->act[i], p + l->p0, d, dx, GP(l->p0), GP(l->p1), c->cwork);
+            if (i > 0) d = c->grad[i];
+            break;
+        }
         case NET_BATCHNORM:
             break;   // handled above
         }
@@ -201,10 +217,13 @@ extern "C" void gcu_net_fwd_infer(GcuCtx *ctx, const GcuNet *m, int B, const flo
     const float *p = m->p;
     int last = 0;
     for (int i = 0; i < lay->n; i++)
-        if (lay->L[i].kind == NET_DENSE) last = i;
+        if (lay->L[i].kind == NET_DENSE || lay->L[i].kind == NET_CONV || lay->L[i].kind == NET_CONVT)
+            last = i;
     const float *in = x;
     float *cur = out;
     int k = 0;
+    // the convolutions' scratch at the end of work, as net.c's fwd_infer
+    float *cwork = work + net_infer_floats(lay, B) - net_conv_work(lay);
     for (int i = 0; i < lay->n;) {
         const NetLayer *l = &lay->L[i];
         const int n = l->nout;
@@ -230,6 +249,14 @@ extern "C" void gcu_net_fwd_infer(GcuCtx *ctx, const GcuNet *m, int B, const flo
             break;
         case NET_TANH:
             gcu_tanh_fwd(ctx, (int64_t)B * n, cur);
+            i++;
+            break;
+        case NET_CONV:
+        case NET_CONVT:
+            cur = i == last ? out : work + (size_t)(k++ & 1) * B * lay->wmax;
+            (l->kind == NET_CONV ? gcu_conv2d_fwd : gcu_convt2d_fwd)(ctx, &l->conv, B, in, p + l->p0,
+                                                                    p + l->p1, cur, cwork);
+            in = cur;
             i++;
             break;
         }

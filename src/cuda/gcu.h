@@ -18,6 +18,7 @@ extern "C" {
 #endif
 #include "model/ganconf.h"
 #include "model/net.h"
+#include "model/nn.h"
 
 /* The device probe is device_cuda_probe (model/device.h), implemented in nn.cu. */
 /* "NAME (sm_XY, N MiB)" of the current device, for logs. */
@@ -71,6 +72,18 @@ void gcu_counter_inc(GcuCtx *ctx, long *t);
 /* n standard normals from Philox4x32-10 keyed by seed, at counter position (*step, i):
  * a pure function of (seed, *step, i), so a replayed graph draws fresh noise each step. */
 void gcu_normal_fill(GcuCtx *ctx, float *x, int64_t n, uint64_t seed, const long *step);
+
+/* Convolutions (nn.h's NnConv, NCHW): work is nn_conv_work(g) floats of device memory. The
+ * GEMMs go through the context's sgemm, so --precision bf16 would need gcu_ctx_bf16 sized
+ * for them too (gcu_bf16_elems counts dense layers only; no layer list uses these yet). */
+void gcu_conv2d_fwd(GcuCtx *ctx, const NnConv *g, int B, const float *x, const float *W,
+                    const float *b, float *y, float *work);
+void gcu_conv2d_bwd(GcuCtx *ctx, const NnConv *g, int B, const float *x, const float *W,
+                    const float *dy, float *dx, float *dW, float *db, float *work);
+void gcu_convt2d_fwd(GcuCtx *ctx, const NnConv *g, int B, const float *x, const float *W,
+                     const float *b, float *y, float *work);
+void gcu_convt2d_bwd(GcuCtx *ctx, const NnConv *g, int B, const float *x, const float *W,
+                     const float *dy, float *dx, float *dW, float *db, float *work);
 
 /* ---- net.h and gan.h twins ----------------------------------------------------------- */
 /* A network on the device: the host's layer list and layout (net_layout, the same C function

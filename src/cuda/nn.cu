@@ -209,6 +209,16 @@ extern "C" size_t gcu_bf16_elems(const NetLayout *lay, int rows)
     size_t m = 1;
     for (int i = 0; i < lay->n; i++) {
         const NetLayer *l = &lay->L[i];
+        if (l->kind == NET_CONV || l->kind == NET_CONVT) {
+            // the per-sample GEMMs' operands: W [K x C kh kw], col [C kh kw x P], planes [K x P]
+            const NnConv *g = &l->conv;
+            size_t kk = (size_t)g->kh * g->kw, pin = (size_t)g->h * g->w, pout = (size_t)g->oh * g->ow;
+            size_t c[4] = {(size_t)g->cout * g->cin * kk, nn_conv_work(g), (size_t)g->cin * pin,
+                           (size_t)g->cout * pout};
+            for (int k = 0; k < 4; k++)
+                if (c[k] > m) m = c[k];
+            continue;
+        }
         if (l->kind != NET_DENSE) continue;
         size_t w = (size_t)(l->nin > l->nout ? l->nin : l->nout);
         size_t a = (size_t)rows * w, b = (size_t)l->nin * l->nout;
@@ -547,4 +557,176 @@ extern "C" void gcu_normal_fill(GcuCtx *c, float *x, int64_t n, uint64_t seed, c
     int64_t threads = (n + 3) / 4;
     k_normal_fill<<<gcu_blocks(threads, 256), 256, 0, c->stream>>>(x, n, seed, step);
     CUDA_LAUNCH_CHECK();
+}
+
+// ---- convolutions (nn.h): im2col + sgemm per sample, as nn.c --------------------------------
+
+namespace {
+// the plain convolution a layer's GEMMs run, image (C, H, W) -> (K, OH, OW); a transposed layer
+// is the convolution from its output to its input (nn.c's ConvG)
+struct ConvG { int C, H, W, K, OH, OW, kh, kw, sh, sw, ph, pw; };
+
+ConvG conv_g(const NnConv *g, bool transposed)
+{
+    if (transposed)
+        return ConvG{g->cout, g->oh, g->ow, g->cin, g->h, g->w, g->kh, g->kw, g->sh, g->sw, g->ph, g->pw};
+    return ConvG{g->cin, g->h, g->w, g->cout, g->oh, g->ow, g->kh, g->kw, g->sh, g->sw, g->ph, g->pw};
+}
+}  // namespace
+
+// one thread per col element: col[(c kh + i) kw + j][oy OW + ox] = x[c][oy sh - ph + i][ox sw - pw + j]
+__global__ void k_im2col(ConvG g, const float *__restrict__ x, float *__restrict__ col)
+{
+    int64_t P = (int64_t)g.OH * g.OW, n = (int64_t)g.C * g.kh * g.kw * P;
+    int64_t t = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (t >= n) return;
+    int64_t row = t / P, p = t % P;
+    int j = (int)(row % g.kw), i = (int)(row / g.kw % g.kh), c = (int)(row / ((int64_t)g.kw * g.kh));
+    int oy = (int)(p / g.OW), ox = (int)(p % g.OW);
+    int iy = oy * g.sh - g.ph + i, ix = ox * g.sw - g.pw + j;
+    col[t] = iy >= 0 && iy < g.H && ix >= 0 && ix < g.W ? x[((int64_t)c * g.H + iy) * g.W + ix] : 0.0f;
+}
+
+// col2im as a gather, one thread per pixel, summing its kernel taps in a fixed order (i, j):
+// no atomics, so the result is the same every run
+__global__ void k_col2im(ConvG g, const float *__restrict__ col, float *__restrict__ x)
+{
+    int64_t P = (int64_t)g.OH * g.OW, n = (int64_t)g.C * g.H * g.W;
+    int64_t t = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (t >= n) return;
+    int xx = (int)(t % g.W), yy = (int)(t / g.W % g.H), c = (int)(t / ((int64_t)g.W * g.H));
+    float acc = 0.0f;
+    for (int i = 0; i < g.kh; i++) {
+        int oyn = yy + g.ph - i;
+        if (oyn < 0 || oyn % g.sh) continue;
+        int oy = oyn / g.sh;
+        if (oy >= g.OH) continue;
+        for (int j = 0; j < g.kw; j++) {
+            int oxn = xx + g.pw - j;
+            if (oxn < 0 || oxn % g.sw) continue;
+            int ox = oxn / g.sw;
+            if (ox >= g.OW) continue;
+            acc += col[(((int64_t)c * g.kh + i) * g.kw + j) * P + (int64_t)oy * g.OW + ox];
+        }
+    }
+    x[t] = acc;
+}
+
+// y[k][p] = b[k] (add = false) or += b[k], over n planes of P pixels
+__global__ void k_plane_bias(int n, int64_t P, const float *__restrict__ b, float *__restrict__ y,
+                             bool add)
+{
+    int64_t t = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (t >= (int64_t)n * P) return;
+    float v = b[t / P];
+    y[t] = add ? y[t] + v : v;
+}
+
+// db[k] = sum over samples and pixels of dy [B x n x P]: one block per plane, 256 strided
+// partial sums, then a fixed-order tree
+__global__ void k_plane_sums(int B, int n, int64_t P, const float *__restrict__ dy,
+                             float *__restrict__ db)
+{
+    __shared__ float s[256];
+    int k = blockIdx.x;
+    float acc = 0.0f;
+    for (int64_t q = threadIdx.x; q < (int64_t)B * P; q += 256) {
+        int64_t b = q / P, p = q % P;
+        acc += dy[(b * n + k) * P + p];
+    }
+    s[threadIdx.x] = acc;
+    __syncthreads();
+    for (int w = 128; w > 0; w >>= 1) {
+        if ((int)threadIdx.x < w) s[threadIdx.x] += s[threadIdx.x + w];
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) db[k] = s[0];
+}
+
+static void im2col(GcuCtx *c, const ConvG &g, const float *x, float *col)
+{
+    int64_t n = (int64_t)g.C * g.kh * g.kw * g.OH * g.OW;
+    k_im2col<<<gcu_blocks(n, 256), 256, 0, c->stream>>>(g, x, col);
+    CUDA_LAUNCH_CHECK();
+}
+
+static void col2im(GcuCtx *c, const ConvG &g, const float *col, float *x)
+{
+    int64_t n = (int64_t)g.C * g.H * g.W;
+    k_col2im<<<gcu_blocks(n, 256), 256, 0, c->stream>>>(g, col, x);
+    CUDA_LAUNCH_CHECK();
+}
+
+static void plane_bias(GcuCtx *c, int n, int64_t P, const float *b, float *y, bool add)
+{
+    k_plane_bias<<<gcu_blocks((int64_t)n * P, 256), 256, 0, c->stream>>>(n, P, b, y, add);
+    CUDA_LAUNCH_CHECK();
+}
+
+static void plane_sums(GcuCtx *c, int B, int n, int64_t P, const float *dy, float *db)
+{
+    k_plane_sums<<<n, 256, 0, c->stream>>>(B, n, P, dy, db);
+    CUDA_LAUNCH_CHECK();
+}
+
+extern "C" void gcu_conv2d_fwd(GcuCtx *c, const NnConv *g, int B, const float *x, const float *W,
+                               const float *b, float *y, float *work)
+{
+    const ConvG cg = conv_g(g, false);
+    const int P = cg.OH * cg.OW, CKK = cg.C * cg.kh * cg.kw;
+    const size_t nx = (size_t)cg.C * cg.H * cg.W, ny = (size_t)cg.K * P;
+    for (int s = 0; s < B; s++) {
+        im2col(c, cg, x + s * nx, work);
+        if (b) plane_bias(c, cg.K, P, b, y + s * ny, false);
+        sgemm_rm(c, false, false, cg.K, P, CKK, 1.0f, W, CKK, work, P, b ? 1.0f : 0.0f, y + s * ny, P);
+    }
+}
+
+extern "C" void gcu_conv2d_bwd(GcuCtx *c, const NnConv *g, int B, const float *x, const float *W,
+                               const float *dy, float *dx, float *dW, float *db, float *work)
+{
+    const ConvG cg = conv_g(g, false);
+    const int P = cg.OH * cg.OW, CKK = cg.C * cg.kh * cg.kw;
+    const size_t nx = (size_t)cg.C * cg.H * cg.W, ny = (size_t)cg.K * P;
+    if (db) plane_sums(c, B, cg.K, P, dy, db);
+    for (int s = 0; s < B; s++) {
+        const float *dys = dy + s * ny;
+        if (dW) {
+            im2col(c, cg, x + s * nx, work);
+            sgemm_rm(c, false, true, cg.K, CKK, P, 1.0f, dys, P, work, P, s ? 1.0f : 0.0f, dW, CKK);
+        }
+        if (dx) {
+            sgemm_rm(c, true, false, CKK, P, cg.K, 1.0f, W, CKK, dys, P, 0.0f, work, P);
+            col2im(c, cg, work, dx + s * nx);
+        }
+    }
+}
+
+extern "C" void gcu_convt2d_fwd(GcuCtx *c, const NnConv *g, int B, const float *x, const float *W,
+                                const float *b, float *y, float *work)
+{
+    const ConvG cg = conv_g(g, true);
+    const int P = cg.OH * cg.OW, CKK = cg.C * cg.kh * cg.kw;
+    const size_t nx = (size_t)cg.K * P, ny = (size_t)cg.C * cg.H * cg.W;
+    for (int s = 0; s < B; s++) {
+        sgemm_rm(c, true, false, CKK, P, cg.K, 1.0f, W, CKK, x + s * nx, P, 0.0f, work, P);
+        col2im(c, cg, work, y + s * ny);
+        if (b) plane_bias(c, cg.C, (int64_t)cg.H * cg.W, b, y + s * ny, true);
+    }
+}
+
+extern "C" void gcu_convt2d_bwd(GcuCtx *c, const NnConv *g, int B, const float *x, const float *W,
+                                const float *dy, float *dx, float *dW, float *db, float *work)
+{
+    const ConvG cg = conv_g(g, true);
+    const int P = cg.OH * cg.OW, CKK = cg.C * cg.kh * cg.kw;
+    const size_t nx = (size_t)cg.K * P, ny = (size_t)cg.C * cg.H * cg.W;
+    if (db) plane_sums(c, B, cg.C, (int64_t)cg.H * cg.W, dy, db);
+    if (!dx && !dW) return;
+    for (int s = 0; s < B; s++) {
+        im2col(c, cg, dy + s * ny, work);
+        if (dx) sgemm_rm(c, false, false, cg.K, P, CKK, 1.0f, W, CKK, work, P, 0.0f, dx + s * nx, P);
+        if (dW)
+            sgemm_rm(c, false, true, cg.K, CKK, P, 1.0f, x + s * nx, P, work, P, s ? 1.0f : 0.0f, dW, CKK);
+    }
 }

@@ -1,6 +1,7 @@
 /* net.c — layer lists, their parameter layout and the CPU walker (see net.h). */
 #include "model/net.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,15 +45,40 @@ void net_leaky(NetLayout *lay, float slope)
 
 void net_tanh(NetLayout *lay) { push(lay, NET_TANH, width(lay)); }
 
+void net_conv(NetLayout *lay, NnConv g, int transposed, int oph, int opw)
+{
+    int bad = transposed ? nn_convt_geom(&g, oph, opw) : nn_conv_geom(&g);
+    if (bad) g.oh = g.ow = 0;
+    NetLayer *l = push(lay, transposed ? NET_CONVT : NET_CONV, bad ? 0 : g.cout * g.oh * g.ow);
+    if (l) l->conv = g, l->bias = 1;
+}
+
+/* layers with weights and an output buffer of their own */
+static int weighted(NetKind k) { return k == NET_DENSE || k == NET_CONV || k == NET_CONVT; }
+
+int64_t net_conv_work(const NetLayout *lay)
+{
+    int64_t m = 0;
+    for (int i = 0; i < lay->n; i++)
+        if (lay->L[i].kind == NET_CONV || lay->L[i].kind == NET_CONVT) {
+            int64_t w = (int64_t)nn_conv_work(&lay->L[i].conv);
+            if (w > m) m = w;
+        }
+    return m;
+}
+
 const char *net_layout(NetLayout *lay)
 {
     if (lay->n > NET_MAX_LAYERS) return "more layers than NET_MAX_LAYERS";
-    if (lay->n < 1 || lay->L[0].kind != NET_DENSE) return "the first layer must be dense";
+    if (lay->n < 1 || !weighted(lay->L[0].kind))
+        return "the first layer must be dense or a convolution";
     if (lay->nin < 1) return "the input needs at least one feature";
     int64_t p = 0, s = 0, ref = 0;
     int last_dense = 0;
     for (int i = 0; i < lay->n; i++) {
         NetLayer *l = &lay->L[i];
+        if ((l->kind == NET_CONV || l->kind == NET_CONVT) && l->conv.oh < 1)
+            return "a convolution's kernel, stride or padding does not fit its input";
         if (l->nout < 1) return "a layer needs at least one output feature";
         l->p0 = l->p1 = l->s0 = -1;
         switch (l->kind) {
@@ -70,6 +96,14 @@ const char *net_layout(NetLayout *lay)
             l->p0 = p, l->p1 = p + l->nout, p += 2 * (int64_t)l->nout;
             l->s0 = s, s += 2 * (int64_t)l->nout;
             break;
+        case NET_CONV:
+        case NET_CONVT:
+            if (l->conv.cin * l->conv.h * l->conv.w != l->nin)
+                return "a convolution's input planes are not the previous layer's width";
+            l->p0 = p, p += (int64_t)l->conv.cout * l->conv.cin * l->conv.kh * l->conv.kw;
+            l->p1 = p, p += l->conv.cout;
+            last_dense = i;
+            break;
         case NET_LEAKY:
         case NET_TANH:
             break;
@@ -80,7 +114,7 @@ const char *net_layout(NetLayout *lay)
     lay->nout = lay->L[lay->n - 1].nout;
     lay->wmax = 0;
     for (int i = 0; i < last_dense; i++)
-        if (lay->L[i].kind == NET_DENSE && lay->L[i].nout > lay->wmax) lay->wmax = lay->L[i].nout;
+        if (weighted(lay->L[i].kind) && lay->L[i].nout > lay->wmax) lay->wmax = lay->L[i].nout;
     lay->nparams = p, lay->nstate = s, lay->nparams_ref = p + ref;
     return NULL;
 }
@@ -109,11 +143,20 @@ void net_glorot(Net *net, Rng *rng)
     for (int i = 0; i < lay->n; i++) {
         const NetLayer *l = &lay->L[i];
         if (l->kind == NET_DENSE) nn_glorot_uniform(l->nin, l->nout, net->p + l->p0, rng);
+        if (l->kind == NET_CONV || l->kind == NET_CONVT) {
+            /* Glorot over the fans of one output and one input pixel: cin kh kw, cout kh kw */
+            const NnConv *g = &l->conv;
+            const int kk = g->kh * g->kw;
+            const double a = sqrt(6.0 / (double)((g->cin + g->cout) * kk));
+            for (int64_t j = 0; j < (int64_t)g->cout * g->cin * kk; j++)
+                net->p[l->p0 + j] = (float)((2.0 * rng_uniform(rng) - 1.0) * a);
+        }
     }
     for (int i = 0; i < lay->n; i++) {
         const NetLayer *l = &lay->L[i];
-        if (l->kind == NET_DENSE && l->p1 >= 0)
-            memset(net->p + l->p1, 0, (size_t)l->nout * sizeof *net->p);
+        if (weighted(l->kind) && l->p1 >= 0)   /* a convolution's bias is per plane */
+            memset(net->p + l->p1, 0,
+                   (size_t)(l->kind == NET_DENSE ? l->nout : l->conv.cout) * sizeof *net->p);
         if (l->kind == NET_BATCHNORM)
             for (int j = 0; j < l->nout; j++) {
                 net->p[l->p0 + j] = 1.0f, net->p[l->p1 + j] = 0.0f;
@@ -157,8 +200,8 @@ void net_cache_plan(NetCache *c, const NetLayout *lay, int rows, int groups, Net
     c->act[0] = own(c, alloc, ctx, R * (size_t)lay->nin);
     for (int i = 0; i < lay->n; i++) {
         const NetLayer *l = &lay->L[i];
-        bid[i + 1] = bid[i] + (l->kind == NET_DENSE);
-        c->act[i + 1] = l->kind == NET_DENSE ? own(c, alloc, ctx, R * (size_t)l->nout) : c->act[i];
+        bid[i + 1] = bid[i] + weighted(l->kind);
+        c->act[i + 1] = weighted(l->kind) ? own(c, alloc, ctx, R * (size_t)l->nout) : c->act[i];
         if (l->kind == NET_BATCHNORM) {
             c->xhat[i] = own(c, alloc, ctx, R * (size_t)l->nout);
             c->mean[i] = own(c, alloc, ctx, 2 * (size_t)groups * l->nout);
@@ -170,11 +213,12 @@ void net_cache_plan(NetCache *c, const NetLayout *lay, int rows, int groups, Net
     float *gbuf[NET_MAX_LAYERS + 1] = {0};
     gbuf[0] = own(c, alloc, ctx, R * (size_t)lay->nin);
     for (int i = 0; i < lay->n; i++)
-        if (lay->L[i].kind == NET_DENSE && bid[i + 1] < last)
+        if (weighted(lay->L[i].kind) && bid[i + 1] < last)
             gbuf[bid[i + 1]] = own(c, alloc, ctx, R * (size_t)lay->L[i].nout);
     for (int k = 0; k <= lay->n; k++) c->grad[k] = bid[k] < last ? gbuf[bid[k]] : NULL;
     c->dg = own(c, alloc, ctx, 2 * (size_t)bnmax);
     c->db = c->dg + bnmax;
+    if (net_conv_work(lay)) c->cwork = own(c, alloc, ctx, (size_t)net_conv_work(lay));
 }
 
 void net_cache_init(NetCache *c, const Net *net, int rows, int groups)
@@ -315,6 +359,13 @@ void net_fwd_train(Net *net, NetCache *c, int B, int groups, int update_running)
             fresh = 0;
             i++;
             break;
+        case NET_CONV:
+        case NET_CONVT:   /* float32 also under bf16 */
+            (l->kind == NET_CONV ? nn_conv2d_fwd : nn_convt2d_fwd)(&l->conv, R, c->act[i], p + l->p0,
+                                                                   p + l->p1, c->act[i + 1], c->cwork);
+            fresh = 0;
+            i++;
+            break;
         }
     }
 }
@@ -425,6 +476,17 @@ void net_bwd(Net *net, NetCache *c, int B, int groups, float *dout, float *grad,
                 d = c->grad[i];
             }
             break;
+        case NET_CONV:
+        case NET_CONVT: {
+            /* as a first layer the whole input gradient when any is asked */
+            float *dx = i > 0 ? c->grad[i] : ndx ? c->grad[0] : NULL;
+            if (dx || grad)
+                (l->kind == NET_CONV ? nn_conv2d_bwd : nn_convt2d_bwd)(&l->conv, R, c->act[i], p + l->p0,
+                                                                       d, dx, GP(l->p0), GP(l->p1), c->cwork);
+            if (i > 0) d = c->grad[i];
+            fresh = 0;
+            break;
+        }
         case NET_BATCHNORM:
             break;   /* handled above */
         }
@@ -438,7 +500,7 @@ int64_t net_infer_floats(const NetLayout *lay, int B)
     /* two activation buffers, then (net_fwd_infer_bf16) the bf16 copies of the input and of
      * one activation, two to a float */
     const int64_t w = lay->wmax > 0 ? lay->wmax : 1;
-    return 2 * (int64_t)B * w + ((int64_t)B * (lay->nin + w) + 1) / 2 + 1;
+    return 2 * (int64_t)B * w + ((int64_t)B * (lay->nin + w) + 1) / 2 + 1 + net_conv_work(lay);
 }
 
 /* ctx NULL: float32 throughout */
@@ -449,9 +511,11 @@ static void fwd_infer(const Net *net, Bf16Ctx *ctx, int B, const float *x, float
     const float *p = net->p;
     int last = 0;
     for (int i = 0; i < lay->n; i++)
-        if (lay->L[i].kind == NET_DENSE) last = i;
+        if (weighted(lay->L[i].kind)) last = i;
     uint16_t *xb = (uint16_t *)(work + 2 * (size_t)B * (lay->wmax > 0 ? lay->wmax : 1));
     uint16_t *hb = xb + (size_t)B * lay->nin;
+    /* the convolutions' scratch after everything else (net_infer_floats) */
+    float *cwork = work + net_infer_floats(lay, B) - net_conv_work(lay);
     /* dense outputs alternate between the two halves of work; the last goes to out */
     const float *in = x;
     float *cur = out;
@@ -492,6 +556,15 @@ static void fwd_infer(const Net *net, Bf16Ctx *ctx, int B, const float *x, float
             break;
         case NET_TANH:
             nn_tanh_fwd((int64_t)B * n, cur);
+            fresh = 0;
+            i++;
+            break;
+        case NET_CONV:
+        case NET_CONVT:
+            cur = i == last ? out : work + (size_t)(k++ & 1) * B * lay->wmax;
+            (l->kind == NET_CONV ? nn_conv2d_fwd : nn_convt2d_fwd)(&l->conv, B, in, p + l->p0, p + l->p1,
+                                                                   cur, cwork);
+            in = cur;
             fresh = 0;
             i++;
             break;

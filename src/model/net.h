@@ -1,4 +1,5 @@
-/* net.h — a network as data: a list of layers (dense, batch norm, LeakyReLU, tanh), the one
+/* net.h — a network as data: a list of layers (dense, convolution, transposed convolution,
+ * batch norm, LeakyReLU, tanh), the one
  * function that lays their parameters out in a flat array (net_layout), and the forward and
  * backward passes that walk the list (CPU here; cuda/gan.cu walks the same list and calls the
  * same net_layout, and the model file reads and writes parameters in its order).
@@ -7,7 +8,10 @@
  * bias [nout]; a batch-norm layer's gamma [n] then beta [n]. Running statistics (batch norm's
  * running mean [n] then running variance [n], in layer order) live in a second array, `st`.
  * For the study's MLP this is W1 g1 be1 W2 g2 be2 W3 b3 and rm1 rv1 rm2 rv2: the layout of
- * every model file written so far.
+ * every model file written so far. A convolution's (or transposed convolution's) W, in nn.h's
+ * PyTorch layout, then its bias [cout]; its input and output are a sample's NCHW planes
+ * flattened into the row (nin = cin h w, nout = cout oh ow). Batch norm after it is per
+ * feature (per pixel and plane), not per plane as PyTorch's BatchNorm2d.
  *
  * The walker fuses where nn.h has a fused kernel: batch norm followed by LeakyReLU runs as one
  * nn_bn_act pass (batch norm alone as the same pass with slope 1), and on the CPU a first
@@ -24,10 +28,11 @@
 
 #include "base/rng.h"
 #include "model/bf16.h"
+#include "model/nn.h"
 
 #define NET_MAX_LAYERS 16
 
-typedef enum { NET_DENSE, NET_BATCHNORM, NET_LEAKY, NET_TANH } NetKind;
+typedef enum { NET_DENSE, NET_BATCHNORM, NET_LEAKY, NET_TANH, NET_CONV, NET_CONVT } NetKind;
 
 typedef struct {
     NetKind kind;
@@ -36,6 +41,7 @@ typedef struct {
                           * norm, whose batch mean cancels it (the reference keeps it: see
                           * nparams_ref) */
     float slope;         /* LeakyReLU's negative slope */
+    NnConv conv;         /* convolutions: the geometry (nn.h); conv.oh = 0 if it was invalid */
     /* set by net_layout: offsets into the parameter array p and the state array st, -1 none */
     int64_t p0;          /* dense: W; batch norm: gamma */
     int64_t p1;          /* dense: bias; batch norm: beta */
@@ -60,6 +66,10 @@ void net_dense(NetLayout *lay, int nout, int bias);
 void net_batchnorm(NetLayout *lay);
 void net_leaky(NetLayout *lay, float slope);
 void net_tanh(NetLayout *lay);
+/* A convolution (transposed 0) or transposed convolution (1) on planes g.cin x g.h x g.w,
+ * which must be the previous layer's width, with g's kernel, stride and padding (g.oh, g.ow
+ * are computed; oph, opw: the transposed output padding, 0 for a convolution); with bias. */
+void net_conv(NetLayout *lay, NnConv g, int transposed, int oph, int opw);
 /* The parameter layout: fills p0/p1/s0 of every layer, nparams, nstate, nparams_ref, nout and
  * wmax. Returns NULL, or what is wrong with the list (too many layers, a size below 1, a dense
  * without bias not followed by batch norm, no dense layer). */
@@ -95,6 +105,7 @@ typedef struct {
     float *dg, *db;                /* batch-norm parameter gradients of other groups [wmax] */
     float *xmom, *work;            /* the fused first block: input moments [groups x (nin +
                                     * nin^2)], dW scratch [nin x n] */
+    float *cwork;                  /* convolutions' im2col scratch (net_conv_work floats) */
     int fused_first;               /* 1 when the CPU runs layers 0-1(-2) as nn_dense_bn_act */
     float *own[4 * NET_MAX_LAYERS + 8];
     int nown;
@@ -138,6 +149,8 @@ void net_fwd_train(Net *net, NetCache *c, int B, int groups, int update_running)
  * parameter gradients in p's layout (NULL: skipped); ndx: fill the first ndx columns of
  * c->grad[0] (the input gradient; 0: none). */
 void net_bwd(Net *net, NetCache *c, int B, int groups, float *dout, float *grad, int ndx);
+/* The most scratch any convolution of the list needs (nn_conv_work), 0 without one. */
+int64_t net_conv_work(const NetLayout *lay);
 /* Floats of scratch net_fwd_infer (and net_fwd_infer_bf16) needs for B rows. */
 int64_t net_infer_floats(const NetLayout *lay, int B);
 /* Inference-mode forward (running statistics) of B rows of x into out [B x nout]; work holds

@@ -682,3 +682,193 @@ void nn_glorot_uniform(int nin, int nout, float *W, Rng *rng)
     for (size_t i = 0; i < (size_t)nin * (size_t)nout; i++)
         W[i] = (float)((2.0 * rng_uniform(rng) - 1.0) * a);
 }
+
+/* ---- convolutions (nn.h): im2col + sgemm per sample ---- */
+
+int nn_conv_geom(NnConv *g)
+{
+    if (g->cin < 1 || g->cout < 1 || g->h < 1 || g->w < 1 || g->kh < 1 || g->kw < 1 ||
+        g->sh < 1 || g->sw < 1 || g->ph < 0 || g->pw < 0 || g->ph >= g->kh || g->pw >= g->kw)
+        return -1;
+    if (g->h + 2 * g->ph < g->kh || g->w + 2 * g->pw < g->kw) return -1;
+    g->oh = (g->h + 2 * g->ph - g->kh) / g->sh + 1;
+    g->ow = (g->w + 2 * g->pw - g->kw) / g->sw + 1;
+    return 0;
+}
+
+int nn_convt_geom(NnConv *g, int oph, int opw)
+{
+    if (g->cin < 1 || g->cout < 1 || g->h < 1 || g->w < 1 || g->kh < 1 || g->kw < 1 ||
+        g->sh < 1 || g->sw < 1 || g->ph < 0 || g->pw < 0 || g->ph >= g->kh || g->pw >= g->kw ||
+        oph < 0 || opw < 0 || oph >= g->sh || opw >= g->sw)
+        return -1;
+    g->oh = (g->h - 1) * g->sh - 2 * g->ph + g->kh + oph;
+    g->ow = (g->w - 1) * g->sw - 2 * g->pw + g->kw + opw;
+    return g->oh >= 1 && g->ow >= 1 ? 0 : -1;
+}
+
+/* The geometry of the plain convolution a layer's GEMMs run: image (C, H, W) -> (K, OH, OW).
+ * A transposed layer is the convolution from its output to its input. */
+typedef struct { int C, H, W, K, OH, OW, kh, kw, sh, sw, ph, pw; } ConvG;
+
+static ConvG conv_g(const NnConv *g, int transposed)
+{
+    if (transposed)
+        return (ConvG){g->cout, g->oh, g->ow, g->cin, g->h, g->w, g->kh, g->kw, g->sh, g->sw, g->ph, g->pw};
+    return (ConvG){g->cin, g->h, g->w, g->cout, g->oh, g->ow, g->kh, g->kw, g->sh, g->sw, g->ph, g->pw};
+}
+
+size_t nn_conv_work(const NnConv *g)
+{
+    ConvG a = conv_g(g, 0), b = conv_g(g, 1);
+    size_t na = (size_t)a.C * a.kh * a.kw * a.OH * a.OW, nb = (size_t)b.C * b.kh * b.kw * b.OH * b.OW;
+    return na > nb ? na : nb;
+}
+
+double nn_conv_flops(const NnConv *g, int B, int transposed)
+{
+    ConvG c = conv_g(g, transposed);
+    return 2.0 * B * c.K * (double)c.C * c.kh * c.kw * c.OH * c.OW;
+}
+
+/* col [C kh kw x OH OW]: row (c, i, j) holds x[c][oy sh - ph + i][ox sw - pw + j], 0 outside. */
+NN_HOT static void im2col(const ConvG *g, const float *restrict x, float *restrict col)
+{
+    const int P = g->OH * g->OW;
+    for (int c = 0; c < g->C; c++)
+        for (int i = 0; i < g->kh; i++)
+            for (int j = 0; j < g->kw; j++) {
+                float *restrict r = col + ((size_t)(c * g->kh + i) * g->kw + j) * P;
+                const float *xc = x + (size_t)c * g->H * g->W;
+                for (int oy = 0; oy < g->OH; oy++) {
+                    int iy = oy * g->sh - g->ph + i;
+                    float *restrict ro = r + oy * g->OW;
+                    if (iy < 0 || iy >= g->H) {
+                        memset(ro, 0, (size_t)g->OW * sizeof *ro);
+                        continue;
+                    }
+                    const float *xr = xc + (size_t)iy * g->W;
+                    for (int ox = 0; ox < g->OW; ox++) {
+                        int ix = ox * g->sw - g->pw + j;
+                        ro[ox] = ix >= 0 && ix < g->W ? xr[ix] : 0.0f;
+                    }
+                }
+            }
+}
+
+/* The adjoint of im2col: x = sum of col's entries into the pixels they were read from. */
+NN_HOT static void col2im(const ConvG *g, const float *restrict col, float *restrict x)
+{
+    const int P = g->OH * g->OW;
+    memset(x, 0, (size_t)g->C * g->H * g->W * sizeof *x);
+    for (int c = 0; c < g->C; c++)
+        for (int i = 0; i < g->kh; i++)
+            for (int j = 0; j < g->kw; j++) {
+                const float *r = col + ((size_t)(c * g->kh + i) * g->kw + j) * P;
+                float *xc = x + (size_t)c * g->H * g->W;
+                for (int oy = 0; oy < g->OH; oy++) {
+                    int iy = oy * g->sh - g->ph + i;
+                    if (iy < 0 || iy >= g->H) continue;
+                    float *xr = xc + (size_t)iy * g->W;
+                    const float *ro = r + oy * g->OW;
+                    for (int ox = 0; ox < g->OW; ox++) {
+                        int ix = ox * g->sw - g->pw + j;
+                        if (ix >= 0 && ix < g->W) xr[ix] += ro[ox];
+                    }
+                }
+            }
+}
+
+/* out [K x P] = W [K x CKK] col (+ b per plane) */
+static void conv_gemm_fwd(const ConvG *g, const float *W, const float *b, const float *col,
+                          float *out)
+{
+    const int P = g->OH * g->OW, CKK = g->C * g->kh * g->kw;
+    if (b)
+        for (int k = 0; k < g->K; k++)
+            for (int p = 0; p < P; p++) out[(size_t)k * P + p] = b[k];
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g->K, P, CKK, 1.0f, W, CKK, col, P,
+                b ? 1.0f : 0.0f, out, P);
+}
+
+/* db [n planes] = sums of dy [B x n x P] over samples and pixels, in a fixed order */
+static void plane_sums(int B, int n, int P, const float *dy, float *db)
+{
+    for (int k = 0; k < n; k++) {
+        double s = 0;
+        for (int b = 0; b < B; b++) {
+            const float *d = dy + ((size_t)b * n + k) * P;
+            for (int p = 0; p < P; p++) s += d[p];
+        }
+        db[k] = (float)s;
+    }
+}
+
+void nn_conv2d_fwd(const NnConv *g, int B, const float *x, const float *W, const float *b,
+                   float *y, float *work)
+{
+    const ConvG c = conv_g(g, 0);
+    const size_t nx = (size_t)c.C * c.H * c.W, ny = (size_t)c.K * c.OH * c.OW;
+    for (int s = 0; s < B; s++) {
+        im2col(&c, x + s * nx, work);
+        conv_gemm_fwd(&c, W, b, work, y + s * ny);
+    }
+}
+
+void nn_conv2d_bwd(const NnConv *g, int B, const float *x, const float *W, const float *dy,
+                   float *dx, float *dW, float *db, float *work)
+{
+    const ConvG c = conv_g(g, 0);
+    const int P = c.OH * c.OW, CKK = c.C * c.kh * c.kw;
+    const size_t nx = (size_t)c.C * c.H * c.W, ny = (size_t)c.K * P;
+    if (db) plane_sums(B, c.K, P, dy, db);
+    for (int s = 0; s < B; s++) {
+        const float *dys = dy + s * ny;
+        if (dW) {   /* dW += dy_s [K x P] col_s^T */
+            im2col(&c, x + s * nx, work);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, c.K, CKK, P, 1.0f, dys, P,
+                        work, P, s ? 1.0f : 0.0f, dW, CKK);
+        }
+        if (dx) {   /* dcol = W^T dy_s, then back onto the pixels */
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, CKK, P, c.K, 1.0f, W, CKK, dys,
+                        P, 0.0f, work, P);
+            col2im(&c, work, dx + s * nx);
+        }
+    }
+}
+
+void nn_convt2d_fwd(const NnConv *g, int B, const float *x, const float *W, const float *b,
+                    float *y, float *work)
+{
+    /* the convolution (cout, oh, ow) -> (cin, h, w) with W [cin x cout kh kw]: its input
+     * gradient with x as the output gradient */
+    const ConvG c = conv_g(g, 1);
+    const int P = c.OH * c.OW, CKK = c.C * c.kh * c.kw;
+    const size_t nx = (size_t)c.K * P, ny = (size_t)c.C * c.H * c.W, HW = (size_t)c.H * c.W;
+    for (int s = 0; s < B; s++) {
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, CKK, P, c.K, 1.0f, W, CKK,
+                    x + s * nx, P, 0.0f, work, P);
+        float *ys = y + s * ny;
+        col2im(&c, work, ys);
+        if (b)
+            for (int k = 0; k < c.C; k++)
+                for (size_t p = 0; p < HW; p++) ys[k * HW + p] += b[k];
+    }
+}
+
+void nn_convt2d_bwd(const NnConv *g, int B, const float *x, const float *W, const float *dy,
+                    float *dx, float *dW, float *db, float *work)
+{
+    const ConvG c = conv_g(g, 1);
+    const int P = c.OH * c.OW, CKK = c.C * c.kh * c.kw;
+    const size_t nx = (size_t)c.K * P, ny = (size_t)c.C * c.H * c.W;
+    if (db) plane_sums(B, c.C, c.H * c.W, dy, db);
+    if (!dx && !dW) return;
+    for (int s = 0; s < B; s++) {
+        im2col(&c, dy + s * ny, work);
+        if (dx) conv_gemm_fwd(&c, W, NULL, work, dx + s * nx);
+        if (dW)     /* dW [cin x cout kh kw] += x_s [cin x P] col^T */
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, c.K, CKK, P, 1.0f, x + s * nx,
+                        P, work, P, s ? 1.0f : 0.0f, dW, CKK);
+    }
+}

@@ -154,6 +154,50 @@ void nn_bn_act_infer_fwd_bf16(int B, int n, float *h, const float *gamma, const 
 void nn_adam_step_bf16(int64_t n, float *p, const float *g, float *m, float *v, float lr,
                        float b1, float b2, float eps, long t, uint16_t *pb);
 
+/* ---- 2-D convolution and transposed convolution (CaloGAN's layers) ----
+ * Images are NCHW: x [B x C x H x W], each sample one contiguous row of C*H*W floats, so a
+ * sample is a row of the [B x n] activations above and flattening is PyTorch's order; weights
+ * are PyTorch's too: convolution W [cout x cin x kh x kw], transposed W [cin x cout x kh x kw],
+ * bias [cout]. NCHW (not NHWC) because per sample the convolution is then one GEMM,
+ * y_b [cout x P] = W [cout x cin kh kw] col_b [cin kh kw x P] (P = oh ow), on the weights as
+ * stored and with the output already in place, and the planes here are small (12x12, 3x96)
+ * while channel counts are tens: NHWC's channel-contiguous loads pay off for wide C and
+ * large images, not these. Both run as im2col + sgemm per sample, the batch in a fixed order
+ * (deterministic); `make bench-conv` times them against direct loops.
+ * The transposed convolution is the adjoint of the convolution from its output geometry to
+ * its input one: its forward is that convolution's input gradient, its backward that
+ * convolution's forward, with the same weight array (PyTorch's ConvTranspose2d).
+ * work: nn_conv_work(g) floats of scratch, passed in, so a training step allocates nothing. */
+typedef struct {
+    int cin, h, w;          /* input planes and size */
+    int cout, kh, kw;       /* output planes, kernel size */
+    int sh, sw, ph, pw;     /* stride, zero padding of each side */
+    int oh, ow;             /* output size, set by nn_conv_geom / nn_convt_geom */
+} NnConv;
+/* Convolution: oh = (h + 2 ph - kh)/sh + 1 (likewise ow). Transposed: oh = (h - 1) sh - 2 ph
+ * + kh + oph, oph < sh the output padding (PyTorch's output_padding). Return 0, or -1 when
+ * a size, stride or padding is out of range or the output would be empty. */
+int nn_conv_geom(NnConv *g);
+int nn_convt_geom(NnConv *g, int oph, int opw);
+size_t nn_conv_work(const NnConv *g);
+/* Parameters of a layer (weights and bias), and floating-point operations of one forward. */
+static inline int64_t nn_conv_params(const NnConv *g)
+{
+    return (int64_t)g->cout * g->cin * g->kh * g->kw + g->cout;
+}
+double nn_conv_flops(const NnConv *g, int B, int transposed);
+/* y [B x cout x oh x ow] = conv(x [B x cin x h x w], W) (+ b if not NULL). */
+void nn_conv2d_fwd(const NnConv *g, int B, const float *x, const float *W, const float *b,
+                   float *y, float *work);
+/* Given dy: dx, dW, db (each may be NULL), written, not accumulated. */
+void nn_conv2d_bwd(const NnConv *g, int B, const float *x, const float *W, const float *dy,
+                   float *dx, float *dW, float *db, float *work);
+/* y [B x cout x oh x ow] = conv_transpose(x [B x cin x h x w], W) (+ b). */
+void nn_convt2d_fwd(const NnConv *g, int B, const float *x, const float *W, const float *b,
+                    float *y, float *work);
+void nn_convt2d_bwd(const NnConv *g, int B, const float *x, const float *W, const float *dy,
+                    float *dx, float *dW, float *db, float *work);
+
 /* Floating-point operations of one dense forward (2 B nin nout), for GFLOP/s figures. */
 static inline double nn_dense_flops(int B, int nin, int nout)
 {

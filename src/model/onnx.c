@@ -180,6 +180,9 @@ static const char *layer_node(Graph *g, const Net *G, int i, const char *in, con
         sadd(desc, "tanh ");
         return NULL;
     }
+    case NET_CONV:
+    case NET_CONVT:
+        return "convolutions have no ONNX export yet";
     }
     return "a layer kind without an ONNX node";
 }

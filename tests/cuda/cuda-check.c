@@ -1,6 +1,7 @@
 /* cuda-check — run every CPU layer (nn.h, gan.h) and its CUDA twin (gcu.h) on the same weights
  * and inputs and compare outputs and gradients, and the device's layer-list walker against the
- * CPU's on a list other than the study's (the ggml test-backend-ops idea). Built by
+ * CPU's on a list other than the study's (the ggml test-backend-ops idea), and the
+ * convolutions (nn_conv2d / nn_convt2d) at CaloGAN's shapes. Built by
  * `make cuda` as bin/cuda/cuda-check; needs a GPU. Exit 0 when everything agrees, 1 on any
  * failure or when no GPU can be used.
  *
@@ -127,6 +128,40 @@ static void check_dense(Rng *r, int B, int nin, int nout)
     free(x), free(W), free(b), free(dy), free(y), free(dx), free(dW), free(db);
     gcu_free(gx), gcu_free(gW), gcu_free(gb), gcu_free(gdy), gcu_free(gy), gcu_free(gdx);
     gcu_free(gdW), gcu_free(gdb);
+}
+
+/* A convolution (tr 0) or transposed convolution (tr 1) forward and backward, bias and not. */
+static void check_conv(Rng *r, int tr, NnConv g, int oph, int opw, int B)
+{
+    if ((tr ? nn_convt_geom(&g, oph, opw) : nn_conv_geom(&g)) != 0) die(EXIT_RUNTIME, "bad conv geometry");
+    size_t nx = (size_t)B * g.cin * g.h * g.w, ny = (size_t)B * g.cout * g.oh * g.ow;
+    size_t nw = (size_t)g.cout * g.cin * g.kh * g.kw, nk = (size_t)g.cout, nwork = nn_conv_work(&g);
+    float *x = randn(r, nx, 1), *W = randn(r, nw, 0.3f), *b = randn(r, nk, 1), *dy = randn(r, ny, 1);
+    float *y = xmalloc(ny * 4), *dx = xmalloc(nx * 4), *dW = xmalloc(nw * 4), *db = xmalloc(nk * 4);
+    float *work = xmalloc(nwork * 4);
+    float *gx = up(x, nx), *gW = up(W, nw), *gb = up(b, nk), *gdy = up(dy, ny);
+    float *gy = gcu_malloc(ny * 4), *gdx = gcu_malloc(nx * 4), *gdW = gcu_malloc(nw * 4);
+    float *gdb = gcu_malloc(nk * 4), *gwork = gcu_malloc(nwork * 4);
+    char name[96];
+    const char *k = tr ? "convt" : "conv";
+    for (int bias = 1; bias >= 0; bias--) {
+        (tr ? nn_convt2d_fwd : nn_conv2d_fwd)(&g, B, x, W, bias ? b : NULL, y, work);
+        (tr ? gcu_convt2d_fwd : gcu_conv2d_fwd)(ctx, &g, B, gx, gW, bias ? gb : NULL, gy, gwork);
+        snprintf(name, sizeof name, "%s_fwd%s %dx%dx%d->%d s%d", k, bias ? "" : " nobias", g.cin, g.h, g.w,
+                 g.cout, g.sh);
+        cmp_dev(name, gy, y, ny, TOL_DENSE);
+    }
+    (tr ? nn_convt2d_bwd : nn_conv2d_bwd)(&g, B, x, W, dy, dx, dW, db, work);
+    (tr ? gcu_convt2d_bwd : gcu_conv2d_bwd)(ctx, &g, B, gx, gW, gdy, gdx, gdW, gdb, gwork);
+    snprintf(name, sizeof name, "%s_bwd dx", k);
+    cmp_dev(name, gdx, dx, nx, TOL_DENSE);
+    snprintf(name, sizeof name, "%s_bwd dW", k);
+    cmp_dev(name, gdW, dW, nw, TOL_DENSE);
+    snprintf(name, sizeof name, "%s_bwd db", k);
+    cmp_dev(name, gdb, db, nk, TOL_DENSE);
+    free(x), free(W), free(b), free(dy), free(y), free(dx), free(dW), free(db), free(work);
+    gcu_free(gx), gcu_free(gW), gcu_free(gb), gcu_free(gdy), gcu_free(gy), gcu_free(gdx);
+    gcu_free(gdW), gcu_free(gdb), gcu_free(gwork);
 }
 
 static void check_bn(Rng *r, int B, int n)
@@ -310,9 +345,10 @@ static void compare_step_state(const Gan *g, const GcuGan *d)
 
 /* A list that is not the study's (a biased first layer, LeakyReLU alone, batch norm alone,
  * tanh inside): the device walker against the CPU's, forward, backward and inference. */
+static void walk_list(Rng *r, const NetLayout *list, const char *what);
+
 static void check_net_walk(Rng *r)
 {
-    enum { B = 29, G = 2 };
     NetLayout lay;
     net_begin(&lay, 5);
     net_dense(&lay, 9, 1);
@@ -323,6 +359,25 @@ static void check_net_walk(Rng *r)
     net_dense(&lay, 3, 1);
     net_batchnorm(&lay);
     net_leaky(&lay, 0.1f);
+    walk_list(r, &lay, "walk");
+    /* the convolution kinds (issue 19): a convolution first, batch norm + LeakyReLU on its
+     * planes, a transposed one, dense */
+    net_begin(&lay, 2 * 6 * 6);
+    net_conv(&lay, (NnConv){2, 6, 6, 4, 3, 3, 1, 1, 1, 1, 0, 0}, 0, 0, 0);
+    net_batchnorm(&lay);
+    net_leaky(&lay, 0.2f);
+    net_conv(&lay, (NnConv){4, 6, 6, 3, 4, 4, 2, 2, 1, 1, 0, 0}, 0, 0, 0);
+    net_tanh(&lay);
+    net_conv(&lay, (NnConv){3, 3, 3, 2, 3, 3, 2, 2, 1, 1, 0, 0}, 1, 1, 1);
+    net_dense(&lay, 3, 1);
+    walk_list(r, &lay, "conv walk");
+}
+
+static void walk_list(Rng *r, const NetLayout *list, const char *what)
+{
+    enum { B = 29, G = 2 };
+    NetLayout lay = *list;
+    char name[64];
     Net h;
     net_init(&h, &lay);
     net_glorot(&h, r);
@@ -340,19 +395,24 @@ static void check_net_walk(Rng *r)
     gcu_upload(ctx, dc.act[0], x, (size_t)G * B * nin * sizeof *x);
     net_fwd_train(&h, &hc, B, G, 1);
     gcu_net_fwd_train(ctx, &d, &dc, B, G, 1);
-    cmp_dev("walk fwd out", dc.act[n], hc.act[n], (size_t)G * B * no, TOL_BN);
-    cmp_dev("walk running stats", d.st, h.st, (size_t)h.lay.nstate, TOL_BN);
+    snprintf(name, sizeof name, "%s fwd out", what);
+    cmp_dev(name, dc.act[n], hc.act[n], (size_t)G * B * no, TOL_BN);
+    snprintf(name, sizeof name, "%s running stats", what);
+    cmp_dev(name, d.st, h.st, (size_t)h.lay.nstate, TOL_BN);
     float *hg = xcalloc((size_t)h.lay.nparams, sizeof *hg), *dg = gcu_malloc(h.lay.nparams * 4);
     float *ddy = up(dy, (size_t)G * B * no);
     net_bwd(&h, &hc, B, G, dy, hg, nin);
     gcu_net_bwd(ctx, &d, &dc, B, G, ddy, dg, nin);
-    cmp_dev("walk param grads", dg, hg, (size_t)h.lay.nparams, TOL_BN);
-    cmp_dev("walk input grad", dc.grad[0], hc.grad[0], (size_t)G * B * nin, TOL_BN);
+    snprintf(name, sizeof name, "%s param grads", what);
+    cmp_dev(name, dg, hg, (size_t)h.lay.nparams, TOL_BN);
+    snprintf(name, sizeof name, "%s input grad", what);
+    cmp_dev(name, dc.grad[0], hc.grad[0], (size_t)G * B * nin, TOL_BN);
     float *work = xmalloc((size_t)net_infer_floats(&lay, B) * 4), *out = xmalloc((size_t)B * no * 4);
     float *dwork = gcu_malloc((size_t)net_infer_floats(&lay, B) * 4), *dout = gcu_malloc((size_t)B * no * 4);
     net_fwd_infer(&h, B, x, work, out);
     gcu_net_fwd_infer(ctx, &d, B, dc.act[0], dwork, dout);
-    cmp_dev("walk inference", dout, out, (size_t)B * no, TOL_BN);
+    snprintf(name, sizeof name, "%s inference", what);
+    cmp_dev(name, dout, out, (size_t)B * no, TOL_BN);
     free(x), free(dy), free(hg), free(work), free(out);
     gcu_free(dg), gcu_free(ddy), gcu_free(dwork), gcu_free(dout);
     net_cache_free(&hc), gcu_cache_free(&dc), net_free(&h), gcu_net_free(&d);
@@ -508,6 +568,12 @@ int main(int argc, char **argv)
     /* odd sizes (not multiples of the 32-column tiles or 16 row slices) and the study's */
     check_dense(&r, 37, 13, 45);
     check_dense(&r, 642, 65, 243);
+    /* CaloGAN's shapes: 12x12 same-padded, the 3x96 strips strided, a 2x transposed upsampling
+     * and an odd one with output padding (cin h w cout kh kw sh sw ph pw) */
+    check_conv(&r, 0, (NnConv){5, 12, 12, 16, 3, 3, 1, 1, 1, 1, 0, 0}, 0, 0, 7);
+    check_conv(&r, 0, (NnConv){3, 3, 96, 8, 3, 4, 1, 4, 1, 0, 0, 0}, 0, 0, 5);
+    check_conv(&r, 1, (NnConv){16, 6, 6, 8, 4, 4, 2, 2, 1, 1, 0, 0}, 0, 0, 5);
+    check_conv(&r, 1, (NnConv){3, 5, 4, 2, 3, 2, 2, 3, 1, 0, 0, 0}, 1, 2, 3);
     check_bn(&r, 37, 45);
     check_bn(&r, 642, 243);
     check_bn(&r, 2, 5);

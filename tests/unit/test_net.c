@@ -105,6 +105,12 @@ static void check_invalid(void)
     net_begin(&lay, 4);
     net_dense(&lay, 0, 1);
     CHECK(net_layout(&lay) != NULL, "a zero-width layer refused");
+    net_begin(&lay, 12);
+    net_conv(&lay, (NnConv){1, 3, 4, 2, 5, 5, 1, 1, 0, 0, 0, 0}, 0, 0, 0);
+    CHECK(net_layout(&lay) != NULL, "a kernel larger than its input refused");
+    net_begin(&lay, 12);
+    net_conv(&lay, (NnConv){2, 3, 4, 2, 3, 3, 1, 1, 1, 1, 0, 0}, 0, 0, 0);
+    CHECK(net_layout(&lay) != NULL, "planes that are not the input width refused");
 }
 
 /* gtm_save writes p then st, in the layout's order, at the end of the payload */
@@ -235,6 +241,61 @@ static void check_walks(void)
     net_tanh(&lay);
     CHECK(net_layout(&lay) == NULL, "list 2 valid");
     check_walk(&lay, "fused dense+bn, dense+bn+leaky, dense, tanh", 1);
+    /* convolutions (issue 19): a convolution first (the whole input gradient), batch norm
+     * and LeakyReLU on its planes, a strided one, tanh, dense */
+    net_begin(&lay, 36);
+    net_conv(&lay, (NnConv){1, 6, 6, 3, 3, 3, 1, 1, 1, 1, 0, 0}, 0, 0, 0);
+    net_batchnorm(&lay);
+    net_leaky(&lay, 0.2f);
+    net_conv(&lay, (NnConv){3, 6, 6, 2, 4, 4, 2, 2, 1, 1, 0, 0}, 0, 0, 0);
+    net_tanh(&lay);
+    net_dense(&lay, 2, 1);
+    CHECK(net_layout(&lay) == NULL, "conv list valid");
+    CHECK(lay.L[0].nout == 108 && lay.L[3].nout == 18, "conv widths %d %d", lay.L[0].nout, lay.L[3].nout);
+    CHECK(lay.nparams == 27 + 3 + 2 * 108 + 96 + 2 + 36 + 2, "conv list parameters %lld", (long long)lay.nparams);
+    CHECK(lay.L[0].p1 == 27 && lay.L[3].p0 == 30 + 216, "conv offsets %lld %lld", (long long)lay.L[0].p1,
+          (long long)lay.L[3].p0);
+    check_walk(&lay, "conv+bn+leaky, conv s2, tanh, dense", 0);
+    /* a generator's shape: dense to planes, a transposed 2x upsampling with output padding,
+     * batch norm, a same-padded convolution; tanh where a LeakyReLU's kink within +-eps of
+     * the many normalised values would spoil the finite differences */
+    net_begin(&lay, 4);
+    net_dense(&lay, 27, 1);
+    net_tanh(&lay);
+    net_conv(&lay, (NnConv){3, 3, 3, 2, 3, 3, 2, 2, 1, 1, 0, 0}, 1, 1, 1);
+    net_batchnorm(&lay);
+    net_tanh(&lay);   /* (batch norm + LeakyReLU after a convolution: the first conv list) */
+    net_conv(&lay, (NnConv){2, 6, 6, 1, 3, 3, 1, 1, 1, 1, 0, 0}, 0, 0, 0);
+    CHECK(net_layout(&lay) == NULL, "convt list valid");
+    CHECK(lay.L[2].nout == 72 && lay.nout == 36, "convt widths %d %d", lay.L[2].nout, lay.nout);
+    check_walk(&lay, "dense+tanh, convt+bn+tanh, conv", 0);
+}
+
+/* Without batch norm, inference and training forwards are the same function of x. */
+static void check_conv_infer(void)
+{
+    NetLayout lay;
+    net_begin(&lay, 3);
+    net_dense(&lay, 32, 1);
+    net_leaky(&lay, 0.2f);
+    net_conv(&lay, (NnConv){2, 4, 4, 3, 4, 4, 2, 2, 1, 1, 0, 0}, 1, 0, 0);
+    net_tanh(&lay);
+    net_conv(&lay, (NnConv){3, 8, 8, 1, 3, 3, 1, 1, 1, 1, 0, 0}, 0, 0, 0);
+    Net net;
+    net_init(&net, &lay);
+    net_glorot(&net, &rng);
+    for (int64_t i = 0; i < net.lay.nparams; i++) net.p[i] += 0.1f * (float)rng_normal(&rng);
+    enum { B = 5 };
+    NetCache c;
+    net_cache_init(&c, &net, B, 1);
+    for (int i = 0; i < B * 3; i++) c.act[0][i] = (float)rng_normal(&rng);
+    net_fwd_train(&net, &c, B, 1, 0);
+    float *work = malloc((size_t)net_infer_floats(&net.lay, B) * sizeof *work), out[B * 64];
+    net_fwd_infer(&net, B, c.act[0], work, out);
+    CHECK(memcmp(out, c.act[net.lay.n], sizeof out) == 0, "conv list: inference differs from training");
+    free(work);
+    net_cache_free(&c);
+    net_free(&net);
 }
 
 int main(void)
@@ -244,5 +305,6 @@ int main(void)
     check_invalid();
     check_model_file();
     check_walks();
+    check_conv_infer();
     return check_done("test_net");
 }
