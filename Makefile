@@ -87,7 +87,7 @@ clean:
 # the project's own make files: a missing one is an error, not silently skipped
 include src/cuda/cuda.mk src/lib/lib.mk workflows/anp.mk workflows/report.mk workflows/adagan.mk tests/fuzz/fuzz.mk \
         tests/harden.mk bench/anp.mk bench/data.mk bench/export.mk bench/gan.mk bench/hpo.mk \
-        bench/eval.mk bench/adagan.mk bench/calo.mk
+        bench/eval.mk bench/adagan.mk bench/calo.mk bench/transforms.mk
 -include $(shell find build -name '*.d' 2>/dev/null)
 
 # where nvcc exists the CUDA build is part of what `make test` checks (tests/cuda.bats fails on

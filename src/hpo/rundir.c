@@ -42,6 +42,13 @@ static const struct {
     {"out_cols", K_STR, 0, 0},
     {"cond_cols", K_STR, 0, 0},
     {"max_events", K_LONG, 1, 1099511627776.0},
+    /* the data as the model sees it (gan-train --transform, --tail-cut, --tail-cols,
+     * --scale-range; transform.h) and each column's unit for the report (COL=UNIT,...) */
+    {"transform", K_STR, 0, 0},
+    {"tail_cut", K_REAL, 1e-12, 1 - 1e-12},
+    {"tail_cols", K_STR, 0, 0},
+    {"scale_range", K_STR, 0, 0},
+    {"units", K_STR, 0, 0},
     {"trainer", K_STR, 0, 0},        /* command words of the trainer */
     {"extra_args", K_STR, 0, 0},     /* more trainer words */
     {"started", K_REAL, 0, 1e12},    /* unix seconds the run was created */
@@ -186,6 +193,28 @@ long runconf_long_or(const RunConf *c, const char *key, long dflt)
 {
     const char *v = runconf_get(c, key);
     return v ? strtol(v, NULL, 10) : dflt;
+}
+
+int runconf_pair(const RunConf *c, const char *key, const char *name, char *buf, size_t n)
+{
+    const char *v = runconf_get(c, key);
+    size_t nl = strlen(name);
+    if (n) buf[0] = 0;
+    for (const char *p = v; p && *p;) {
+        const char *end = strchr(p, ','), *eq = memchr(p, '=', end ? (size_t)(end - p) : strlen(p));
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (eq && (size_t)(eq - p) == nl && strncmp(p, name, nl) == 0) {
+            size_t k = len - nl - 1;
+            if (n) {
+                if (k >= n) k = n - 1;
+                memcpy(buf, eq + 1, k);
+                buf[k] = 0;
+            }
+            return 1;
+        }
+        p = end ? end + 1 : NULL;
+    }
+    return 0;
 }
 
 double runconf_double_or(const RunConf *c, const char *key, double dflt)
@@ -437,6 +466,7 @@ int record_known_col(const char *c)
                                     "best_wd", "best_epoch", "epochs", "seconds",  /* gan-train */
                                     "epochs_per_s", "params", "status",
                                     "precision", "score", "best_score",
+                                    "tail_cut", "train_kept", "val_kept",   /* --tail-cut */
                                     "slot", "host", NULL};                         /* older runs */
     for (int i = 0; k[i]; i++)
         if (strcmp(c, k[i]) == 0) return 1;

@@ -48,6 +48,9 @@ const char *runconf_need(const RunConf *c, const char *key);
 long runconf_long(const RunConf *c, const char *key);
 long runconf_long_or(const RunConf *c, const char *key, long dflt);
 double runconf_double_or(const RunConf *c, const char *key, double dflt);
+/* A key whose value is a list NAME=VALUE,... (units, transform): NAME's value into buf (cut to
+ * n bytes), 1 if named (its value may be empty), 0 if not (buf ""). */
+int runconf_pair(const RunConf *c, const char *key, const char *name, char *buf, size_t n);
 uint64_t runconf_u64(const RunConf *c, const char *key);
 /* The set keys as key=value lines, in file order (hpo-step --conf: the shell's reader). */
 void runconf_print(const RunConf *c, FILE *f);

@@ -9,7 +9,8 @@
 # in: model files, the sampler and the network, not the search, the report or LAPACK.
 LIB_SOVERSION := 0
 LIB_VERSION   := 0.1.0
-LIB_SRCS  := src/lib/gantune.c src/model/gtm.c src/model/sample.c src/model/net.c src/model/nn.c \
+LIB_SRCS  := src/lib/gantune.c src/model/gtm.c src/model/sample.c src/model/transform.c src/model/net.c \
+             src/model/nn.c \
              src/model/gan.c src/model/bf16.c src/base/rng.c src/base/util.c src/base/atomic.c
 LIB_OBJS  := $(patsubst src/%.c,build/pic/%.o,$(LIB_SRCS))
 # the library samples in float32 only: its bf16.o is the build without oneDNN (bf16 refused),

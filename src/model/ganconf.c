@@ -2,6 +2,7 @@
 #include "model/ganconf.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,7 @@
 #include "base/util.h"
 #include "data/score.h"
 
-typedef enum { OPT_STR, OPT_INT, OPT_LONG, OPT_F64, OPT_U64, OPT_MODELS } OptType;
+typedef enum { OPT_STR, OPT_INT, OPT_LONG, OPT_F64, OPT_U64, OPT_MODELS, OPT_FLAG } OptType;
 
 typedef struct {
     const char *name;
@@ -31,6 +32,11 @@ static const GanOpt opts[] = {
     {"val", 0, T, T, OPT_STR, F(val), 0, 0, "FILE"},
     {"out-cols", 0, T, T, OPT_STR, F(out_list), 0, 0, "LIST"},
     {"cond-cols", 0, T, 0, OPT_STR, F(cond_list), 0, 0, "LIST"},
+    {"transform", 0, T, 0, OPT_STR, F(transform_list), 0, 0, "COL=log|log1p|logit[:A:B],..."},
+    {"tail-cut", 0, T, 0, OPT_F64, F(tail_q), -1e300, 1e300, "Q"},
+    {"tail-cols", 0, T, 0, OPT_STR, F(tail_list), 0, 0, "LIST"},
+    {"scale-range", 0, T, 0, OPT_STR, F(range_name), 0, 0, "-1,1|0,1"},
+    {"check-data", 0, T, 0, OPT_FLAG, F(check_data), 0, 0, NULL},
     {"weights", 0, T, 0, OPT_STR, F(weights), 0, 0, "FILE"},
     {"weight-col", 0, T, 0, OPT_STR, F(weight_col), 0, 0, "NAME"},
     {"model", 0, S, S, OPT_MODELS, F(model), 0, 0, "FILE"},
@@ -82,7 +88,10 @@ static void usage(FILE *f, int tool)
             if (!(o->tools & tool) || (!(o->required & tool)) != pass) continue;
             char name[32], item[64];
             shown(o, name, sizeof name);
-            snprintf(item, sizeof item, pass ? " [%s %s]" : " %s %s", name, o->meta);
+            if (o->meta)
+                snprintf(item, sizeof item, pass ? " [%s %s]" : " %s %s", name, o->meta);
+            else
+                snprintf(item, sizeof item, " [%s]", name);   /* a flag */
             if (len + (int)strlen(item) > 92) {
                 fprintf(f, "%s\n", line);
                 len = snprintf(line, sizeof line, "%*s", indent, "");
@@ -111,6 +120,7 @@ static void set(GanConfig *c, const GanOpt *o, const char *arg)
         c->models[c->nmodels++] = arg;
         *(const char **)field = c->models[0];
         break;
+    case OPT_FLAG: *(int *)field = 1; break;
     }
 }
 
@@ -119,7 +129,7 @@ void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
     *c = (GanConfig){.nnoise = 4, .batch = 512, .gen_width = 256, .disc_width = 256,
                      .epochs = 20, .threads = 1, .seed = 1, .lr_g = 1e-4, .lr_d = 1e-4,
                      .device_name = "cpu", .precision_name = "fp32", .events = -1,
-                     .score = "w1"};
+                     .score = "w1", .tail_q = NAN};
     struct option lo[NOPTS + 2];
     int nlo = 0;
     char shorts[2 * NOPTS + 2] = "h";
@@ -127,7 +137,8 @@ void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
         if (!(opts[k].tools & tool)) continue;
         /* getopt's value: the short letter, or 256 + the row */
         int val = opts[k].shortopt ? opts[k].shortopt : 256 + k;
-        lo[nlo++] = (struct option){opts[k].name, required_argument, NULL, val};
+        lo[nlo++] = (struct option){opts[k].name, opts[k].type == OPT_FLAG ? no_argument : required_argument,
+                                    NULL, val};
         if (opts[k].shortopt) {
             size_t n = strlen(shorts);
             shorts[n] = opts[k].shortopt, shorts[n + 1] = ':', shorts[n + 2] = 0;
@@ -167,6 +178,14 @@ void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
         }
         die(EXIT_USAGE, "%s are required (see --help)", msg);
     }
+    if (!isnan(c->tail_q) && !(c->tail_q > 0 && c->tail_q < 1))
+        die(EXIT_USAGE, "--tail-cut: %g is not a quantile in (0, 1)", c->tail_q);
+    if (c->tail_list && isnan(c->tail_q)) die(EXIT_USAGE, "--tail-cols needs --tail-cut Q");
+    /* no default: every column would cut eta and phi too, and several cuts drop more events */
+    if (!isnan(c->tail_q) && !c->tail_list) die(EXIT_USAGE, "--tail-cut needs --tail-cols LIST (the columns cut)");
+    if (c->range_name && strcmp(c->range_name, "0,1") != 0 && strcmp(c->range_name, "-1,1") != 0)
+        die(EXIT_USAGE, "--scale-range: '%s' is not -1,1 or 0,1", c->range_name);
+    c->range01 = c->range_name && strcmp(c->range_name, "0,1") == 0;
     c->device = device_parse("--device", c->device_name);
     /* on a GPU bf16 is cuBLAS's (the CUDA build targets sm_90, which has it); on the CPU it
      * needs oneDNN and a bfloat16 ISA (bf16.h) */

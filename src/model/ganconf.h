@@ -43,6 +43,13 @@ typedef struct {
                                         * (data/score.h): w1 (default), w1-obs, chi2, ks */
     const char *out_list, *cond_list;  /* as given; split into: */
     char **out_cols, **cond_cols;      /* nout, ncond names (NULL when none) */
+    /* per-column transforms and the tail cut (transform.h), applied by gan-train on read */
+    const char *transform_list;        /* COL=NAME,... (output columns) */
+    double tail_q;                     /* --tail-cut Q in (0, 1); NaN: not given */
+    const char *tail_list;             /* --tail-cols: the columns cut (required with it) */
+    const char *range_name;            /* --scale-range: "-1,1" (default) or "0,1" */
+    int range01;                       /* from it: outputs scaled to [0, 1] */
+    int check_data;                    /* --check-data: check the data, print, train nothing */
     /* gan-sample */
     const char *model, *cond, *output;   /* model: the first --model */
     const char *models[GAN_MAX_MODELS];  /* every --model, in order (an ensemble: --mix) */

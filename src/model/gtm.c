@@ -2,6 +2,7 @@
 #include "model/gtm.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "base/atomic.h"
 #include "base/util.h"
+#include "model/transform.h"
 
 static const char gtm_magic[8] = {'G', 'A', 'N', 'T', 'U', 'N', 'E', 'M'};
 enum { HEADER = 32 };
@@ -56,6 +58,15 @@ static void put_str(Buf *b, const char *s)
     put(b, s, strlen(s));
 }
 
+int gtm_needs_v2(const GtmModel *m)
+{
+    if (m->tail_q != 0 || m->range01) return 1;
+    for (int j = 0; j < m->nout; j++)
+        if ((m->out_tf && m->out_tf[j].kind != TF_NONE) || (m->out_cut && m->out_cut[j] != INFINITY))
+            return 1;
+    return 0;
+}
+
 void gtm_save(const char *path, const GtmModel *m)
 {
     Buf b = {0};
@@ -68,6 +79,16 @@ void gtm_save(const char *path, const GtmModel *m)
         put_str(&b, m->out_names[j]), put_f64(&b, m->out_lo[j]), put_f64(&b, m->out_hi[j]);
     for (int j = 0; j < m->ncond; j++)
         put_str(&b, m->cond_names[j]), put_f64(&b, m->cond_lo[j]), put_f64(&b, m->cond_hi[j]);
+    const uint32_t version = gtm_needs_v2(m) ? 2u : 1u;
+    if (version == 2) {
+        put_f64(&b, m->tail_q);
+        put_u32(&b, m->range01 ? 1u : 0u);
+        for (int j = 0; j < m->nout; j++) {
+            const Transform none = {TF_NONE, 0, 0}, *t = m->out_tf ? &m->out_tf[j] : &none;
+            put_u32(&b, (uint32_t)t->kind), put_f64(&b, t->a), put_f64(&b, t->b);
+            put_f64(&b, m->out_cut ? m->out_cut[j] : INFINITY);
+        }
+    }
     put_f32s(&b, G->p, (size_t)G->lay.nparams);
     put_f32s(&b, G->st, (size_t)G->lay.nstate);
 
@@ -76,7 +97,7 @@ void gtm_save(const char *path, const GtmModel *m)
     if (compress2(z, &clen, b.p, b.n, 6) != Z_OK) die(EXIT_RUNTIME, "%s: compression failed", path);
     Buf h = {0};
     put(&h, gtm_magic, 8);
-    put_u32(&h, GTM_VERSION);
+    put_u32(&h, version);
     put_u32(&h, (uint32_t)crc32(0L, b.p, (uInt)b.n));
     put_u64(&h, b.n);
     put_u64(&h, clen);
@@ -230,7 +251,7 @@ static int read_file(Err *e, unsigned char **out, size_t *len)
 }
 
 /* Header, decompression and CRC: the payload in *raw; -1 with the message. */
-static int read_payload(Err *e, unsigned char **raw, uint64_t *rawlen)
+static int read_payload(Err *e, unsigned char **raw, uint64_t *rawlen, uint32_t *version_out)
 {
     unsigned char *file = NULL;
     size_t n = 0;
@@ -245,8 +266,9 @@ static int read_payload(Err *e, unsigned char **raw, uint64_t *rawlen)
     uint32_t version = get_u32(&h), crc = get_u32(&h);
     *rawlen = get_u64(&h);
     uint64_t clen = get_u64(&h);
-    if (version != GTM_VERSION) {
-        fail(at(e, 8, 0), "model format version %u, this program reads %u", version, GTM_VERSION);
+    *version_out = version;
+    if (version != 1 && version != GTM_VERSION) {
+        fail(at(e, 8, 0), "model format version %u, this program reads 1 to %u", version, GTM_VERSION);
         goto out;
     }
     if (clen != n - HEADER) {
@@ -280,7 +302,7 @@ out:
     return rc;
 }
 
-static int read_model(Err *e, Rd *r, GtmModel *m)
+static int read_model(Err *e, Rd *r, GtmModel *m, uint32_t version)
 {
     int oom = 0;
     if (get_dim(r, e, "condition count", 0, 1 << 16, &m->ncond) ||
@@ -312,6 +334,34 @@ static int read_model(Err *e, Rd *r, GtmModel *m)
             m->cond_names[j - m->nout] = s, m->cond_lo[j - m->nout] = lo,
                                   m->cond_hi[j - m->nout] = hi;
     }
+    if (version >= 2) {
+        m->out_tf = calloc((size_t)m->nout, sizeof *m->out_tf);
+        m->out_cut = calloc((size_t)m->nout, sizeof *m->out_cut);
+        if (!m->out_tf || !m->out_cut) return fail(as(e, GTM_ENOMEM), "out of memory");
+        size_t at0 = r->at;
+        m->tail_q = get_f64(r);
+        uint32_t r01 = get_u32(r);
+        if (r->bad) return fail(at(e, r->n, 1), "model payload is truncated or inconsistent");
+        if (!(m->tail_q == 0 || (m->tail_q > 0 && m->tail_q < 1)))
+            return fail(at(e, at0, 1), "model has an invalid tail-cut quantile (%g)", m->tail_q);
+        if (r01 > 1) return fail(at(e, at0 + 8, 1), "model has an invalid scaling range (%u)", r01);
+        m->range01 = (int)r01;
+        for (int j = 0; j < m->nout; j++) {
+            size_t atj = r->at;
+            uint32_t k = get_u32(r);
+            Transform t = {(int)(k < TF_COUNT ? k : TF_COUNT), 0, 0};
+            t.a = get_f64(r);   /* one at a time: an initializer list has no order */
+            t.b = get_f64(r);
+            m->out_cut[j] = get_f64(r);
+            if (r->bad) return fail(at(e, r->n, 1), "model payload is truncated or inconsistent");
+            if (!tf_valid(&t))
+                return fail(at(e, atj, 1), "model has an invalid transform (%u, %g, %g) of column %s", k,
+                            t.a, t.b, m->out_names[j]);
+            if (isnan(m->out_cut[j]))
+                return fail(at(e, atj + 20, 1), "model has an invalid tail cut of column %s", m->out_names[j]);
+            m->out_tf[j] = t;
+        }
+    }
     NetLayout lay;
     gan_generator_layout(&lay, m->ncond + m->nnoise, m->gw, m->nout);
     /* the parameters must fill the rest of the payload exactly: checked before allocating,
@@ -337,9 +387,10 @@ int gtm_read(const char *path, GtmModel *m, char *err, size_t errlen)
     memset(m, 0, sizeof *m);
     unsigned char *raw;
     uint64_t rawlen;
-    if (read_payload(&e, &raw, &rawlen)) return e.code;
+    uint32_t version;
+    if (read_payload(&e, &raw, &rawlen, &version)) return e.code;
     Rd r = {raw, (size_t)rawlen, 0, 0};
-    int rc = read_model(&e, &r, m);
+    int rc = read_model(&e, &r, m, version);
     free(raw);
     if (rc) gtm_free(m);
     return rc ? e.code : 0;
@@ -356,7 +407,7 @@ void gtm_free(GtmModel *m)
     /* also a partly read model (gtm_read's failure paths): NULL lists and names are skipped */
     for (int j = 0; m->out_names && j < m->nout; j++) free(m->out_names[j]);
     for (int j = 0; m->cond_names && j < m->ncond; j++) free(m->cond_names[j]);
-    free(m->out_names), free(m->cond_names), free(m->out_lo);
+    free(m->out_names), free(m->cond_names), free(m->out_lo), free(m->out_tf), free(m->out_cut);
     net_free(&m->G);
     memset(m, 0, sizeof *m);
 }

@@ -8,21 +8,36 @@
  * net_layout's order (net.h) for gan_generator_layout(ncond + nnoise, gen width, nout): W1 g1
  * be1 W2 g2 be2 W3 b3, then rm1 rv1 rm2 rv2. The file names the sizes, not the layers, so a
  * network other than the study's MLP needs a new version (the loader refuses versions it does
- * not know). Any truncation, corruption or inconsistency is refused on load. */
+ * not know). Any truncation, corruption or inconsistency is refused on load.
+ *
+ * Version 2 (written only when a model has a transform, a tail cut or the [0, 1] scaling range,
+ * so a model without them stays byte-identical to version 1): after the condition columns,
+ * f64 tail_q (the quantile asked, 0 for none), u32 range01 (1: outputs scaled to [0, 1], 0:
+ * [-1, 1]), then per output column u32 transform kind, f64 A, f64 B (logit's bounds, 0 and 0
+ * for the others; transform.h) and f64 cut (the largest physical value kept, +inf for none).
+ * Version 1 files read as transform none, no cut, [-1, 1]; the ranges (lo, hi) of a
+ * transformed column are those of t(x). */
 #ifndef GANTUNE_GTM_H
 #define GANTUNE_GTM_H
 #include "model/gan.h"
+#include "model/transform.h"
 
-#define GTM_VERSION 1u
+#define GTM_VERSION 2u   /* the newest written; 1 and 2 are read */
 
 typedef struct {
     int ncond, nnoise, nout, gw, dw, best_epoch;
     double best_wd;
     char **out_names, **cond_names;      /* each an xstrdup'ed string */
     double *out_lo, *out_hi, *cond_lo, *cond_hi;
+    Transform *out_tf;                   /* per output column (transform.h); NULL: all none */
+    double *out_cut;                     /* per output column, the tail cut; NULL: none */
+    double tail_q;                       /* --tail-cut's quantile, 0: none */
+    int range01;                         /* outputs scaled to [0, 1], not [-1, 1] (sample.h) */
     Net G;                               /* the generator */
 } GtmModel;
 
+/* Whether m needs version 2 (a transform, a tail cut, range01); else gtm_save writes 1. */
+int gtm_needs_v2(const GtmModel *m);
 /* Write atomically (temp + rename); dies with exit 1 on an I/O error. */
 void gtm_save(const char *path, const GtmModel *m);
 /* gtm_read's failures: the file cannot be read, its content is wrong (not a model, another

@@ -10,6 +10,7 @@
 #include "base/util.h"
 #include "model/net.h"
 #include "model/nn.h"
+#include "model/transform.h"
 
 enum { ONNX_FLOAT = 1 };                        /* TensorProto.DataType */
 enum { ATTR_FLOAT = 1, ATTR_INT = 2 };          /* AttributeProto.AttributeType */
@@ -212,6 +213,12 @@ static void join_nums(Str *t, int n, const double *v)
 const char *onnx_generator(const GtmModel *m, Pb *out)
 {
     const int nc = m->ncond, no = m->nout;
+    /* a per-column inverse would need the outputs split and rejoined: not done (a tail cut
+     * alone changes nothing at inference and exports; so does the [0, 1] range, below) */
+    for (int j = 0; m->out_tf && j < no; j++)
+        if (m->out_tf[j].kind != TF_NONE)
+            return "the model has per-column transforms (gan-train --transform), which the ONNX "
+                   "export does not express; gan-sample and libgantune invert them";
     Graph g = {0};
     Str t = {0}, desc = {0};
     sadd(&desc, "%s", "");
@@ -251,11 +258,12 @@ const char *onnx_generator(const GtmModel *m, Pb *out)
         memcpy(prev, cur, sizeof cur);
     }
 
-    /* tanh units to physical ones: (y + 1) * ((hi - lo) / 2) + lo, gan-sample's order */
+    /* tanh units to physical ones: (y + 1) * ((hi - lo) / 2) + lo, gan-sample's order; a
+     * model scaled to [0, 1]: (y + 0) * (hi - lo) + lo */
     double *half = xmalloc(2 * (size_t)no * sizeof *half), *one = half + no;
     for (int j = 0; j < no; j++) {
         double w = m->out_hi[j] > m->out_lo[j] ? m->out_hi[j] - m->out_lo[j] : 1.0;
-        half[j] = 0.5 * w, one[j] = 1.0;
+        half[j] = m->range01 ? w : 0.5 * w, one[j] = m->range01 ? 0.0 : 1.0;
     }
     init_vec(&g, "out_one", no, one);
     init_vec(&g, "out_halfrange", no, half);
@@ -282,7 +290,7 @@ const char *onnx_generator(const GtmModel *m, Pb *out)
     pb_int(out, 1, ONNX_IR_VERSION);
     pb_str(out, 2, "gantune gan-export");
     char ver[32];
-    snprintf(ver, sizeof ver, "gtm %u", GTM_VERSION);
+    snprintf(ver, sizeof ver, "gtm %u", gtm_needs_v2(m) ? 2u : 1u);
     pb_str(out, 3, ver);
     pb_str(out, 6, "GAN generator tuned by gantune");
     pb_msg(out, 7, &graph);
@@ -306,7 +314,8 @@ const char *onnx_generator(const GtmModel *m, Pb *out)
     meta(out, "gantune.cond_hi", t.s);
     if (desc.n && desc.s[desc.n - 1] == ' ') desc.s[--desc.n] = 0;
     meta(out, "gantune.layers", desc.s);
-    snprintf(ver, sizeof ver, "%u", GTM_VERSION);
+    if (m->range01) meta(out, "gantune.out_range", "0,1");
+    snprintf(ver, sizeof ver, "%u", gtm_needs_v2(m) ? 2u : 1u);   /* the file's own version */
     meta(out, "gantune.gtm_version", ver);
     snprintf(ver, sizeof ver, "%d", m->best_epoch);
     meta(out, "gantune.best_epoch", ver);

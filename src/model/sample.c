@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model/net.h"
+#include "model/transform.h"
 
 int sampler_init(Sampler *s, const GtmModel *m)
 {
@@ -77,7 +78,11 @@ void sampler_outputs(const Sampler *s, int b, const float *y, double *ev)
     for (int i = 0; i < b; i++)
         for (int j = 0; j < no; j++) {
             size_t k = (size_t)i * no + j;
-            ev[k] = (y[k] + 1.0) * 0.5 * s->oscale[j] + s->m->out_lo[j];
+            if (s->m->range01)
+                ev[k] = y[k] * s->oscale[j] + s->m->out_lo[j];
+            else
+                ev[k] = (y[k] + 1.0) * 0.5 * s->oscale[j] + s->m->out_lo[j];
+            if (s->m->out_tf) ev[k] = tf_inv(&s->m->out_tf[j], ev[k]);   /* physical units */
         }
 }
 

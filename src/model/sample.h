@@ -4,7 +4,9 @@
  *
  * Generator input row = conditions scaled to [-1, 1] with the model's training ranges
  * (2 (c - lo) / (hi - lo) - 1 in double, then float; a constant column divides by 1) ++ noise.
- * Output = (y + 1) / 2 (hi - lo) + lo in double from the generator's float tanh output y.
+ * Output = t^-1((y + 1) / 2 (hi - lo) + lo) in double from the generator's float tanh output
+ * y, t the column's transform (transform.h; none in a version 1 model); a model scaled to
+ * [0, 1] (range01) takes t^-1(y (hi - lo) + lo) instead.
  * The noise stream of a seed: rng_seed2(seed, SAMPLE_STREAM), drawn SAMPLE_BLOCK rows at a
  * time by rng_normal_fill (rng.h); event i gets row i of the stream however the requests are
  * split (a shorter last block is the prefix of a full one, since rng_normal_fill's odd tail

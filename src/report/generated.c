@@ -434,15 +434,16 @@ static void write_script(const Run *r, const char *dir, const Samples *s, const 
             int prow = cb * rps + j / ncp;
             double ox = (double)(j % ncp) / ncp, sx = 1.0 / ncp;
             double oy = 1.0 - (double)(prow + 1) / nrows * 0.95 - 0.03, sy = 0.95 / nrows;
-            char cond[128] = "all events";
-            if (cb > 0)
-                snprintf(cond, sizeof cond, "%.3g <= %s %s %.3g %s", edges[cb - 1], condc[ci],
-                         cb < NCONDBINS ? "<" : "<=", edges[cb], var_unit(condc[ci]));
+            char cond[128] = "all events", u[64], cu[64];
+            if (cb > 0) {
+                var_unit(r, condc[ci], cu, sizeof cu);
+                snprintf(cond, sizeof cond, "%.3g <= %s %s %.3g%s%s", edges[cb - 1], condc[ci],
+                         cb < NCONDBINS ? "<" : "<=", edges[cb], *cu ? " " : "", cu);
+            }
             aout_printf(g, "set origin %g,%g\nset size %g,%g\n", ox, oy + 0.32 * sy, sx, 0.68 * sy);
             aout_printf(g, "set title '%s (%s)'\nset xlabel ''\nset format x ''\n", outc[j], cond);
-            const char *u = var_unit(outc[j]);
-            aout_printf(g, "set ylabel 'normalised density%s%s%s%s'\n", strcmp(u, "dimensionless") ? " (1/" : "",
-                        strcmp(u, "dimensionless") ? u : "", strcmp(u, "dimensionless") ? ")" : "",
+            var_unit(r, outc[j], u, sizeof u);   /* none: no unit on either axis */
+            aout_printf(g, "set ylabel 'normalised density%s%s%s%s'\n", *u ? " (1/" : "", u, *u ? ")" : "",
                         gh->logy[j] ? ", log scale" : "");
             if (gh->logy[j])   /* headroom: the key sits above the data */
                 aout_printf(g, "set logscale y\nset yrange [%.9g:%.9g]\nset format y '%%g'\n",
@@ -459,8 +460,9 @@ static void write_script(const Run *r, const char *dir, const Samples *s, const 
             aout_printf(g, "set origin %g,%g\nset size %g,%g\nset title ''\nset format x '%%g'\n",
                         ox, oy, sx, 0.32 * sy);
             aout_printf(g, "unset logscale y\n");
-            aout_printf(g, "set xlabel '%s (%s)'\nset ylabel 'generated / data'\nset yrange [%g:%g]\n"
-                           "set ytics %g\nset tmargin 0.5\nset bmargin 3.5\n", outc[j], var_unit(outc[j]),
+            aout_printf(g, "set xlabel '%s%s%s%s'\nset ylabel 'generated / data'\nset yrange [%g:%g]\n"
+                           "set ytics %g\nset tmargin 0.5\nset bmargin 3.5\n", outc[j], *u ? " (" : "", u,
+                        *u ? ")" : "",
                         fmax(0, 1 - rr[blk]), 1 + rr[blk], rr[blk] > 0.5 ? 0.5 : rr[blk] > 0.25 ? 0.2 : 0.1);
             aout_printf(g, "set arrow 1 from graph 0, first 1 to graph 1, first 1 nohead dt 2\nunset key\n");
             aout_printf(g, "plot 'generated.dat' index %d u 1:7:8 w filledcurves lc rgb '#d7191c' notitle, "

@@ -4,6 +4,7 @@
 #include "base/numfmt.h"
 #include "base/proc.h"
 #include "base/util.h"
+#include "hpo/rundir.h"
 
 #include <errno.h>
 #include <math.h>
@@ -184,13 +185,11 @@ const char *hp_unit(const char *name)
     return "value";
 }
 
-const char *var_unit(const char *name)
+const char *var_unit(const Run *r, const char *name, char *buf, size_t n)
 {
-    if (strncmp(name, "theta", 5) == 0 || strncmp(name, "phi", 3) == 0) return "rad";
-    if (strncmp(name, "eta", 3) == 0 || strcmp(name, "y") == 0) return "dimensionless";
-    if (strncmp(name, "pt", 2) == 0 || strcmp(name, "E") == 0 || strcmp(name, "e") == 0 || strcmp(name, "px") == 0 ||
-        strcmp(name, "py") == 0 || strcmp(name, "pz") == 0 || name[0] == 'm') return "GeV";
-    return "units of the data";
+    /* the study's units= (UNITS=): a name is no guide (mu1_eta is not a mass) */
+    runconf_pair(r->conf, "units", name, buf, n);
+    return buf;
 }
 
 /* ---------------------------------------------------------------- the temp report directory */

@@ -42,9 +42,10 @@ double quantile(const double *v, int n, double q);
 
 /* Learning rates are drawn on a log axis: their useful range spans decades. */
 int hp_log(const Run *r, int j);
-/* Units on axes: the study's hyperparameters and HEP output variables. */
+/* Units on axes: the study's hyperparameters; a data column's from run.conf's units
+ * (COL=UNIT,..., the study's units= or UNITS=) into buf, "" (none) for a column it does not name. */
 const char *hp_unit(const char *name);
-const char *var_unit(const char *name);
+const char *var_unit(const Run *r, const char *name, char *buf, size_t n);
 
 /* The report directory: built as a temp directory beside target, renamed over it at the end, so a
  * failed or killed report never leaves a half-made one. */

@@ -16,6 +16,7 @@
 #include "model/ganconf.h"
 #include "model/gtm.h"
 #include "model/net.h"
+#include "model/transform.h"
 #include "base/rng.h"
 #include "base/util.h"
 #include "data/score.h"
@@ -59,14 +60,16 @@ static void fit_range(const double *v, size_t rows, int n, double *lo, double *h
         }
 }
 
-/* min-max to [-1, 1] with the training ranges; a constant column maps with width 1 */
-static float *scale(const double *v, size_t rows, int n, const double *lo, const double *hi)
+/* min-max to [-1, 1] (or [0, 1], --scale-range) with the training ranges; a constant column
+ * maps with width 1 */
+static float *scale(const double *v, size_t rows, int n, const double *lo, const double *hi, int range01)
 {
     float *f = xmalloc((rows * (size_t)n + 1) * sizeof *f);
     for (size_t i = 0; i < rows; i++)
         for (int j = 0; j < n; j++) {
             double w = hi[j] > lo[j] ? hi[j] - lo[j] : 1.0;
-            f[i * n + j] = (float)(2.0 * (v[i * n + j] - lo[j]) / w - 1.0);
+            f[i * n + j] = range01 ? (float)((v[i * n + j] - lo[j]) / w)
+                                   : (float)(2.0 * (v[i * n + j] - lo[j]) / w - 1.0);
         }
     return f;
 }
@@ -90,6 +93,109 @@ static void progress_line(const char *label, long ep, long epochs, double wd, do
     numfmt_dur(eta, sizeof eta, per * (double)(epochs - ep));
     fprintf(stderr, "%.40s%sepoch %ld/%ld  W1 %s  best %s (epoch %ld)  %s/epoch  ETA %s\n", label,
             *label ? ": " : "", ep, epochs, w, b, best_ep, spe, eta);
+}
+
+static int out_index(const GanConfig *o, const char *opt, const char *name)
+{
+    for (int j = 0; j < o->nout; j++)
+        if (strcmp(o->out_cols[j], name) == 0) return j;
+    die(EXIT_USAGE, "%s: '%s' is not one of --out-cols (transforms and cuts apply to outputs)", opt, name);
+}
+
+/* --transform COL=NAME,...: tf[j] per output column (none unless named); usage errors exit 2. */
+static void parse_transforms(const GanConfig *o, Transform *tf)
+{
+    for (int j = 0; j < o->nout; j++) tf[j] = (Transform){TF_NONE, 0, 0};
+    if (!o->transform_list) return;
+    char **items;
+    int n = split_list("--transform", o->transform_list, &items);
+    int *seen = xcalloc((size_t)o->nout, sizeof *seen);
+    for (int i = 0; i < n; i++) {
+        char *eq = strchr(items[i], '=');
+        if (!eq) die(EXIT_USAGE, "--transform: '%s' is not COL=NAME", items[i]);
+        *eq = 0;
+        int j = out_index(o, "--transform", items[i]);
+        if (seen[j]++) die(EXIT_USAGE, "--transform: column '%s' named twice", items[i]);
+        const char *why;
+        if (tf_parse(eq + 1, &tf[j], &why)) die(EXIT_USAGE, "--transform: %s=%s: %s", items[i], eq + 1, why);
+    }
+    free(seen);
+    free(items[0]);
+    free(items);
+}
+
+/* Every value of a transformed column must be in the transform's domain: exit 1 naming the
+ * file, its line (the header is line 1) and the value. */
+static void check_domain(const char *path, const double *x, size_t rows, const GanConfig *o,
+                         const Transform *tf)
+{
+    for (size_t i = 0; i < rows; i++)
+        for (int j = 0; j < o->nout; j++) {
+            double y, v = x[i * o->nout + j];
+            char dom[80];
+            if (tf_fwd(&tf[j], v, &y))
+                die(EXIT_RUNTIME, "%s:%zu: %s = %.9g is outside %s's domain (%s)", path, i + 2,
+                    o->out_cols[j], v, tf_name(tf[j].kind), tf_domain(&tf[j], dom, sizeof dom));
+        }
+}
+
+/* Drop the events (rows of x, of c with nc columns and of the weights w when given) with a value
+ * above its column's cut. */
+static size_t drop_tail(double *x, double *c, float *w, size_t rows, int no, int nc, const double *cut)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < rows; i++) {
+        int keep = 1;
+        for (int j = 0; j < no; j++) keep &= x[i * no + j] <= cut[j];
+        if (!keep) continue;
+        memmove(x + k * no, x + i * no, (size_t)no * sizeof *x);
+        if (nc) memmove(c + k * nc, c + i * nc, (size_t)nc * sizeof *c);
+        if (w) w[k] = w[i];
+        k++;
+    }
+    return k;
+}
+
+/* The data as the model sees it, before the min-max scaling. --tail-cut: each cut column's
+ * cut from the training events (tf_tail_cut, in physical units); the validation events are cut
+ * the same way, so the score compares like with like. Then t(x) in place. The domains are
+ * checked on every event read, cut or not, so a bad file fails the same with or without a cut. */
+static void apply_columns(const GanConfig *o, double *xtr, double *ctr, float *wtr, size_t *ntr, double *xva,
+                          double *cva, size_t *nva, const Transform *tf, double *cut)
+{
+    const int no = o->nout, nc = o->ncond;
+    check_domain(o->train, xtr, *ntr, o, tf);
+    check_domain(o->val, xva, *nva, o, tf);
+    for (int j = 0; j < no; j++) cut[j] = INFINITY;
+    if (!isnan(o->tail_q)) {
+        char **cols;
+        int n = split_list("--tail-cols", o->tail_list, &cols);   /* ganconf: given with it */
+        for (int i = 0; i < n; i++) {
+            int j = out_index(o, "--tail-cols", cols[i]);
+            cut[j] = tf_tail_cut(xtr, *ntr, no, j, o->tail_q);
+        }
+        free(cols[0]), free(cols);
+        size_t t0 = *ntr, v0 = *nva;
+        *ntr = drop_tail(xtr, ctr, wtr, *ntr, no, nc, cut);   /* --weights: each event's its own */
+        *nva = drop_tail(xva, cva, NULL, *nva, no, nc, cut);
+        if (wtr && *ntr) {   /* the kept weights back to mean 1 (adagan.h); all 1 stay 1 exactly */
+            double sum = 0;
+            for (size_t i = 0; i < *ntr; i++) sum += wtr[i];
+            if (!(sum > 0)) die(EXIT_RUNTIME, "%s: every event below the tail cut has weight 0", o->train);
+            const double f = (double)*ntr / sum;
+            for (size_t i = 0; i < *ntr; i++) wtr[i] = (float)(wtr[i] * f);
+        }
+        if (*nva == 0) die(EXIT_RUNTIME, "%s: no validation event is left below the tail cut", o->val);
+        fprintf(stderr, "gan-train: --tail-cut %g kept %zu of %zu training and %zu of %zu validation events;",
+                o->tail_q, *ntr, t0, *nva, v0);
+        for (int j = 0; j < no; j++)
+            if (cut[j] != INFINITY) fprintf(stderr, " %s <= %.9g", o->out_cols[j], cut[j]);
+        fputc('\n', stderr);
+    }
+    for (size_t i = 0; i < *ntr; i++)
+        for (int j = 0; j < no; j++) tf_fwd(&tf[j], xtr[i * no + j], &xtr[i * no + j]);
+    for (size_t i = 0; i < *nva; i++)
+        for (int j = 0; j < no; j++) tf_fwd(&tf[j], xva[i * no + j], &xva[i * no + j]);
 }
 
 /* --rungs: the epochs after which the trainer asks --rung-cmd whether to go on, ascending. */
@@ -150,10 +256,10 @@ int main(int argc, char **argv)
 
     const int no = o.nout, nc = o.ncond, nz = o.nnoise;
     size_t ntr, nva, k;
+    Transform *tf = xmalloc((size_t)no * sizeof *tf);
+    double *cut = xmalloc((size_t)no * sizeof *cut);
+    parse_transforms(&o, tf);
     double *xtr = load(o.train, no, o.out_cols, (size_t)o.max_events, &ntr);
-    if (ntr < (size_t)o.batch)
-        die(EXIT_USAGE, "%s: %zu training events, fewer than one batch (%d)", o.train, ntr,
-            o.batch);
     double *xva = load(o.val, no, o.out_cols, 0, &nva);
     double *ctr = nc ? load(o.train, nc, o.cond_cols, (size_t)o.max_events, &k) : NULL;
     double *cva = nc ? load(o.val, nc, o.cond_cols, 0, &k) : NULL;
@@ -164,22 +270,43 @@ int main(int argc, char **argv)
         ? adagan_load_weights(o.weights ? o.weights : o.train, o.weights ? "weight" : o.weight_col,
                               (size_t)o.max_events, ntr)
         : NULL;
+    const size_t ntr0 = ntr, nva0 = nva;
+    apply_columns(&o, xtr, ctr, Wtr, &ntr, xva, cva, &nva, tf, cut);
+    const int cutting = !isnan(o.tail_q);
+    if (ntr < (size_t)o.batch)
+        die(EXIT_USAGE, "%s: %zu training events%s, fewer than one batch (%d)", o.train, ntr,
+            cutting ? " after the tail cut" : "", o.batch);
+    if (o.check_data) {   /* anp's check before a search: the data as training would take it */
+        printf("train_events,val_events,train_kept,val_kept\n%zu,%zu,%zu,%zu\n", ntr0, nva0, ntr, nva);
+        check_stdout();
+        free(xtr), free(xva), free(ctr), free(cva), free(Wtr), free(tf), free(cut), free(rung);
+        gan_config_free(&o);
+        return EXIT_OK;
+    }
 
     GtmModel best = {.ncond = nc, .nnoise = nz, .nout = no, .gw = o.gen_width,
-                     .dw = o.disc_width, .out_names = o.out_cols, .cond_names = o.cond_cols};
+                     .dw = o.disc_width, .out_names = o.out_cols, .cond_names = o.cond_cols,
+                     .out_tf = tf, .out_cut = cut, .tail_q = cutting ? o.tail_q : 0,
+                     .range01 = o.range01};
     best.out_lo = xmalloc(2 * (size_t)(no + nc + 1) * sizeof(double));
     best.out_hi = best.out_lo + no, best.cond_lo = best.out_hi + no;
     best.cond_hi = best.cond_lo + nc;
     fit_range(xtr, ntr, no, best.out_lo, best.out_hi);
     fit_range(ctr, nc ? ntr : 0, nc, best.cond_lo, best.cond_hi);
-    float *Xtr = scale(xtr, ntr, no, best.out_lo, best.out_hi);
-    float *Xva = scale(xva, nva, no, best.out_lo, best.out_hi);
-    float *Ctr = scale(ctr, nc ? ntr : 0, nc, best.cond_lo, best.cond_hi);
-    float *Cva = scale(cva, nc ? nva : 0, nc, best.cond_lo, best.cond_hi);
+    /* the conditions stay on [-1, 1] (sample.h's inputs); --scale-range is the outputs' */
+    float *Xtr = scale(xtr, ntr, no, best.out_lo, best.out_hi, o.range01);
+    float *Xva = scale(xva, nva, no, best.out_lo, best.out_hi, o.range01);
+    float *Ctr = scale(ctr, nc ? ntr : 0, nc, best.cond_lo, best.cond_hi, 0);
+    float *Cva = scale(cva, nc ? nva : 0, nc, best.cond_lo, best.cond_hi, 0);
     /* --score other than W1: its validation side, made from the physical values (score.h) */
     EpochScore *score = NULL;
     if (strcmp(o.score, "w1") != 0) {
         if (o.device != DEVICE_CPU) die(EXIT_USAGE, "--score %s: only with --device cpu", o.score);
+        /* score.c maps the output back through [-1, 1] ranges, not through a transform's
+         * inverse (the tail cut alone is fine: the validation events are cut already) */
+        for (int j = 0; j < no; j++)
+            if (tf[j].kind != TF_NONE || o.range01)
+                die(EXIT_USAGE, "--score %s: not with --transform or --scale-range 0,1 (only --score w1)", o.score);
         score = score_create(o.score, &(ScoreData){.nout = no, .ncond = nc, .out_names = o.out_cols,
                              .cond_names = o.cond_cols, .out_lo = best.out_lo, .out_hi = best.out_hi,
                              .xva = xva, .cva = cva, .nva = nva});
@@ -336,11 +463,13 @@ int main(int argc, char **argv)
     printf("best_wd,best_epoch,epochs,seconds,epochs_per_s,params,status,precision");
     for (int j = 0; j < no; j++) printf(",wd_%s", o.out_cols[j]);
     if (score) printf(",score,best_score");
+    if (cutting) printf(",tail_cut,train_kept,val_kept");   /* only then: old records stay */
     printf("\n%.6g,%ld,%ld,%.3f,%.4g,%lld,%s,%s", best_wd, best_epoch, epochs_run, secs,
            secs > 0 ? epochs_run / secs : 0.0, (long long)params,
            diverged ? "diverged" : pruned ? "pruned" : "ok", precision_name(o.precision));
     for (int j = 0; j < no; j++) printf(",%.6g", best_wds[j]);
     if (score) printf(",%s,%.6g", o.score, best_score);
+    if (cutting) printf(",%.9g,%zu,%zu", o.tail_q, ntr, nva);
     printf("\n");
     check_stdout();
 
@@ -348,7 +477,7 @@ int main(int argc, char **argv)
     net_free(&best.G);
     free(best.out_lo), free(perm), free(bx), free(bc), free(bz), free(vin), free(vnoise);
     free(vwork), free(vout), free(vsorted), free(col), free(wtmp), free(wd), free(best_wds);
-    free(Xtr), free(Xva), free(Ctr), free(Cva), free(rung), free(cva), free(Wtr), free(bw);
+    free(Xtr), free(Xva), free(Ctr), free(Cva), free(rung), free(cva), free(Wtr), free(bw), free(tf), free(cut);
     score_free(score);
     gan_config_free(&o);
     return EXIT_OK;
