@@ -8,3 +8,7 @@ bench-conv: build/bench_conv
 bench-calo: all
 	bench/calo.sh
 bench: bench-conv bench-calo
+# gan-train --model calo against the PyTorch reference (bench/torch_calogan.py), two sizes
+.PHONY: bench-calogan
+bench-calogan: all
+	bench/torch_calogan.sh

@@ -72,7 +72,7 @@ check_score() {
   run gan-train --train train.csv --val val.csv "${small[@]}" --score chi3 --log run.log --save-model m.gtm
   [ "$status" -eq 2 ]
   [ "${#lines[@]}" -eq 1 ]
-  [[ "$output" == "gan-train: --score: unknown score 'chi3' (w1|w1-obs|chi2|ks)" ]]
+  [[ "$output" == "gan-train: --score: unknown score 'chi3' (w1|w1-obs|chi2|ks|calo)" ]]
   run gan-train --train train.csv --val val.csv "${small[@]}" --score w1-obs --log run.log --save-model m.gtm
   [ "$status" -eq 2 ]
   [ "${#lines[@]}" -eq 1 ]

@@ -210,6 +210,25 @@ T
   [ "${lines[1]}" = "0.0001,32,2,1,4,1,ok,0" ]
 }
 
+@test "trial-aggregate: records with a chosen score (best_score) are averaged by it, not by best_wd" {
+  cat > s.csv <<'T'
+id,trial,seed,lr,best_wd,best_epoch,epochs,seconds,params,status,score,best_score
+1,1,11,0.0001,0.5,3,5,1.0,100,ok,calo,4.0
+1,2,12,0.0001,0.1,3,5,1.0,100,ok,calo,6.0
+2,1,21,0.0002,9.0,3,5,1.0,100,ok,calo,1.0
+2,2,22,0.0002,9.0,3,5,1.0,100,ok,calo,3.0
+T
+  run trial-aggregate s.csv
+  [ "$status" -eq 0 ]
+  [ "${lines[1]}" = "1,0.0001,5,1.414213562,2,0,ok,0" ]
+  [ "${lines[2]}" = "2,0.0002,2,1.414213562,2,0,ok,0" ]
+  # a non-numeric objective names the column it came from
+  sed -i 's/,calo,1.0$/,calo,x/' s.csv
+  run trial-aggregate s.csv
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"s.csv:4: best_score: 'x' is not a number"* ]]
+}
+
 @test "trial-aggregate: --space checks the lattice, -o writes atomically, bad input refused" {
   printf 'name,lower,upper,scaling\nlr,1,200,5e-5\nbs,1,4,32\n' > s.csv
   printf 'lr,bs,best_wd,status\n0.00465,32,1.5,ok\n0.0046500000000000005,32,2.5,ok\n' > t.csv

@@ -5,12 +5,13 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "data/calo.h"
 #include "data/gof.h"
 #include "data/observables.h"
 #include "data/wasserstein.h"
 
-enum { SC_W1, SC_W1_OBS, SC_CHI2, SC_KS };
-static const char *const NAMES[] = {"w1", "w1-obs", "chi2", "ks"};
+enum { SC_W1, SC_W1_OBS, SC_CHI2, SC_KS, SC_CALO, SC_N };
+static const char *const NAMES[] = {"w1", "w1-obs", "chi2", "ks", "calo"};
 enum { BINS = 20 };
 
 struct EpochScore {
@@ -26,6 +27,10 @@ struct EpochScore {
     const double *cva, *lo, *hi;
     int nc;
     double *orow, *scale;  /* generated observables [n x nout]; 2 / validation range */
+    /* calo: the validation's shower shapes, the generated ones, one physical shower, E0 */
+    double *vshape, *gshape, *work;
+    float *cells;
+    int e0;
 };
 
 int score_known(const char *name)
@@ -35,7 +40,7 @@ int score_known(const char *name)
     return 0;
 }
 
-const char *score_names(void) { return "w1|w1-obs|chi2|ks"; }
+const char *score_names(void) { return "w1|w1-obs|chi2|ks|calo"; }
 
 static double unscale(double f, double lo, double hi)
 {
@@ -53,11 +58,29 @@ EpochScore *score_create(const char *name, const ScoreData *d)
 {
     EpochScore *s = xcalloc(1, sizeof *s);
     s->kind = -1;
-    for (int k = 0; k < 4; k++) if (strcmp(name, NAMES[k]) == 0) s->kind = k;
+    for (int k = 0; k < SC_N; k++) if (strcmp(name, NAMES[k]) == 0) s->kind = k;
     if (s->kind <= SC_W1) die(EXIT_USAGE, "--score: no per-epoch score '%s' here (%s)", name, score_names());
     const size_t n = d->nva;
     s->no = d->nout, s->n = n, s->nc = d->ncond;
     s->col = xmalloc(n * sizeof *s->col), s->tmp = xmalloc(n * sizeof *s->tmp);
+    if (s->kind == SC_CALO) {
+        /* the outputs are the 504 cells in event-gen calo's order, E0 a condition */
+        s->e0 = -1;
+        for (int j = 0; j < d->ncond; j++) if (strcmp(d->cond_names[j], "E0") == 0) s->e0 = j;
+        if (d->nout != CALO_NCELL || s->e0 < 0)
+            die(EXIT_USAGE, "--score calo: needs the %d cells as --out-cols and E0 among --cond-cols",
+                CALO_NCELL);
+        s->cva = d->cva, s->lo = d->out_lo, s->hi = d->out_hi;
+        s->vshape = xmalloc(n * CALO_NSHAPE * sizeof *s->vshape);
+        s->gshape = xmalloc(n * CALO_NSHAPE * sizeof *s->gshape);
+        s->work = xmalloc(3 * n * sizeof *s->work);
+        s->cells = xmalloc(CALO_NCELL * sizeof *s->cells);
+        for (size_t i = 0; i < n; i++) {
+            for (int j = 0; j < CALO_NCELL; j++) s->cells[j] = (float)d->xva[i * CALO_NCELL + j];
+            calo_shapes(s->cells, d->cva[i * s->nc + s->e0], s->vshape + i * CALO_NSHAPE);
+        }
+        return s;
+    }
     if (s->kind == SC_W1_OBS) {
         int nn = d->nout + d->ncond;
         char **all = xmalloc((size_t)nn * sizeof *all);
@@ -115,6 +138,14 @@ double score_epoch(EpochScore *s, const float *gen)
     const size_t n = s->n;
     const int no = s->no;
     double sum = 0;
+    if (s->kind == SC_CALO) {
+        for (size_t i = 0; i < n; i++) {
+            for (int j = 0; j < no; j++)
+                s->cells[j] = (float)unscale(gen[i * no + j], s->lo[j], s->hi[j]);
+            calo_shapes(s->cells, s->cva[i * s->nc + s->e0], s->gshape + i * CALO_NSHAPE);
+        }
+        return calo_shapes_w1(s->gshape, n, s->vshape, n, NULL, s->work);
+    }
     if (s->kind == SC_W1_OBS) {
         const int m = s->obs->nout;
         double *x = s->col;
@@ -155,5 +186,6 @@ void score_free(EpochScore *s)
     if (!s) return;
     free(s->vsorted), free(s->edges), free(s->vcount), free(s->gcount), free(s->col), free(s->tmp);
     free(s->orow), free(s->scale);
+    free(s->vshape), free(s->gshape), free(s->work), free(s->cells);
     free(s);
 }

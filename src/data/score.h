@@ -6,6 +6,8 @@
  *           names), each scaled by 2 / (the validation observable's max - min)
  *   chi2    mean per-column binned chi2/ndf on 20 equal-population validation bins
  *   ks      mean per-column KS distance
+ *   calo    CaloGAN's shower-shape W1 (calo_shapes_w1, calo.h): the outputs are event-gen
+ *           calo's 504 cells, E0 a condition; the default of gan-train --model calo
  * Everything is allocated by score_create; score_epoch allocates nothing. */
 #ifndef GANTUNE_SCORE_H
 #define GANTUNE_SCORE_H

@@ -6,12 +6,14 @@
 # exported and the internal names — die, xmalloc, nn_* — cannot clash with a caller's): the
 # internal static build/libgantune.a that the programs link stays as it is, and the two never
 # share a name on disk (build/lib/ holds the public one). Only the sources the API needs go
-# in: model files, the sampler and the network, not the search, the report or LAPACK.
+# in: model files, the sampler and the network (with gan.c the calo model, calogan.c, and
+# what its step reads: data/calo.c, data/wasserstein.c), not the search, the report or LAPACK.
 LIB_SOVERSION := 0
 LIB_VERSION   := 0.1.0
 LIB_SRCS  := src/lib/gantune.c src/model/gtm.c src/model/sample.c src/model/transform.c src/model/net.c \
              src/model/nn.c \
-             src/model/gan.c src/model/bf16.c src/base/rng.c src/base/util.c src/base/atomic.c
+             src/model/gan.c src/model/bf16.c src/base/rng.c src/base/util.c src/base/atomic.c \
+             src/model/calogan.c src/data/calo.c src/data/wasserstein.c
 LIB_OBJS  := $(patsubst src/%.c,build/pic/%.o,$(LIB_SRCS))
 # the library samples in float32 only: its bf16.o is the build without oneDNN (bf16 refused),
 # so libgantune.so never needs libdnnl

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "model/calogan.h"
 #include "model/nn.h"
 
 /* two dense(no bias) + batch norm + LeakyReLU blocks, then the output layer */
@@ -38,8 +39,23 @@ void gan_discriminator_layout(NetLayout *lay, int nin, int w)
     laid_out(lay);
 }
 
+void gan_generator_layout_arch(NetLayout *lay, int arch, int nin, int w, int nout, int filters,
+                               int kernel)
+{
+    if (arch == GAN_ARCH_CALO) calogan_generator_layout(lay, nin, w, filters, kernel);
+    else gan_generator_layout(lay, nin, w, nout);
+}
+
 void gan_layouts(const GanConfig *cfg, NetLayout *G, NetLayout *D)
 {
+    if (cfg->arch == GAN_ARCH_CALO) {
+        NetLayout d2;
+        calogan_generator_layout(G, cfg->ncond + cfg->nnoise, cfg->gen_width, cfg->filters,
+                                 cfg->kernel);
+        calogan_discriminator_layouts(D, &d2, cfg->ncond, cfg->disc_width, cfg->filters,
+                                      cfg->kernel);
+        return;
+    }
     gan_generator_layout(G, cfg->ncond + cfg->nnoise, cfg->gen_width, cfg->nout);
     gan_discriminator_layout(D, cfg->nout + cfg->ncond, cfg->disc_width);
 }
@@ -48,7 +64,14 @@ int64_t gan_params_reference(const GanConfig *cfg)
 {
     NetLayout G, D;
     gan_layouts(cfg, &G, &D);
-    return G.nparams_ref + D.nparams_ref;
+    int64_t n = G.nparams_ref + D.nparams_ref;
+    if (cfg->arch == GAN_ARCH_CALO) {
+        NetLayout d1, d2;
+        calogan_discriminator_layouts(&d1, &d2, cfg->ncond, cfg->disc_width, cfg->filters,
+                                      cfg->kernel);
+        n += d2.nparams_ref;
+    }
+    return n;
 }
 
 void gan_init(Gan *g, const GanConfig *cfg, Rng *init_rng)
@@ -62,6 +85,7 @@ void gan_init(Gan *g, const GanConfig *cfg, Rng *init_rng)
     net_init(&g->D, &D);
     net_glorot(&g->G, init_rng);
     net_glorot(&g->D, init_rng);
+    if (cfg->arch == GAN_ARCH_CALO) calogan_init(g, cfg, init_rng);
     size_t ng = (size_t)G.nparams, nd = (size_t)D.nparams;
     g->gG = xcalloc(3 * ng, sizeof(float));
     g->mG = g->gG + ng, g->vG = g->gG + 2 * ng;
@@ -94,6 +118,7 @@ void gan_free(Gan *g)
     free(g->gG), free(g->gD), free(g->dfake);
     net_cache_free(&g->cG), net_cache_free(&g->cD);
     bf16_ctx_free(g->bf);
+    calogan_free(g);
 }
 
 void gan_step(Gan *g, int B, const float *x, const float *c, const float *z, double *d_loss,
@@ -105,6 +130,10 @@ void gan_step(Gan *g, int B, const float *x, const float *c, const float *z, dou
 void gan_step_w(Gan *g, int B, const float *x, const float *c, const float *z, const float *w,
                 double *d_loss, double *g_loss)
 {
+    if (g->calo) {
+        calogan_step(g, B, x, c, z, w, d_loss, g_loss);
+        return;
+    }
     const int nc = g->ncond, nz = g->nnoise, no = g->nout, ngi = nc + nz, ndi = no + nc;
     NetCache *cg = &g->cG, *cd = &g->cD;
     float *gin = cg->act[0], *gout = cg->act[g->G.lay.n];

@@ -13,6 +13,8 @@
 #include "model/ganconf.h"
 #include "model/net.h"
 
+typedef struct CaloGan CaloGan;   /* --model calo's discriminator head (calogan.h) */
+
 typedef struct {
     int ncond, nnoise, nout, batch;
     float lr_g, lr_d;
@@ -22,6 +24,7 @@ typedef struct {
     long tG, tD;                     /* Adam step counters */
     NetCache cG, cD;                 /* cG: batch rows; cD: 2 x batch rows (real ++ fake) */
     Bf16Ctx *bf;                     /* --precision bf16: the GEMM context; NULL in fp32 */
+    CaloGan *calo;                   /* --model calo: D is its D1, this the rest; else NULL */
 } Gan;
 
 /* gan-train's random streams: rng_seed2(seed, GAN_STREAM_...) each, so that one purpose's
@@ -33,8 +36,11 @@ enum { GAN_STREAM_INIT = 1, GAN_STREAM_SHUFFLE = 2, GAN_STREAM_NOISE = 3, GAN_ST
  * gan_generator_layout(ncond + nnoise, gen width, nout). */
 void gan_generator_layout(NetLayout *lay, int nin, int w, int nout);
 void gan_discriminator_layout(NetLayout *lay, int nin, int w);
-/* Both, from a config's sizes. */
+/* Both, from a config's sizes and model (--model calo: the generator and D1, calogan.h). */
 void gan_layouts(const GanConfig *cfg, NetLayout *G, NetLayout *D);
+/* The model file's generator: gan_generator_layout for GAN_ARCH_MLP, calogan's for calo. */
+void gan_generator_layout_arch(NetLayout *lay, int arch, int nin, int w, int nout, int filters,
+                               int kernel);
 /* Parameters of both networks as the reference counts them (gan-train's `params`). */
 int64_t gan_params_reference(const GanConfig *cfg);
 
@@ -46,7 +52,7 @@ void gan_init(Gan *g, const GanConfig *cfg, Rng *init_rng);
 void gan_prepare_rows(Gan *g, int B);
 void gan_free(Gan *g);
 
-/* One training step on a batch of B <= batch rows: x [B x nout] scaled real samples,
+/* One training step on a batch (--model calo: calogan_step) of B <= batch rows: x [B x nout] scaled real samples,
  * c [B x ncond] conditions, z [B x nnoise] noise. Discriminator step on real and fake
  * separately, then generator step through the updated discriminator. Returns losses. */
 void gan_step(Gan *g, int B, const float *x, const float *c, const float *z, double *d_loss,

@@ -43,6 +43,9 @@ static const GanOpt opts[] = {
     {"mix", 0, S, 0, OPT_STR, F(mix), 0, 0, "uniform|W1,W2,..."},
     {"events", 0, S, 0, OPT_LONG, F(events), 1, 1L << 40, "N"},
     {"cond", 0, S, 0, OPT_STR, F(cond), 0, 0, "FILE"},
+    {"model", 0, T, 0, OPT_STR, F(arch_name), 0, 0, "mlp|calo"},
+    {"filters", 0, T, 0, OPT_INT, F(filters), 1, 1 << 10, "N"},
+    {"kernel", 0, T, 0, OPT_INT, F(kernel), 2, 5, "K"},
     {"noise-dim", 0, T, 0, OPT_INT, F(nnoise), 1, 1 << 16, "N"},
     {"batch-size", 0, T, 0, OPT_INT, F(batch), 2, 1 << 24, "N"},
     {"lr-gen", 0, T, 0, OPT_F64, F(lr_g), 1e-300, 1e30, "X"},
@@ -60,7 +63,7 @@ static const GanOpt opts[] = {
     {"progress", 0, T, 0, OPT_STR, F(progress), 0, 0, "LABEL"},
     {"rungs", 0, T, 0, OPT_STR, F(rungs), 0, 0, "E1,E2,..."},
     {"rung-cmd", 0, T, 0, OPT_STR, F(rung_cmd), 0, 0, "CMD"},
-    {"score", 0, T, 0, OPT_STR, F(score), 0, 0, "w1|w1-obs|chi2|ks"},
+    {"score", 0, T, 0, OPT_STR, F(score), 0, 0, "w1|w1-obs|chi2|ks|calo"},
     {"output", 'o', S, S, OPT_STR, F(output), 0, 0, "OUT"},
 };
 #undef F
@@ -129,7 +132,7 @@ void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
     *c = (GanConfig){.nnoise = 4, .batch = 512, .gen_width = 256, .disc_width = 256,
                      .epochs = 20, .threads = 1, .seed = 1, .lr_g = 1e-4, .lr_d = 1e-4,
                      .device_name = "cpu", .precision_name = "fp32", .events = -1,
-                     .score = "w1", .tail_q = NAN};
+                     .arch_name = "mlp", .filters = 8, .kernel = 4, .tail_q = NAN};
     struct option lo[NOPTS + 2];
     int nlo = 0;
     char shorts[2 * NOPTS + 2] = "h";
@@ -195,6 +198,10 @@ void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
     else
         c->precision = precision_resolve("--precision", c->precision);
     if (tool == GAN_TRAIN) {
+        if (strcmp(c->arch_name, "mlp") == 0) c->arch = GAN_ARCH_MLP;
+        else if (strcmp(c->arch_name, "calo") == 0) c->arch = GAN_ARCH_CALO;
+        else die(EXIT_USAGE, "--model: unknown model '%s' (mlp|calo)", c->arch_name);
+        if (!c->score) c->score = c->arch == GAN_ARCH_CALO ? "calo" : "w1";
         if (!score_known(c->score))
             die(EXIT_USAGE, "--score: unknown score '%s' (%s)", c->score, score_names());
         c->nout = split_list("--out-cols", c->out_list, &c->out_cols);

@@ -17,12 +17,17 @@
 /* which program parses: a table row lists those that take the option */
 enum { GAN_TRAIN = 1, GAN_SAMPLE = 2 };
 enum { GAN_MAX_MODELS = 256 };   /* repeated gan-sample --model */
+/* gan-train --model: the study's MLP (gan.h) or the CaloGAN-like model (calogan.h) */
+enum { GAN_ARCH_MLP = 0, GAN_ARCH_CALO = 1 };
 
 typedef struct {
     /* the networks: generator (ncond + nnoise) -> gen_width -> nout, discriminator
      * (nout + ncond) -> disc_width -> 1 (gan.h). gan-train takes ncond and nout from the column
      * lists, gan-sample all five from the model file. */
     int ncond, nnoise, nout, gen_width, disc_width;
+    int arch;                          /* GAN_ARCH_*, from arch_name (gan-train --model) */
+    const char *arch_name;
+    int filters, kernel;               /* --model calo: planes and kernel size of its convolutions */
     /* the step and the loop */
     int batch;
     double lr_g, lr_d;
@@ -40,7 +45,8 @@ typedef struct {
     const char *rungs, *rung_cmd;      /* pruning: epochs to ask at, the command asked */
     const char *weights, *weight_col;  /* a weight per training row: file, or a column (adagan.h) */
     const char *score;                 /* the per-epoch score that picks the best epoch
-                                        * (data/score.h): w1 (default), w1-obs, chi2, ks */
+                                        * (data/score.h): w1 (default), w1-obs, chi2, ks,
+                                        * calo (the default for --model calo) */
     const char *out_list, *cond_list;  /* as given; split into: */
     char **out_cols, **cond_cols;      /* nout, ncond names (NULL when none) */
     /* per-column transforms and the tail cut (transform.h), applied by gan-train on read */

@@ -79,8 +79,8 @@ void gtm_save(const char *path, const GtmModel *m)
         put_str(&b, m->out_names[j]), put_f64(&b, m->out_lo[j]), put_f64(&b, m->out_hi[j]);
     for (int j = 0; j < m->ncond; j++)
         put_str(&b, m->cond_names[j]), put_f64(&b, m->cond_lo[j]), put_f64(&b, m->cond_hi[j]);
-    const uint32_t version = gtm_needs_v2(m) ? 2u : 1u;
-    if (version == 2) {
+    const uint32_t version = m->arch != GAN_ARCH_MLP ? 3u : gtm_needs_v2(m) ? 2u : 1u;
+    if (version >= 2) {
         put_f64(&b, m->tail_q);
         put_u32(&b, m->range01 ? 1u : 0u);
         for (int j = 0; j < m->nout; j++) {
@@ -89,6 +89,9 @@ void gtm_save(const char *path, const GtmModel *m)
             put_f64(&b, m->out_cut ? m->out_cut[j] : INFINITY);
         }
     }
+    if (version >= 3)
+        put_u32(&b, (uint32_t)m->arch), put_u32(&b, (uint32_t)m->filters),
+            put_u32(&b, (uint32_t)m->kernel);
     put_f32s(&b, G->p, (size_t)G->lay.nparams);
     put_f32s(&b, G->st, (size_t)G->lay.nstate);
 
@@ -267,7 +270,7 @@ static int read_payload(Err *e, unsigned char **raw, uint64_t *rawlen, uint32_t 
     *rawlen = get_u64(&h);
     uint64_t clen = get_u64(&h);
     *version_out = version;
-    if (version != 1 && version != GTM_VERSION) {
+    if (version < 1 || version > GTM_VERSION) {
         fail(at(e, 8, 0), "model format version %u, this program reads 1 to %u", version, GTM_VERSION);
         goto out;
     }
@@ -362,8 +365,16 @@ static int read_model(Err *e, Rd *r, GtmModel *m, uint32_t version)
             m->out_tf[j] = t;
         }
     }
+    if (version >= 3 &&
+        (get_dim(r, e, "model kind", GAN_ARCH_CALO, GAN_ARCH_CALO, &m->arch) ||
+         get_dim(r, e, "filter count", 1, 1 << 10, &m->filters) ||
+         get_dim(r, e, "kernel size", 2, 5, &m->kernel)))
+        return -1;
+    if (m->arch == GAN_ARCH_CALO && m->nout != 504)
+        return fail(at(e, 0, 1), "calo model with %d outputs, not 504 cells", m->nout);
     NetLayout lay;
-    gan_generator_layout(&lay, m->ncond + m->nnoise, m->gw, m->nout);
+    gan_generator_layout_arch(&lay, m->arch, m->ncond + m->nnoise, m->gw, m->nout, m->filters,
+                              m->kernel);
     /* the parameters must fill the rest of the payload exactly: checked before allocating,
      * so a corrupted size cannot ask for gigabytes */
     uint64_t floats = (uint64_t)lay.nparams + (uint64_t)lay.nstate;

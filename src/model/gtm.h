@@ -16,16 +16,20 @@
  * [-1, 1]), then per output column u32 transform kind, f64 A, f64 B (logit's bounds, 0 and 0
  * for the others; transform.h) and f64 cut (the largest physical value kept, +inf for none).
  * Version 1 files read as transform none, no cut, [-1, 1]; the ranges (lo, hi) of a
- * transformed column are those of t(x). */
+ * transformed column are those of t(x).
+ *
+ * Version 3 (written only for gan-train --model calo): version 2's fields, then u32 model
+ * (GAN_ARCH_*), u32 filters, u32 kernel; the generator is gan_generator_layout_arch's. */
 #ifndef GANTUNE_GTM_H
 #define GANTUNE_GTM_H
 #include "model/gan.h"
 #include "model/transform.h"
 
-#define GTM_VERSION 2u   /* the newest written; 1 and 2 are read */
+#define GTM_VERSION 3u   /* the newest written; 1 to 3 are read */
 
 typedef struct {
     int ncond, nnoise, nout, gw, dw, best_epoch;
+    int arch, filters, kernel;           /* GAN_ARCH_MLP (versions 1, 2) or calo (3) and its sizes */
     double best_wd;
     char **out_names, **cond_names;      /* each an xstrdup'ed string */
     double *out_lo, *out_hi, *cond_lo, *cond_hi;

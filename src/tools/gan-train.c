@@ -10,6 +10,7 @@
 #include "base/numfmt.h"
 #include "base/proc.h"
 #include "model/adagan.h"
+#include "model/calogan.h"
 #include "model/device.h"
 #include "base/csvio.h"
 #include "model/gan.h"
@@ -216,7 +217,8 @@ static int parse_rungs(const GanConfig *o, long **rung)
     return n;
 }
 
-/* Ask the rung command after epoch ep with the best W1 so far (as the record prints it): it
+/* Ask the rung command after epoch ep with the best objective so far (the chosen --score's,
+ * W1 by default; what trial-aggregate averages): it
  * runs as `sh -c 'CMD "$@"' sh EP WD` and answers continue or prune on stdout. Its failure is
  * the trial's (exit 1): a trial that cannot be judged must not train on as if kept. */
 static int rung_says_prune(const char *cmd, long ep, double best_wd)
@@ -251,6 +253,10 @@ int main(int argc, char **argv)
     }
     long *rung;
     const int nrungs = parse_rungs(&o, &rung);
+    if (o.arch == GAN_ARCH_CALO && o.device != DEVICE_CPU)
+        die(EXIT_USAGE, "--model calo: only with --device cpu (its step has no CUDA twin yet)");
+    if (o.arch == GAN_ARCH_CALO && o.precision != PREC_FP32)
+        die(EXIT_USAGE, "--model calo: only with --precision fp32");
     select_device(&o);
     device_blas_threads(o.threads);   /* at most the online CPUs (device.h) */
 
@@ -287,12 +293,33 @@ int main(int argc, char **argv)
     GtmModel best = {.ncond = nc, .nnoise = nz, .nout = no, .gw = o.gen_width,
                      .dw = o.disc_width, .out_names = o.out_cols, .cond_names = o.cond_cols,
                      .out_tf = tf, .out_cut = cut, .tail_q = cutting ? o.tail_q : 0,
-                     .range01 = o.range01};
+                     .range01 = o.range01, .arch = o.arch, .filters = o.filters,
+                     .kernel = o.kernel};
     best.out_lo = xmalloc(2 * (size_t)(no + nc + 1) * sizeof(double));
     best.out_hi = best.out_lo + no, best.cond_lo = best.out_hi + no;
     best.cond_hi = best.cond_lo + nc;
     fit_range(xtr, ntr, no, best.out_lo, best.out_hi);
     fit_range(ctr, nc ? ntr : 0, nc, best.cond_lo, best.cond_hi);
+    /* --model calo: every cell scaled by one s, the largest training cell, as -s..s -> -1..1,
+     * so scaled = cell / s and an empty cell is 0 (the generator ends in a ReLU); E_tot / E0
+     * on the training set gives the auxiliary loss its target (calogan.h) */
+    int e0_col = -1;
+    double cs = 0, etot = 0, e0sum = 0;
+    if (o.arch == GAN_ARCH_CALO) {
+        int tfs = 0;
+        for (int j = 0; j < no; j++) tfs += tf[j].kind != TF_NONE;
+        if (tfs || cutting || o.range01)
+            die(EXIT_USAGE, "--model calo: no --transform, --tail-cut or --scale-range 0,1 (its cells share one scale)");
+        for (int j = 0; j < nc; j++) if (strcmp(o.cond_cols[j], "E0") == 0) e0_col = j;
+        if (e0_col < 0) die(EXIT_USAGE, "--model calo: E0 must be among --cond-cols");
+        for (int j = 0; j < no; j++) cs = fmax(cs, best.out_hi[j]);
+        if (!(cs > 0)) cs = 1;
+        for (int j = 0; j < no; j++) best.out_lo[j] = -cs, best.out_hi[j] = cs;
+        for (size_t i = 0; i < ntr; i++) {
+            for (int j = 0; j < no; j++) etot += xtr[i * no + j];
+            e0sum += ctr[i * nc + e0_col];
+        }
+    }
     /* the conditions stay on [-1, 1] (sample.h's inputs); --scale-range is the outputs' */
     float *Xtr = scale(xtr, ntr, no, best.out_lo, best.out_hi, o.range01);
     float *Xva = scale(xva, nva, no, best.out_lo, best.out_hi, o.range01);
@@ -323,6 +350,9 @@ int main(int argc, char **argv)
     Gan g;
     const int B = o.batch;
     gan_init(&g, &o, &r_init);   /* bf16: the oneDNN matmuls of a full batch, made here */
+    if (o.arch == GAN_ARCH_CALO)
+        calogan_set_data(&g, e0_col, best.cond_lo[e0_col], best.cond_hi[e0_col],
+                         e0sum > 0 ? etot / e0sum / cs : 0, etot / (double)ntr / cs);
     if (o.device == DEVICE_CPU) gan_prepare_rows(&g, (int)(ntr % (size_t)B));   /* last batch */
     net_init(&best.G, &g.G.lay);
     const int64_t params = gan_params_reference(&o);
@@ -444,7 +474,7 @@ int main(int argc, char **argv)
         /* a rung: stop here when the search prunes this set (status pruned, epochs = ep) */
         while (next_rung < nrungs && rung[next_rung] < ep) next_rung++;
         if (next_rung < nrungs && rung[next_rung] == ep && ep < o.epochs)
-            pruned = rung_says_prune(o.rung_cmd, ep, best_wd);
+            pruned = rung_says_prune(o.rung_cmd, ep, score ? best_score : best_wd);
     }
     double secs = now_seconds() - t0;
 #ifdef GANTUNE_CUDA

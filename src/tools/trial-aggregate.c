@@ -1,6 +1,9 @@
 /* trial-aggregate — turn trial records (one row per training of a hyperparameter set) into
- * history rows (one per set): mean and sample std of best_wd over the trials that finished,
- * with diverged or failed trials counted but not averaged in. Both schemas, the record's
+ * history rows (one per set): mean and sample std of the objective over the trials that
+ * finished, with diverged or failed trials counted but not averaged in. The objective is the
+ * score that picked each trial's best epoch: best_score where gan-train ran with another
+ * --score than w1 (the calorimeter study's shower shapes), else best_W1, so the search
+ * minimises what the user chose. Both schemas, the record's
  * columns and the history's, are rundir.h's. */
 #include "base/atomic.h"
 #include "base/csvio.h"
@@ -31,6 +34,8 @@ static void usage(FILE *f)
         "  [id,]<hyperparameters>,wd_mean,wd_std,n_trials,n_failed,status,pruned_at\n"
         "A set with a trial stopped at a rung (status pruned) is pruned: its mean is over the\n"
         "ok and pruned trials' best W1 so far, pruned_at the epoch it stopped at (else 0).\n"
+        "Records with a best_score column (gan-train --score other than w1) are averaged by\n"
+        "best_score instead of best_wd: the search minimises the chosen score.\n"
         "  -s, --space FILE  hyperparameter columns from this space file, checked on its lattice\n"
         "                    (default: every column that is not a known gan-train column)\n"
         "  -o, --output FILE write there (atomically) instead of standard output\n"
@@ -71,7 +76,9 @@ int main(int argc, char **argv)
     size_t nset = 0, cap = 0;
     for (int f = 0; f < nfiles; f++) {
         CsvReader *r = csv_open(files[f]);
-        int cw = csv_require(r, "best_wd"), cs = csv_require(r, "status");
+        int cw = csv_find(r, "best_score"), cs = csv_require(r, "status");
+        if (cw < 0) cw = csv_require(r, "best_wd");
+        const char *wname = csv_name(r, cw);
         int ce = csv_find(r, "epochs");   /* a pruned trial's epochs is its rung */
         int ci = csv_find(r, "id");
         if (has_id < 0) has_id = ci >= 0;
@@ -91,8 +98,8 @@ int main(int argc, char **argv)
         while (csv_next(r)) {
             /* Records concatenated into one stream (cat trials/ *.csv) repeat their header: an
              * identical one is skipped, another one is refused (its columns would be read by
-             * the first header's names). A record's best_wd is a number, never "best_wd". */
-            if (strcmp(csv_str(r, cw), "best_wd") == 0) {
+             * the first header's names). A record's objective is a number, never its name. */
+            if (strcmp(csv_str(r, cw), wname) == 0) {
                 int same = 1;
                 for (int j = 0; j < csv_ncols(r); j++) same &= strcmp(csv_str(r, j), csv_name(r, j)) == 0;
                 if (same) continue;
@@ -134,7 +141,7 @@ int main(int argc, char **argv)
             const char *ws = csv_str(r, cw);
             int rc = csv_parse_double(ws, &w);
             if (rc == -1 && ws[strspn(ws, " \t")] != '\0')
-                csv_fail(r, "best_wd: '%s' is not a number", ws);
+                csv_fail(r, "%s: '%s' is not a number", wname, ws);
             int pruned = strcmp(csv_str(r, cs), "pruned") == 0;
             if (rc != 0 || (strcmp(csv_str(r, cs), "ok") != 0 && !pruned)) {
                 set[s].nfail++;      /* diverged, failed, or no finite distance */

@@ -1,0 +1,85 @@
+#!/usr/bin/env bats
+# gan-train --model calo (calogan.h): it learns (the shower-shape score of a trained model well
+# below the untrained generator's), its model file makes showers in gan-sample, it refuses what
+# it cannot run, and a short `make broad STUDY=calo` on small settings finishes.
+load helpers
+
+# event-gen calo data and the 504 cell names
+calo_data() {
+  event-gen calo --events "$1" --val 400 --val-out val.csv --seed 1 -o train.csv
+  OC=$(head -1 train.csv | tr , '\n' | grep '^l' | paste -sd,)
+}
+
+# the record's value of a column
+col() { awk -F, -v c="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i } NR == 2 { print $k }' "$2"; }
+
+small=(--model calo --cond-cols E0 --batch-size 64 --noise-dim 8 --gen-layersize 32
+       --disc-layersize 32 --filters 4 --kernel 3)
+
+@test "gan-train --model calo: the shower-shape score falls well below the untrained generator's" {
+  calo_data 2800
+  # learning rates of 1e-12: one epoch leaves the generator as initialised (same seed)
+  gan-train --train train.csv --val val.csv --out-cols "$OC" "${small[@]}" --epochs 1 \
+    --lr-gen 1e-12 --lr-disc 1e-12 > untrained.csv
+  gan-train --train train.csv --val val.csv --out-cols "$OC" "${small[@]}" --epochs 20 \
+    --lr-gen 2e-4 --lr-disc 2e-4 --save-model m.gtm --log log.csv > trained.csv
+  [ "$(col score trained.csv)" = calo ]
+  [ "$(col status trained.csv)" = ok ]
+  u=$(col best_score untrained.csv) t=$(col best_score trained.csv)
+  echo "untrained $u trained $t"
+  awk -v u="$u" -v t="$t" 'BEGIN { exit !(t < 0.2 * u) }'
+  head -1 log.csv | grep -q ',score_calo,seconds$'
+  # the model makes showers for given E0: 504 cells >= 0, E0 as given, totals that follow E0
+  printf 'E0\n10\n90\n' > cond.csv
+  gan-sample --model m.gtm --cond cond.csv -o s.csv --seed 2
+  [ "$(head -1 s.csv)" = "E0,$OC" ]
+  [ "$(tail -n +2 s.csv | wc -l)" -eq 2 ]
+  awk -F, 'NR > 1 { for (i = 2; i <= NF; i++) if ($i < 0) exit 1; if (NF != 505) exit 1 }' s.csv
+  awk -F, 'NR > 1 { s = 0; for (i = 2; i <= NF; i++) s += $i; e[NR] = s } END { exit !(e[3] > e[2]) }' s.csv
+}
+
+@test "gan-train --model calo: refuses CUDA, bf16, a wrong cell count, no E0, an unknown model" {
+  calo_data 700
+  run gan-train --train train.csv --val val.csv --out-cols "$OC" "${small[@]}" --device cuda
+  [ "$status" -eq 2 ]
+  [[ $output == *"--model calo: only with --device cpu"* ]]
+  # bf16 (where the CPU has it; elsewhere --precision itself is refused, also exit 2)
+  run gan-train --train train.csv --val val.csv --out-cols "$OC" "${small[@]}" --precision bf16
+  [ "$status" -eq 2 ]
+  run gan-train --train train.csv --val val.csv --out-cols l0_c0,l0_c1 "${small[@]}"
+  [ "$status" -eq 2 ]
+  [[ $output == *"--score calo: needs the 504 cells"* ]]
+  run gan-train --train train.csv --val val.csv --out-cols l0_c0,l0_c1 "${small[@]}" --score w1
+  [ "$status" -eq 2 ]
+  [[ $output == *"not event-gen calo's 504 cells"* ]]
+  # the condition under another name
+  sed '1s/,E0$/,Ein/' train.csv > t2.csv
+  sed '1s/,E0$/,Ein/' val.csv > v2.csv
+  run gan-train --train t2.csv --val v2.csv --out-cols "$OC" --model calo --cond-cols Ein --score w1 --batch-size 64
+  [ "$status" -eq 2 ]
+  echo "$output"
+  [[ $output == *"--model calo: E0 must be among --cond-cols"* ]]
+  run gan-train --train train.csv --val val.csv --out-cols "$OC" "${small[@]}" --transform l0_c0=log1p
+  [ "$status" -eq 2 ]
+  [[ $output == *"--model calo: no --transform, --tail-cut or --scale-range 0,1"* ]]
+  run gan-train --train train.csv --val val.csv --out-cols "$OC" --cond-cols E0 --model cnn
+  [ "$status" -eq 2 ]
+  [[ $output == *"--model: unknown model 'cnn' (mlp|calo)"* ]]
+  run gan-train --train train.csv --val val.csv --out-cols "$OC" --cond-cols E0 --model calo --kernel 7
+  [ "$status" -eq 2 ]
+}
+
+@test "make broad STUDY=calo: a short search on small settings finishes" {
+  command -v surrogate-propose trial-aggregate > /dev/null
+  printf 'name,lower,upper,scaling\nnoise_dim,1,2,4\nbatch_size,1,2,32\nlr_gen,1,8,5e-5\nlr_disc,1,8,5e-5\nfilters,1,2,2\nkernel,2,5,1\n' > small.csv
+  run make -s -C "$ROOT" broad STUDY=calo RUNS="$TMP/runs" EVENTS=700 EPOCHS=1 TRIALS=1 \
+    BUDGET=2 N_INIT=2 SPACE="$TMP/small.csv" TRAIN_ARGS="--model calo --gen-layersize 16 --disc-layersize 16"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  b=$TMP/runs/calo/broad
+  [ "$(tail -n +2 "$b/history.csv" | wc -l)" -eq 2 ]
+  [ "$(awk -F, 'NR > 1 && $12 == "ok"' "$b/history.csv" | wc -l)" -eq 2 ]
+  [ -s "$b/models/1-1.gtm" ]
+  # the trial records name the shower-shape score
+  cat "$b"/trials/*.csv | grep -q ',calo,'
+}
