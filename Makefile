@@ -59,7 +59,7 @@ build/model/nn.o: override CFLAGS += $(NN_CFLAGS)
 # Debian packages the project needs; installs only what is missing.
 DEB_PKGS := build-essential parallel libopenblas-dev liblapacke-dev zlib1g-dev bats gnuplot-nox \
             openssh-server openssh-client python3-numpy python3-scipy python3-onnx pkg-config \
-            libdnnl-dev slurm-wlm munge
+            libdnnl-dev slurm-wlm munge python3-optuna
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 	  grep -q 'install ok installed' || echo $$p; done); \
@@ -87,7 +87,7 @@ clean:
 # the project's own make files: a missing one is an error, not silently skipped
 include src/cuda/cuda.mk src/lib/lib.mk workflows/anp.mk workflows/report.mk workflows/adagan.mk tests/fuzz/fuzz.mk \
         tests/harden.mk bench/anp.mk bench/data.mk bench/export.mk bench/gan.mk bench/hpo.mk \
-        bench/eval.mk bench/adagan.mk bench/calo.mk bench/transforms.mk
+        bench/eval.mk bench/adagan.mk bench/calo.mk bench/transforms.mk bench/hpo-real.mk
 -include $(shell find build -name '*.d' 2>/dev/null)
 
 # where nvcc exists the CUDA build is part of what `make test` checks (tests/cuda.bats fails on

@@ -56,6 +56,41 @@ H
   printf 'name,lower,upper,scaling\na,1.5,3,1\n' > s5.csv
   run surrogate-propose --space s5.csv
   [ "$status" -eq 1 ]
+  # a log axis needs a positive lower bound; an unknown axis is refused
+  printf 'name,lower,upper,scaling,axis\nb,1,9,1,linear\na,0,200,5e-5,log\n' > s6.csv
+  run surrogate-propose --space s6.csv
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"s6.csv:3: a: a log axis needs lower >= 1 (a positive bound), got 0" ]]
+  printf 'name,lower,upper,scaling,axis\na,1,200,5e-5,cubic\n' > s7.csv
+  run surrogate-propose --space s7.csv
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"s7.csv:2: a: axis 'cubic' is not linear or log" ]]
+}
+
+@test "a log axis: the same lattice values, a design spread evenly in log k" {
+  printf 'name,lower,upper,scaling,axis\nlr,1,200,5e-5,log\nb,1,20,1,\n' > log.csv
+  printf 'name,lower,upper,scaling\nlr,1,200,5e-5\nb,1,20,1\n' > lin.csv
+  surrogate-propose --space log.csv --n 10 --n-init 10 --seed 3 > a.csv
+  surrogate-propose --space lin.csv --n 10 --n-init 10 --seed 3 > b.csv
+  # values stay on the k*scaling lattice: the linear space reads the log space's proposals
+  surrogate-propose --space lin.csv --pending a.csv --n 1 > /dev/null
+  # half the log design lies below the geometric middle (k <= 14, lr <= 7e-4), one in ten of the linear one
+  [ "$(awk -F, 'NR > 1 && $1 <= 0.0007' a.csv | wc -l)" -eq 5 ]
+  [ "$(awk -F, 'NR > 1 && $1 <= 0.0007' b.csv | wc -l)" -le 1 ]
+}
+
+@test "--noise-dof and --tether: ranges checked; one proposal for each setting" {
+  space3
+  hist_small
+  run surrogate-propose --space small.csv --noise-dof -1
+  [ "$status" -eq 2 ]
+  run surrogate-propose --space small.csv --tether -1
+  [ "$status" -eq 2 ]
+  for o in "--noise-dof 0" "--noise-dof 4" "--tether 0.5"; do
+    run surrogate-propose --space small.csv --history hist.csv --n-init 2 $o
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -eq 2 ]
+  done
 }
 
 @test "history off the lattice or missing a column is refused" {

@@ -167,3 +167,18 @@ small_space() {
   [[ ${lines[-1]} == *"batch_size up to 2048"*"270 training events"* ]]
   [ ! -e "$RUNS/mydy/broad" ]
 }
+
+@test "anp: a warning where the largest batch leaves under 16 steps per epoch, none where it does not" {
+  events_file 1001
+  export RUNS=$TMP/runs
+  small_space   # batch_size up to 4 x 32 = 128 on 900 training events: 7 steps per epoch
+  run env DATA=events.csv.gz OUT_COLS=lep0_pt SPACE=small.csv "$ANP" init broad mydy
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"warning: broad space: batch_size up to 128 on 900 training events is 7 steps per epoch"* ]]
+  sed -i 's/^batch_size,1,4,32$/batch_size,1,1,32/' small.csv   # 32: 28 steps
+  run env DATA=events.csv.gz OUT_COLS=lep0_pt SPACE=small.csv RUNS=$TMP/runs2 "$ANP" init broad mydy
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output != *"steps per epoch"* ]]
+}

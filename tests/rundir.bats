@@ -131,3 +131,36 @@ awk_best() {
   [ "$status" -eq 1 ]
   [[ $output == "trial-aggregate: <stdin>:3: a header other than line 1's"* ]]
 }
+
+@test "hpo-step --picks: a lucky set (two trials agreeing on the lowest mean) is not recommended; recommend=observed takes it; the report names the rule" {
+  cp -r "$BROAD" run
+  # set 9 (observed 0.18 over 5 trials) made lucky: 2 trials agreeing on 0.045, below every other mean
+  awk -F, 'BEGIN { OFS = "," } NR > 1 && $1 == 9 { $8 = 0.045; $9 = 0.0004; $10 = 2 } { print }' \
+    "$BROAD/history.csv" > run/history.csv
+  [ "$(awk_best 0 run/history.csv)" = 9 ]
+  run hpo-step run --picks
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "rule,id,value,objective,observed_id,observed_objective" ]
+  IFS=, read -r rule id value obj oid oobj <<< "${lines[1]}"
+  [ "$rule" = smoothed ]
+  [ "$oid" = 9 ]
+  [ "$oobj" = 0.045 ]
+  [ "$id" != 9 ]
+  [ "$(hpo-step run --best | tail -1 | cut -d, -f1)" = "$id" ]
+  run hpo-report run -o rep
+  [ "$status" -eq 0 ]
+  [ "$(cell r1-best-id rep/index.html)" = "$id" ]
+  [ "$(cell r1-observed-id rep/index.html)" = 9 ]
+  [[ $(cell r1-best-rule rep/index.html) == smoothed* ]]
+  echo 'recommend=observed' >> run/run.conf
+  run hpo-step run --picks
+  [ "$status" -eq 0 ]
+  [ "${lines[1]%%,*}" = observed ]
+  [ "$(hpo-step run --best | tail -1 | cut -d, -f1)" = 9 ]
+  echo 'recommend=lowest' > run/run.conf.new
+  grep -v '^recommend=' run/run.conf >> run/run.conf.new
+  mv run/run.conf.new run/run.conf
+  run hpo-step run --best
+  [ "$status" -eq 1 ]
+  [[ $output == *"run/run.conf: recommend=lowest: expected smoothed or observed"* ]]
+}

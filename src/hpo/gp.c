@@ -228,6 +228,7 @@ typedef struct {
     Gp gp;
     double *x, *y, *v;     /* the data, fantasies appended */
     int n, cap;
+    double mu, sd;         /* y was standardised by these: predict answers in y's units */
 } GpModel;
 
 static void *gp_m_fit(const SurrogateData *s, Rng *r)
@@ -240,6 +241,8 @@ static void *gp_m_fit(const SurrogateData *s, Rng *r)
     double sd = n > 1 && s2 > 0 ? sqrt(s2 / (n - 1)) : 1;
     GpModel *m = xcalloc(1, sizeof *m);
     m->n = m->cap = n;
+    m->mu = mu;
+    m->sd = sd;
     m->x = xmalloc((size_t)n * d * sizeof *m->x);
     m->y = xmalloc((size_t)n * sizeof *m->y);
     m->v = xmalloc((size_t)n * sizeof *m->v);
@@ -257,7 +260,7 @@ static double gp_m_predict(const void *model, const double *u)
     const GpModel *m = model;
     double mu;
     gp_predict(&m->gp, u, &mu, NULL);
-    return mu;
+    return m->mu + m->sd * mu;
 }
 
 static void gp_m_free(void *model)

@@ -193,13 +193,48 @@ static void propose_design(Proposer *c)
     free(U); free(k); free(kb); free(E); free(u);
 }
 
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Tether: a model's value far from every evaluated point is extrapolation (a cubic RBF fitted
+ * to noise has a spurious trend, and its minimum along a direction that does not matter lies
+ * on a face of the box). Each candidate's score is pulled towards the candidates' median by
+ * w = exp(-(dist / (tether * h))^2), h the median nearest-neighbour spacing of the evaluated
+ * points, so a far candidate wins by its distance (exploration), not by an extrapolated low. */
+static void tether_scores(double tether, const double *E, int n, int d, const double *dv, int nc,
+                          double *sv)
+{
+    if (!(tether > 0) || n < 2 || nc < 1) return;
+    double *t = xmalloc((size_t)(n > nc ? n : nc) * sizeof *t);
+    for (int a = 0; a < n; a++) {
+        double b2 = INFINITY;
+        for (int b = 0; b < n; b++)
+            if (b != a) b2 = fmin(b2, nearest2(E + (size_t)a * d, E + (size_t)b * d, 1, d));
+        t[a] = sqrt(b2);
+    }
+    qsort(t, (size_t)n, sizeof *t, cmp_dbl);
+    double ell = tether * t[n / 2];
+    memcpy(t, sv, (size_t)nc * sizeof *t);
+    qsort(t, (size_t)nc, sizeof *t, cmp_dbl);
+    double med = t[nc / 2];
+    free(t);
+    if (!(ell > 0)) return;
+    for (int i = 0; i < nc; i++) {
+        double z = dv[i] / ell;
+        sv[i] = med + (sv[i] - med) * exp(-z * z);
+    }
+}
+
 /* The model phase: fit, condition on the pending points, then one candidate set per pick. */
 static void propose_model(Proposer *c, const SurrogateMethod *m)
 {
     const Space *sp = c->sp;
     const PointSet *h = c->hist, *pend = c->pend;
     int d = c->d, n = (int)h->n;
-    void *model = surrogate_fit(m, sp, h, c->cap, c->smoothing, &c->rng);
+    void *model = surrogate_fit(m, sp, h, c->cap, c->smoothing, c->noise_dof, &c->rng);
 
     size_t ibest = 0;
     for (size_t i = 0; i < h->n; i++)
@@ -228,6 +263,7 @@ static void propose_model(Proposer *c, const SurrogateMethod *m)
             dv[i] = sqrt(nearest2(u, E, ne, d));
         }
         m->score(model, cu, nc, sv);
+        tether_scores(c->tether, E, n, d, dv, nc, sv);
         m->merit(sv, dv, nc, nevals + c->nout, mv);
         int pick = 0;
         double bestm = INFINITY;

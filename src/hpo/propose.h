@@ -17,6 +17,8 @@ struct Proposer {
     uint64_t seed;                 /* fixes the initial design across calls */
     int cap;                       /* cap the objective at the median before fitting */
     double smoothing;              /* SurrogateData.smoothing */
+    double noise_dof;              /* surrogate_noise's prior_dof (0: per-set variances) */
+    double tether;                 /* tether_scores' scale (0: off) */
     Rng rng;                       /* this call's stream */
     /* set by proposer_init */
     int d;

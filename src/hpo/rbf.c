@@ -86,6 +86,9 @@ void rbf_free(Rbf *m)
  * variance; candidates by a merit that cycles between model value and distance (Regis &
  * Shoemaker's weights), so that the search alternates exploiting and exploring. */
 
+/* The model and the map back to the objective's units (predict answers in those). */
+typedef struct { Rbf rbf; double y0, range; } RbfModel;
+
 static void *rbf_m_fit(const SurrogateData *s, Rng *r)
 {
     (void)r;
@@ -96,23 +99,30 @@ static void *rbf_m_fit(const SurrogateData *s, Rng *r)
         y[i] = (s->y[i] - s->ymin) / range;
         var[i] = s->smoothing * s->var[i] / (range * range);
     }
-    Rbf *m = xmalloc(sizeof *m);
-    rbf_fit(m, s->x, y, var, n, s->d);
+    RbfModel *m = xmalloc(sizeof *m);
+    rbf_fit(&m->rbf, s->x, y, var, n, s->d);
+    m->y0 = s->ymin;
+    m->range = range;
     free(y); free(var);
     return m;
 }
 
-static double rbf_m_predict(const void *m, const double *u) { return rbf_eval(m, u); }
-
-static void rbf_m_free(void *m)
+static double rbf_m_predict(const void *model, const double *u)
 {
-    rbf_free(m);
+    const RbfModel *m = model;
+    return m->y0 + m->range * rbf_eval(&m->rbf, u);
+}
+
+static void rbf_m_free(void *model)
+{
+    RbfModel *m = model;
+    rbf_free(&m->rbf);
     free(m);
 }
 
 static void rbf_m_score(const void *m, const double *u, int n, double *s)
 {
-    const Rbf *r = m;
+    const Rbf *r = &((const RbfModel *)m)->rbf;
     for (int i = 0; i < n; i++) s[i] = rbf_eval(r, u + (size_t)i * r->d);
 }
 

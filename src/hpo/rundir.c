@@ -1,5 +1,6 @@
 /* rundir.c — see rundir.h. */
 #include "hpo/rundir.h"
+#include "hpo/surrogate.h"
 #include "base/atomic.h"
 #include "base/csvio.h"
 #include "base/proc.h"
@@ -60,6 +61,7 @@ static const struct {
     {"prune_rungs", K_STR, 0, 0},
     {"prune_min", K_LONG, 1, 100000},
     {"prune_z", K_REAL, 0, 100},
+    {"recommend", K_STR, 0, 0},      /* best_pick's rule: smoothed (default) or observed */
 };
 enum { NKEYS = sizeof KEYS / sizeof *KEYS };
 
@@ -456,6 +458,75 @@ int best_set(const RdTable *hist, double kappa)
         if (best < 0 || o < bo || (o == bo && h.id < bid)) { best = i; bo = o; bid = h.id; }
     }
     return best;
+}
+
+void best_pick(const RdTable *hist, const Space *sp, const RunConf *conf, BestPick *p,
+               double *smoothed)
+{
+    double kappa = runconf_double_or(conf, "kappa", 0);
+    const char *rule = runconf_get(conf, "recommend");
+    if (rule && strcmp(rule, "smoothed") != 0 && strcmp(rule, "observed") != 0)
+        die(EXIT_RUNTIME, "%s: recommend=%s: expected smoothed or observed", conf->path, rule);
+    p->observed = p->row = best_set(hist, kappa);
+    p->rule = "observed";
+    p->value = NAN;
+    int n = hist->nrows, d = sp->d, nok = 0;
+    for (int i = 0; smoothed && i < n; i++) smoothed[i] = NAN;
+    if (p->row < 0) return;
+    HistRow b;
+    hist_row(hist, p->row, &b);
+    p->value = hist_objective(&b, kappa);
+    /* The history as the proposer reads it (space_read_points): pruned rows are pessimistic
+     * observations, failed ones imputed by surrogate_fit. */
+    PointSet ps = { .n = (size_t)n };
+    ps.k = xmalloc(((size_t)n * d + 1) * sizeof *ps.k);
+    ps.y = xmalloc(((size_t)n + 1) * sizeof *ps.y);
+    ps.var = xmalloc(((size_t)n + 1) * sizeof *ps.var);
+    ps.nt = xmalloc(((size_t)n + 1) * sizeof *ps.nt);
+    ps.ok = xmalloc(((size_t)n + 1) * sizeof *ps.ok);
+    for (int i = 0; i < n; i++) {
+        HistRow h;
+        hist_row(hist, i, &h);
+        for (int j = 0; j < d; j++) {
+            int c = rd_col(hist, sp->name[j]);
+            double v;
+            if (c < 0 || csv_parse_double(hist->rows[i][c], &v) != 0 ||
+                space_lattice(sp, j, v, &ps.k[(size_t)i * d + j]) != 0)
+                rd_fail(hist, i, "%s is off the lattice of space.csv", sp->name[j]);
+        }
+        double sd = isfinite(h.sd) ? h.sd : 0;
+        ps.ok[i] = (h.ok || h.pruned) && isfinite(h.mean);
+        ps.y[i] = ps.ok[i] ? h.mean + kappa * sd : NAN;
+        /* the mean and sd are over the trials that finished */
+        ps.nt[i] = h.ntrials - h.nfailed >= 1 ? (double)(h.ntrials - h.nfailed) : 1;
+        ps.var[i] = ps.ok[i] ? sd * sd / ps.nt[i] : 0;
+        nok += h.ok;
+    }
+    if (!(rule && strcmp(rule, "observed") == 0) && nok >= d + 2 && d <= 64) {
+        /* The GP whatever the method: its amplitude, length scales and nugget are fitted by
+         * marginal likelihood, so its mean at a set weighs the set's trials against its
+         * neighbours; the cubic RBF's smoothing term has no fitted amplitude to weigh it
+         * against (in 6-D with 20 sets it barely moves a value). */
+        const SurrogateMethod *m = surrogate_method_find("gp");
+        Rng r;
+        rng_seed(&r, runconf_get(conf, "seed") ? runconf_u64(conf, "seed") : 0);
+        void *model = surrogate_fit(m, sp, &ps, m->cap, 1.0, NOISE_PRIOR_DOF, &r);
+        double u[64], bv = INFINITY;
+        long bid = 0;
+        for (int i = 0; i < n; i++) {
+            HistRow h;
+            hist_row(hist, i, &h);
+            if (!h.ok) continue;
+            point_to_unit(sp, ps.k + (size_t)i * d, u);
+            double v = m->predict(model, u);
+            if (smoothed) smoothed[i] = v;
+            /* ties (and a model that failed to fit: NaN everywhere) as best_set's */
+            if (isfinite(v) && (v < bv || (v == bv && h.id < bid))) { p->row = i; bv = v; bid = h.id; }
+        }
+        m->free(model);
+        if (isfinite(bv)) { p->rule = "smoothed"; p->value = bv; }
+    }
+    pointset_free(&ps);
 }
 
 /* ---------------------------------------------------------------- trial records */

@@ -115,6 +115,24 @@ void hist_row(const RdTable *hist, int i, HistRow *h);
 int best_set(const RdTable *hist, double kappa);
 double hist_objective(const HistRow *h, double kappa);
 
+/* The recommended set (what hpo-step --best prints, focus narrows around and final trains):
+ * with run.conf's recommend=smoothed (the default), the status-ok row whose posterior mean
+ * under the GP surrogate (whatever method= proposes: its fitted amplitude and nugget weigh a
+ * set's trials against its neighbours) fitted to the whole history with pooled noise
+ * (surrogate_noise) is lowest: a set whose few trials were lucky is pulled
+ * towards its neighbours and the pooled noise, so the pick holds up better when retrained
+ * than the lowest observed mean (the winner's curse). recommend=observed, or fewer than d + 2
+ * finished rows to fit to, takes best_set. row is -1 when no row qualifies; observed is
+ * best_set's row; smoothed[] (when not NULL, nrows long) gets each row's smoothed value (NaN
+ * for rows not fitted or under the observed rule); rule names the rule that made the pick. */
+typedef struct {
+    int row, observed;
+    const char *rule;      /* "smoothed" or "observed" */
+    double value;          /* the pick's smoothed value, or its objective under "observed" */
+} BestPick;
+void best_pick(const RdTable *hist, const Space *sp, const RunConf *conf, BestPick *p,
+               double *smoothed);
+
 /* ---------------------------------------------------------------- trial records */
 
 /* Columns of a trial record that are not hyperparameters: id, trial, seed (hpo-step), then

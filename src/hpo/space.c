@@ -13,7 +13,7 @@ Space *space_read(const char *path)
 {
     CsvReader *r = csv_open(path);
     int cn = csv_require(r, "name"), cl = csv_require(r, "lower");
-    int cu = csv_require(r, "upper"), cs = csv_require(r, "scaling");
+    int cu = csv_require(r, "upper"), cs = csv_require(r, "scaling"), ca = csv_find(r, "axis");
     Space *s = xcalloc(1, sizeof *s);
     int cap = 0;
     while (csv_next(r)) {
@@ -26,6 +26,12 @@ Space *space_read(const char *path)
             csv_fail(r, "%s: lower and upper must be integers", name);
         if (lo > hi) csv_fail(r, "%s: lower %g > upper %g", name, lo, hi);
         if (!(sc > 0)) csv_fail(r, "%s: scaling %g is not positive", name, sc);
+        const char *ax = ca >= 0 ? csv_str(r, ca) : "";
+        int lg = strcmp(ax, "log") == 0;
+        if (!lg && *ax && strcmp(ax, "linear") != 0)
+            csv_fail(r, "%s: axis '%s' is not linear or log", name, ax);
+        if (lg && lo < 1)
+            csv_fail(r, "%s: a log axis needs lower >= 1 (a positive bound), got %g", name, lo);
         if (s->d == cap) {
             cap = cap ? 2 * cap : 8;
             s->name = xrealloc(s->name, (size_t)cap * sizeof *s->name);
@@ -33,7 +39,9 @@ Space *space_read(const char *path)
             s->hi = xrealloc(s->hi, (size_t)cap * sizeof *s->hi);
             s->scale = xrealloc(s->scale, (size_t)cap * sizeof *s->scale);
             s->scale_text = xrealloc(s->scale_text, (size_t)cap * sizeof *s->scale_text);
+            s->logax = xrealloc(s->logax, (size_t)cap * sizeof *s->logax);
         }
+        s->logax[s->d] = lg;
         s->name[s->d] = xstrdup(name);
         s->lo[s->d] = (long)lo;
         s->hi[s->d] = (long)hi;
@@ -54,7 +62,7 @@ void space_free(Space *s)
 {
     if (!s) return;
     for (int j = 0; j < s->d; j++) { free(s->name[j]); free(s->scale_text[j]); }
-    free(s->name); free(s->lo); free(s->hi); free(s->scale); free(s->scale_text);
+    free(s->name); free(s->lo); free(s->hi); free(s->scale); free(s->scale_text); free(s->logax);
     free(s);
 }
 
@@ -76,6 +84,8 @@ int space_lattice(const Space *s, int j, double v, long *k)
 double space_unit(const Space *s, int j, long k)
 {
     long w = s->hi[j] - s->lo[j];
+    if (w > 0 && s->logax && s->logax[j])
+        return log((double)k / (double)s->lo[j]) / log((double)s->hi[j] / (double)s->lo[j]);
     return w > 0 ? (double)(k - s->lo[j]) / (double)w : 0.5;
 }
 
@@ -84,8 +94,23 @@ long space_from_unit(const Space *s, int j, double u)
     long w = s->hi[j] - s->lo[j];
     if (u < 0) u = 0;
     if (u > 1) u = 1;
-    long k = s->lo[j] + (long)nearbyint(u * (double)w);
+    long k;
+    if (w > 0 && s->logax && s->logax[j]) {
+        /* the nearest level in log k: k or k+1 by the geometric midpoint */
+        double x = (double)s->lo[j] * exp(u * log((double)s->hi[j] / (double)s->lo[j]));
+        k = (long)floor(x);
+        if ((double)k * (double)(k + 1) < x * x) k++;
+    } else {
+        k = s->lo[j] + (long)nearbyint(u * (double)w);
+    }
     return k < s->lo[j] ? s->lo[j] : k > s->hi[j] ? s->hi[j] : k;
+}
+
+int space_has_log(const Space *s)
+{
+    for (int j = 0; s->logax && j < s->d; j++)
+        if (s->logax[j]) return 1;
+    return 0;
 }
 
 void point_to_unit(const Space *sp, const long *k, double *u)
@@ -185,6 +210,7 @@ void space_read_points(const Space *s, const char *path, const char *objective,
     ps->k = xmalloc(cap * (size_t)d * sizeof *ps->k);
     ps->y = xmalloc(cap * sizeof *ps->y);
     ps->var = xmalloc(cap * sizeof *ps->var);
+    ps->nt = xmalloc(cap * sizeof *ps->nt);
     ps->ok = xmalloc(cap * sizeof *ps->ok);
     int cid = csv_find(r, "id"), cnf = objective ? csv_find(r, "n_failed") : -1;
     char cut[CSV_CUT_BUF];
@@ -201,6 +227,7 @@ void space_read_points(const Space *s, const char *path, const char *objective,
             ps->k = xrealloc(ps->k, cap * (size_t)d * sizeof *ps->k);
             ps->y = xrealloc(ps->y, cap * sizeof *ps->y);
             ps->var = xrealloc(ps->var, cap * sizeof *ps->var);
+            ps->nt = xrealloc(ps->nt, cap * sizeof *ps->nt);
             ps->ok = xrealloc(ps->ok, cap * sizeof *ps->ok);
         }
         size_t i = ps->n++;
@@ -213,6 +240,7 @@ void space_read_points(const Space *s, const char *path, const char *objective,
         }
         ps->y[i] = NAN;
         ps->var[i] = 0;
+        ps->nt[i] = 1;
         ps->ok[i] = 0;
         if (!objective) continue;
         double y, sd = 0, nt = 1;
@@ -230,9 +258,13 @@ void space_read_points(const Space *s, const char *path, const char *objective,
             }
         }
         if (ok && cnt >= 0 && (csv_parse_double(csv_str(r, cnt), &nt) != 0 || nt < 1)) nt = 1;
+        /* the mean and std are over the trials that finished: n_trials counts the failed too */
+        double nf = 0;
+        if (ok && cnf >= 0 && csv_parse_double(csv_str(r, cnf), &nf) == 0 && nf > 0 && nt - nf >= 1) nt -= nf;
         if (ok) {
             ps->y[i] = y + kappa * sd;
             ps->var[i] = sd * sd / nt;
+            ps->nt[i] = nt;
             ps->ok[i] = 1;
         }
     }
@@ -242,7 +274,7 @@ void space_read_points(const Space *s, const char *path, const char *objective,
 
 void pointset_free(PointSet *ps)
 {
-    free(ps->k); free(ps->y); free(ps->var); free(ps->ok);
+    free(ps->k); free(ps->y); free(ps->var); free(ps->nt); free(ps->ok);
     memset(ps, 0, sizeof *ps);
 }
 

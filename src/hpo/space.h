@@ -1,7 +1,10 @@
-/* space.h — the hyperparameter lattice: a space file (name,lower,upper,scaling) where each
- * hyperparameter takes the values k*scaling for integers k in [lower, upper]. Tools read and
- * write actual values; internally points are lattice integers k, mapped to the unit cube
- * u = (k - lower) / (upper - lower) for distances and kernels. Also reads the point files
+/* space.h — the hyperparameter lattice: a space file (name,lower,upper,scaling[,axis]) where
+ * each hyperparameter takes the values k*scaling for integers k in [lower, upper]. Tools read
+ * and write actual values; internally points are lattice integers k, mapped to the unit cube
+ * u = (k - lower) / (upper - lower) for distances and kernels, or with axis "log" (an optional
+ * column; empty or "linear" is the default) u = log(k / lower) / log(upper / lower), so that
+ * the surrogate and the proposals give each factor of a learning rate the same room (lower
+ * must then be >= 1: a non-positive bound has no logarithm). Also reads the point files
  * (history, pending) whose hyperparameter columns must lie on the lattice. */
 #ifndef GANTUNE_SPACE_H
 #define GANTUNE_SPACE_H
@@ -15,6 +18,7 @@ typedef struct {
     long *lo, *hi;
     double *scale;
     char **scale_text;   /* scaling as written in the file, to write a derived space verbatim */
+    int *logax;          /* 1: the unit cube is taken in log k (axis "log") */
 } Space;
 
 Space *space_read(const char *path);      /* dies "FILE:LINE: ..." on a bad row */
@@ -25,6 +29,7 @@ double space_value(const Space *s, int j, long k);           /* k * scaling */
  * [lower, upper]. */
 int space_lattice(const Space *s, int j, double v, long *k);
 double space_unit(const Space *s, int j, long k);              /* [0,1]; 0.5 if one level */
+int space_has_log(const Space *s);                             /* any axis "log" */
 long space_from_unit(const Space *s, int j, double u);         /* nearest level, clamped */
 /* A whole lattice point to the unit cube and back (nearest level, clamped). */
 void point_to_unit(const Space *sp, const long *k, double *u);
@@ -43,11 +48,13 @@ void space_print_point(const Space *s, const long *k, FILE *f);
 /* Rows of a history or pending file. k is n x d lattice integers. With an objective column
  * name, y holds mean + kappa*std of each row (NaN for a failed row: status neither ok nor
  * pruned, or a non-finite objective; a pruned row's partial value is a pessimistic observation), var the trial variance of the mean std^2 / n_trials (0 if the std or
- * n_trials columns are absent), ok whether the row finished. */
+ * n_trials columns are absent), nt its finished trial count n_trials - n_failed (1 when the
+ * columns are absent; nt may be
+ * NULL in a PointSet built by hand: counts unknown), ok whether the row finished. */
 typedef struct {
     size_t n;
     long *k;
-    double *y, *var;
+    double *y, *var, *nt;
     int *ok;
 } PointSet;
 

@@ -53,8 +53,26 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+double surrogate_noise(const PointSet *h, double prior_dof, double *out)
+{
+    double ss = 0, dof = 0;
+    for (size_t i = 0; h->nt && i < h->n; i++)
+        if (h->ok[i] && h->nt[i] > 1 && isfinite(h->var[i])) {
+            ss += h->var[i] * h->nt[i] * (h->nt[i] - 1);
+            dof += h->nt[i] - 1;
+        }
+    double sp2 = dof > 0 ? ss / dof : 0;
+    for (size_t i = 0; i < h->n; i++) {
+        if (!h->ok[i]) { out[i] = 0; continue; }
+        if (!h->nt || prior_dof <= 0 || dof <= 0) { out[i] = h->var[i]; continue; }
+        double n = h->nt[i] >= 1 ? h->nt[i] : 1, s2 = isfinite(h->var[i]) ? h->var[i] * n : 0;
+        out[i] = (prior_dof * sp2 + (n - 1) * s2) / (prior_dof + n - 1) / n;
+    }
+    return sp2;
+}
+
 void *surrogate_fit(const SurrogateMethod *m, const Space *sp, const PointSet *h, int cap,
-                    double smoothing, Rng *r)
+                    double smoothing, double prior_dof, Rng *r)
 {
     int n = (int)h->n, d = sp->d;
     double *X = xmalloc((size_t)n * d * sizeof *X), *y = xmalloc((size_t)n * sizeof *y);
@@ -65,8 +83,8 @@ void *surrogate_fit(const SurrogateMethod *m, const Space *sp, const PointSet *h
     for (size_t i = 0; i < h->n; i++) {
         point_to_unit(sp, h->k + i * d, X + i * d);
         y[i] = h->ok[i] ? h->y[i] : worst;
-        var[i] = h->ok[i] ? h->var[i] : 0;
     }
+    surrogate_noise(h, prior_dof, var);
     /* Large values far from the optimum would dominate the fit: cap them at the median. */
     memcpy(t, y, (size_t)n * sizeof *t);
     qsort(t, (size_t)n, sizeof *t, cmp_double);
@@ -81,10 +99,10 @@ void *surrogate_fit(const SurrogateMethod *m, const Space *sp, const PointSet *h
 }
 
 double surrogate_importance(const SurrogateMethod *m, const Space *sp, const PointSet *h,
-                            int cap, double smoothing, Rng *r, double *S1, double *ST,
-                            double *S2)
+                            int cap, double smoothing, double prior_dof, Rng *r, double *S1,
+                            double *ST, double *S2)
 {
-    void *model = surrogate_fit(m, sp, h, cap, smoothing, r);
+    void *model = surrogate_fit(m, sp, h, cap, smoothing, prior_dof, r);
     double v = sobol_indices(m->predict, model, sp->d, 4096, r, S1, ST, S2);
     m->free(model);
     return v;

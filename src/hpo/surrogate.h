@@ -58,14 +58,25 @@ void surrogate_method_names(char *buf, size_t n, const char *sep);
  * report should fit to draw the surrogate of a run whose run.conf says method=m. */
 const SurrogateMethod *surrogate_method_model(const SurrogateMethod *m);
 
+/* The trial variance of each mean that the models are given: a set's sample variance s_i^2
+ * over n_i trials has only n_i - 1 degrees of freedom (two trials that agree by chance say
+ * s_i = 0), so it is shrunk towards the pooled variance s_p^2 = sum (n_i-1) s_i^2 / sum (n_i-1)
+ * of the finished sets, as by a scaled inverse-chi^2 prior worth prior_dof degrees of freedom:
+ *   out[i] = (prior_dof * s_p^2 + (n_i - 1) s_i^2) / (prior_dof + n_i - 1) / n_i.
+ * prior_dof 0 keeps the per-set variances (h->var) as they are; so does a PointSet without
+ * trial counts (h->nt NULL). Failed rows get 0. Returns s_p^2 (0 when nothing pools). */
+#define NOISE_PRIOR_DOF 4.0
+double surrogate_noise(const PointSet *h, double prior_dof, double *out);
+
 /* Fit m's model (m must have one) to the history h: every row, failed ones imputed with the
  * worst finished value so that they repel the search without bending the fit, values above
- * the median capped at it when cap. h needs at least one finished row. Free with m->free. */
+ * the median capped at it when cap, trial variances by surrogate_noise(prior_dof). h needs at
+ * least one finished row. m->predict gives values in h's units. Free with m->free. */
 void *surrogate_fit(const SurrogateMethod *m, const Space *sp, const PointSet *h, int cap,
-                    double smoothing, Rng *r);
+                    double smoothing, double prior_dof, Rng *r);
 /* Sobol indices (S1, ST, and S2 when not NULL; sobol.h) of the model of m fitted to h, on 4096
  * base samples; m must have a model. Returns the variance of the model's mean. */
 double surrogate_importance(const SurrogateMethod *m, const Space *sp, const PointSet *h,
-                            int cap, double smoothing, Rng *r, double *S1, double *ST,
-                            double *S2);
+                            int cap, double smoothing, double prior_dof, Rng *r, double *S1,
+                            double *ST, double *S2);
 #endif

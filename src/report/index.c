@@ -170,6 +170,19 @@ static void write_summary(AtomicOut *o, const Report *rp)
     ROW_DUR("trainer time saved by pruning (estimated)", "saved-hours", stat_of(r, thr[k], ST_SAVED_H), 3600);
     ROW("trials failed or diverged", "trials-failed", stat_of(r, thr[k], ST_TRIALS_FAILED));
     ROW("best set id", "best-id", r->best >= 0 ? r->id[r->best] : NAN);
+    /* the recommendation rule (rundir.h, best_pick) and the pick it may differ from */
+    aout_printf(o, "<tr><th>best set chosen by</th>");
+    for (int k = 0; k < nr; k++) {
+        const Run *r = &runs[k];
+        snprintf(id, sizeof id, "r%d-best-rule", k + 1);
+        aout_printf(o, "<td id=\"%s\">%s</td>", id, r->best < 0 ? "&ndash;"
+                    : strcmp(r->rule, "smoothed") == 0
+                    ? "smoothed (lowest GP mean at a finished set, pooled noise)"
+                    : "observed (lowest mean W1 + κσ)");
+    }
+    aout_printf(o, "</tr>\n");
+    ROW("its smoothed W1 (scaled units)", "best-smoothed", r->best >= 0 ? r->best_smoothed : NAN);
+    ROW("lowest observed mean set id", "observed-id", r->best_obs >= 0 ? r->id[r->best_obs] : NAN);
     /* W1 as mean ± σ, the σ to two digits (numfmt_pm); every digit in data-mean, data-sd */
     aout_printf(o, "<tr><th>best W1, mean ± σ over its trials (scaled units)</th>");
     for (int k = 0; k < nr; k++) {

@@ -43,14 +43,13 @@ static void read_space(Run *r)
     space_free(sp);
 }
 
-/* history.csv by column name (rundir.h); the best set is rundir's best_set with run.conf's
- * kappa, the one the workflow narrows around. */
+/* history.csv by column name (rundir.h); the best set is rundir's best_pick with run.conf's
+ * kappa and recommend, the one the workflow narrows around (best_set's shown beside it). */
 static void read_history(Run *r)
 {
     Space *sp = rundir_space(r->dir);
     RdTable h;
     rd_load(&h, r->dir, RD_HISTORY, sp);
-    space_free(sp);
     int n = h.nrows > 0 ? h.nrows : 1;
     r->id = xmalloc((size_t)n * sizeof *r->id);
     r->ok = xmalloc((size_t)n * sizeof *r->ok);
@@ -76,7 +75,13 @@ static void read_history(Run *r)
         if (r->ok[i] && !isfinite(r->sd[i])) r->sd[i] = 0;
     }
     r->n = h.nrows;
-    r->best = best_set(&h, runconf_double_or(r->conf, "kappa", 0));
+    BestPick pick;
+    best_pick(&h, sp, r->conf, &pick, NULL);
+    r->best = pick.row;
+    r->best_obs = pick.observed;
+    r->rule = pick.rule;
+    r->best_smoothed = pick.value;
+    space_free(sp);
     rd_free(&h);
     if (r->n == 0) die(EXIT_RUNTIME, "%s/history.csv: no finished sets yet", r->dir);
 }

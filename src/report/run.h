@@ -17,7 +17,11 @@ typedef struct {
     int *pruned_at;              /* the rung a pruned set stopped at, 0 when not pruned */
     double *x;                   /* n x d hyperparameter values */
     double *mean, *sd, *params;  /* params NaN when no trial record names it */
-    int best;                    /* index into history of best_set(kappa of run.conf), -1 if none */
+    int best;                    /* index into history of the recommended set (rundir's best_pick:
+                                  * run.conf's kappa and recommend), -1 if none */
+    int best_obs;                /* the lowest observed objective (best_set), -1 if none */
+    const char *rule;            /* the rule that made the pick: smoothed or observed */
+    double best_smoothed;        /* the pick's smoothed value (its objective under observed) */
     int npending;
     int nt;                      /* timeline rows */
     int *t_id, *t_trial, *t_slot;

@@ -514,14 +514,36 @@ static void do_reset(Run *r)
 
 /* The read-only modes: run.conf, space.csv and history.csv as last committed (each file is
  * replaced by a rename, so a read sees it whole), no lock. */
-static int load_best(Run *r)
+static int load_pick(Run *r, BestPick *p)
 {
     r->sp = rundir_space(r->dir);
     r->nhp = r->sp->d;
     r->hp = r->sp->name;
     rd_load(&r->hist, r->dir, RD_HISTORY, r->sp);
     /* none yet is exit 3 without a message, like --status: an answer, not an error */
-    return best_set(&r->hist, runconf_double_or(r->conf, "kappa", 0));
+    best_pick(&r->hist, r->sp, r->conf, p, NULL);
+    return p->row;
+}
+
+static int load_best(Run *r)
+{
+    BestPick p;
+    return load_pick(r, &p);
+}
+
+/* Both picks and the rule that made the recommendation (hpo-report shows the same). */
+static int do_picks(Run *r)
+{
+    BestPick p;
+    if (load_pick(r, &p) < 0) return EXIT_BUDGET;
+    HistRow a, b;
+    hist_row(&r->hist, p.row, &a);
+    hist_row(&r->hist, p.observed, &b);
+    double kappa = runconf_double_or(r->conf, "kappa", 0);
+    printf("rule,id,value,objective,observed_id,observed_objective\n");
+    printf("%s,%ld,%.10g,%.10g,%ld,%.10g\n", p.rule, a.id, p.value, hist_objective(&a, kappa), b.id,
+           hist_objective(&b, kappa));
+    return EXIT_OK;
 }
 
 /* The best set's W1 as a person reads it (numfmt_pm), then its failed trials when any. */
@@ -574,7 +596,8 @@ static int do_focus_space(Run *r, const char *epsarg)
         eps[j] = parse_double("--focus-space", eq + 1, 0, INFINITY);
     }
     if (nv) { free(v[0]); free(v); }
-    printf("name,lower,upper,scaling\n");
+    int lg = space_has_log(r->sp);   /* the axis column only where a space has one */
+    printf("name,lower,upper,scaling%s\n", lg ? ",axis" : "");
     for (int j = 0; j < r->nhp; j++) {
         double p;
         const char *ps = r->hist.rows[b][rd_col(&r->hist, r->hp[j])];
@@ -583,7 +606,8 @@ static int do_focus_space(Run *r, const char *epsarg)
         double lo = ceil((p - eps[j]) / s - 1e-9), hi = floor((p + eps[j]) / s + 1e-9);
         if (lo < (double)r->sp->lo[j]) lo = (double)r->sp->lo[j];
         if (hi > (double)r->sp->hi[j]) hi = (double)r->sp->hi[j];
-        printf("%s,%.0f,%.0f,%s\n", r->hp[j], lo, hi, r->sp->scale_text[j]);
+        printf("%s,%.0f,%.0f,%s%s\n", r->hp[j], lo, hi, r->sp->scale_text[j],
+               lg ? (r->sp->logax[j] ? ",log" : ",linear") : "");
     }
     free(eps);
     return EXIT_OK;
@@ -714,7 +738,7 @@ static void usage(FILE *f)
             "       hpo-step RUNDIR --finish ID\n"
             "       hpo-step RUNDIR --add V1,V2,...\n"
             "       hpo-step RUNDIR --status | --reset-claims | --seed ID,TRIAL\n"
-            "       hpo-step RUNDIR --best | --best-wd | --focus-space NAME=EPS,... | --conf\n"
+            "       hpo-step RUNDIR --best | --best-wd | --picks | --focus-space NAME=EPS,... | --conf\n"
             "       hpo-step RUNDIR --rung ID,TRIAL EPOCH WD | --rungs\n"
             "One step of the asynchronous HPO loop on a run directory, under a lock on RUNDIR/lock.\n"
             "  (default)        issue up to K sets (default 1): unclaimed pending sets first, then\n"
@@ -728,9 +752,14 @@ static void usage(FILE *f)
             "                   whose every trial failed; exit 0 when all done, else 3)\n"
             "  --reset-claims   forget which sets are being worked on (start of a resumed run)\n"
             "  --seed ID,TRIAL  print the seed of trial TRIAL of set ID\n"
-            "  --best           print history's header and the best set's row (lowest wd_mean +\n"
-            "                   kappa*wd_std, status ok; ties: lowest id) with ,objective; exit 3\n"
-            "                   when no set has finished ok\n"
+            "  --best           print history's header and the recommended set's row with\n"
+            "                   ,objective (wd_mean + kappa*wd_std); the set, status ok, whose\n"
+            "                   value under the GP fitted with pooled noise is lowest\n"
+            "                   (run.conf recommend=observed, or fewer than d+2 sets: the lowest\n"
+            "                   objective; ties: lowest id); exit 3 when no set has finished ok\n"
+            "  --picks          print rule,id,value,objective,observed_id,observed_objective:\n"
+            "                   the recommended set, the rule that chose it, its smoothed value,\n"
+            "                   and the set of the lowest observed objective (exit 3: none)\n"
             "  --best-wd        print the best set's W1 for reading: mean ± sd, the sd to two\n"
             "                   significant digits, the mean to its decimal place (exit 3: none)\n"
             "  --focus-space E  print the space [best - eps, best + eps] on the run's lattice,\n"
@@ -746,7 +775,7 @@ int main(int argc, char **argv)
 {
     set_progname(argv[0]);
     enum { O_FINISH = 256, O_ADD, O_STATUS, O_RESET, O_SEED, O_PERSET, O_BEST, O_FOCUS, O_CONF,
-           O_RUNG, O_RUNGS, O_BEST_WD };
+           O_RUNG, O_RUNGS, O_BEST_WD, O_PICKS };
     static const struct option opts[] = {
         {"n", required_argument, 0, 'n'},
         {"finish", required_argument, 0, O_FINISH},
@@ -757,6 +786,7 @@ int main(int argc, char **argv)
         {"per-set", no_argument, 0, O_PERSET},
         {"best", no_argument, 0, O_BEST},
         {"best-wd", no_argument, 0, O_BEST_WD},
+        {"picks", no_argument, 0, O_PICKS},
         {"focus-space", required_argument, 0, O_FOCUS},
         {"conf", no_argument, 0, O_CONF},
         {"rung", required_argument, 0, O_RUNG},
@@ -773,7 +803,7 @@ int main(int argc, char **argv)
         case 'n': n = parse_long("--n", optarg, 1, 100000); break;
         case O_FINISH: finish = parse_long("--finish", optarg, 1, 1000000000); mode = c; break;
         case O_ADD: add = optarg; mode = c; break;
-        case O_STATUS: case O_RESET: case O_BEST: case O_BEST_WD: case O_CONF: case O_RUNGS: mode = c; break;
+        case O_STATUS: case O_RESET: case O_BEST: case O_BEST_WD: case O_PICKS: case O_CONF: case O_RUNGS: mode = c; break;
         case O_FOCUS: epsarg = optarg; mode = c; break;
         case O_SEED: seedarg = optarg; mode = c; break;
         case O_RUNG: rungarg = optarg; mode = c; break;
@@ -821,11 +851,12 @@ int main(int argc, char **argv)
         run_free(&r);
         return EXIT_OK;
     }
-    if (mode == O_BEST || mode == O_BEST_WD || mode == O_FOCUS || mode == O_CONF) {
+    if (mode == O_BEST || mode == O_BEST_WD || mode == O_PICKS || mode == O_FOCUS || mode == O_CONF) {
         r.conf = runconf_load(r.dir);
         int rc = EXIT_OK;
         if (mode == O_BEST) rc = do_best(&r);
         else if (mode == O_BEST_WD) rc = do_best_wd(&r);
+        else if (mode == O_PICKS) rc = do_picks(&r);
         else if (mode == O_FOCUS) rc = do_focus_space(&r, epsarg);
         else runconf_print(r.conf, stdout);
         check_stdout();

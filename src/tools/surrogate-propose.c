@@ -19,7 +19,7 @@ typedef struct {
     const SurrogateMethod *method;
     int n, n_init, budget, importance, interactions, ncand;
     uint64_t seed;
-    double kappa, rho;
+    double kappa, rho, noise_dof, tether;
     int cap;               /* -1: the default of the method's model */
 } Opts;
 
@@ -39,7 +39,8 @@ static void importance(const Space *sp, const PointSet *h, const Opts *o, Rng *r
                      o->history ? o->history : "(no history)", nok);
     double *S1 = xmalloc((size_t)d * sizeof *S1), *ST = xmalloc((size_t)d * sizeof *ST);
     double *S2 = o->interactions ? xmalloc((size_t)d * d * sizeof *S2) : NULL;
-    surrogate_importance(surrogate_method_model(o->method), sp, h, o->cap, o->rho, r, S1, ST, S2);
+    surrogate_importance(surrogate_method_model(o->method), sp, h, o->cap, o->rho, o->noise_dof, r,
+                         S1, ST, S2);
     if (o->interactions) {
         double *pairs = xmalloc((size_t)d * d * 3 * sizeof *pairs);
         int np = 0;
@@ -112,6 +113,12 @@ static void usage(FILE *f)
         "      --budget B       planned evaluations, for the DYCORS schedule (default 100)\n"
         "      --candidates C   candidate points per proposal (default 100*d, at most 5000)\n"
         "      --smoothing R    RBF noise smoothing factor on std^2/n (default 1)\n"
+        "      --noise-dof V    shrink each set's trial variance towards the pooled variance\n"
+        "                       of all sets, as a prior worth V degrees of freedom (default 4;\n"
+        "                       0 trusts each set's own std, however few its trials)\n"
+        "      --tether T       pull the model value of a candidate far from every evaluated\n"
+        "                       point towards the candidates' median (scale T times their median\n"
+        "                       spacing; default 0, off), against extrapolated lows on a face\n"
         "      --cap, --no-cap  cap values above the median at the median before fitting, or\n"
         "                       fit the raw objective (default: cap for %s, raw for %s)\n"
         "      --importance     instead: first-order and total Sobol indices of the fitted\n"
@@ -125,7 +132,8 @@ int main(int argc, char **argv)
 {
     set_progname(argv[0]);
     Opts o = { .objective = "wd_mean", .stdcol = "wd_std", .method = surrogate_method_at(0),
-               .n = 1, .n_init = -1, .budget = 100, .ncand = -1, .rho = 1.0, .cap = -1 };
+               .n = 1, .n_init = -1, .budget = 100, .ncand = -1, .rho = 1.0, .cap = -1,
+               .noise_dof = NOISE_PRIOR_DOF };
     static const struct option opts[] = {
         { "space", required_argument, 0, 's' }, { "history", required_argument, 0, 'H' },
         { "pending", required_argument, 0, 'p' }, { "method", required_argument, 0, 'm' },
@@ -135,7 +143,8 @@ int main(int argc, char **argv)
         { "budget", required_argument, 0, 'B' }, { "candidates", required_argument, 0, 'C' },
         { "smoothing", required_argument, 0, 'R' }, { "importance", no_argument, 0, 'i' },
         { "interactions", no_argument, 0, 'x' }, { "no-cap", no_argument, 0, 'N' },
-        { "cap", no_argument, 0, 'P' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+        { "cap", no_argument, 0, 'P' }, { "noise-dof", required_argument, 0, 'V' },
+        { "tether", required_argument, 0, 'T' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
     };
     char names[512];
     int c;
@@ -159,6 +168,8 @@ int main(int argc, char **argv)
         case 'B': o.budget = (int)parse_long("--budget", optarg, 1, 10000000); break;
         case 'C': o.ncand = (int)parse_long("--candidates", optarg, 1, 1000000); break;
         case 'R': o.rho = parse_double("--smoothing", optarg, 0, 1e12); break;
+        case 'V': o.noise_dof = parse_double("--noise-dof", optarg, 0, 1e6); break;
+        case 'T': o.tether = parse_double("--tether", optarg, 0, 1e6); break;
         case 'i':
             if (o.interactions) die(EXIT_USAGE, "--importance and --interactions: give one (two runs for both)");
             o.importance = 1;
@@ -191,7 +202,8 @@ int main(int argc, char **argv)
 
     Proposer p = { .sp = sp, .hist = &h, .pend = &pend, .n = o.n, .n_init = o.n_init,
                    .budget = o.budget, .ncand = o.ncand, .seed = o.seed, .cap = o.cap,
-                   .smoothing = o.rho };
+                   .smoothing = o.rho, .noise_dof = o.noise_dof,
+                   .tether = o.tether };
     /* One stream per step (history + pending size), so successive calls differ. */
     rng_seed2(&p.rng, o.seed, (uint64_t)(h.n + pend.n) + 1);
     if (o.importance) {

@@ -1,10 +1,12 @@
 /* test_rundir.c — run.conf's one rule (comments, blank lines, empty values; duplicate, unknown
  * and bad values refused with file:line), bookkeeping files read by column name in any order,
- * best_set with kappa and its tie rule, the record schema. Errors exit, so each refused input is
+ * best_set with kappa and its tie rule, best_pick's smoothed rule past a lucky draw, the record
+ * schema. Errors exit, so each refused input is
  * read in a child process whose stderr is checked. */
 #include "check.h"
 #include "hpo/rundir.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,15 @@ static void load_hist(void)
     Space *sp = rundir_space(dir);
     RdTable t;
     rd_load(&t, dir, RD_HISTORY, sp);
+}
+
+static void pick_bad_rule(void)
+{
+    Space *sp = rundir_space(dir);
+    RdTable t;
+    rd_load(&t, dir, RD_HISTORY, sp);
+    BestPick p;
+    best_pick(&t, sp, runconf_load(dir), &p, NULL);
 }
 
 static int conf_refused(const char *text, const char *want)
@@ -155,6 +166,64 @@ int main(void)
     CHECK(best_id(0) == 9, "kappa 0 (%ld)", best_id(0));
     put("history.csv", "id,a,b,wd_mean,wd_std,n_trials,n_failed,status\n3,1,2,nan,nan,2,2,failed\n");
     CHECK(best_id(0) == -1, "no set finished ok");
+
+    /* best_pick: a bowl (minimum 0.1 at a=b=11) sampled on a 5x5 grid, 2 trials a set of trial
+     * sd 0.06, and one set up the bowl (a=b=16, true 0.15) whose two trials happened to agree
+     * on a low value (0.06, sd 0.001; 2.1 sigma of a mean below its truth): the lowest observed
+     * mean is that lucky draw, the smoothed rule looks past it. */
+    put("space.csv", "name,lower,upper,scaling\na,1,21,1\nb,1,21,1\n");
+    {
+        char text[8192];
+        int len = snprintf(text, sizeof text, "id,a,b,wd_mean,wd_std,n_trials,n_failed,status\n");
+        int id = 0;
+        for (int i = 0; i < 5; i++)
+            for (int j = 0; j < 5; j++) {
+                int a = 1 + 5 * i, b = 1 + 5 * j;
+                double truth = 0.1 + 0.001 * ((a - 11) * (a - 11) + (b - 11) * (b - 11));
+                /* a fixed +-0.02 pattern stands for the trial noise of the means */
+                int lucky = a == 16 && b == 16;
+                double y = lucky ? 0.06 : truth + ((i + 2 * j) % 3 - 1) * 0.02;
+                double sd = lucky ? 0.001 : 0.06;
+                len += snprintf(text + len, sizeof text - (size_t)len, "%d,%d,%d,%.6f,%.6f,2,0,ok\n",
+                                ++id, a, b, y, sd);
+            }
+        put("history.csv", text);
+    }
+    sp = rundir_space(dir);
+    rd_load(&h, dir, RD_HISTORY, sp);
+    put("run.conf", "seed=1\nmethod=rbf\n");
+    c = runconf_load(dir);
+    BestPick bp;
+    double sm[25];
+    best_pick(&h, sp, c, &bp, sm);
+    CHECK(bp.observed == 18, "the lucky corner has the lowest observed mean (row %d)", bp.observed);
+    CHECK(strcmp(bp.rule, "smoothed") == 0, "smoothed rule (%s)", bp.rule);
+    hist_row(&h, bp.row, &hr);
+    {
+        double a = strtod(h.rows[bp.row][1], NULL), b = strtod(h.rows[bp.row][2], NULL);
+        double truth = 0.1 + 0.001 * ((a - 11) * (a - 11) + (b - 11) * (b - 11));
+        CHECK(bp.row != 18 && truth <= 0.125, "smoothed pick row %d (a=%g b=%g, true %g), not the lucky set",
+              bp.row, a, b, truth);
+        CHECK(sm[18] > 0.06 + 0.02, "the lucky set is not treated as exact (smoothed %g, observed 0.06)", sm[18]);
+        CHECK(fabs(bp.value - sm[bp.row]) < 1e-12, "value is the pick's smoothed value");
+    }
+    runconf_free(c);
+    put("run.conf", "seed=1\nmethod=gp\n");
+    c = runconf_load(dir);
+    best_pick(&h, sp, c, &bp, NULL);
+    CHECK(bp.row != 18 && strcmp(bp.rule, "smoothed") == 0, "method=gp: the same rule, row %d, not the lucky set", bp.row);
+    runconf_free(c);
+    put("run.conf", "seed=1\nmethod=rbf\nrecommend=observed\n");
+    c = runconf_load(dir);
+    best_pick(&h, sp, c, &bp, NULL);
+    CHECK(bp.row == 18 && strcmp(bp.rule, "observed") == 0, "recommend=observed: best_set's row (%d)", bp.row);
+    runconf_free(c);
+    put("run.conf", "seed=1\nrecommend=lowest\n");
+    CHECK(fails_with(pick_bad_rule, "run.conf: recommend=lowest: expected smoothed or observed"), "an unknown rule");
+    rd_free(&h);
+    space_free(sp);
+    put("space.csv", "name,lower,upper,scaling\na,1,50,0.5\nb,1,40,2\n");
+    sp = rundir_space(dir);
 
     put("history.csv", "id,a,b,wd_mean,wd_std,n_trials,n_failed\n");
     CHECK(fails_with(load_hist, "history.csv:1: no column 'status'"), "a missing column");

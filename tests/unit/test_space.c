@@ -1,15 +1,101 @@
 /* test_space.c — every lattice value prints, parses back and maps to the same lattice integer;
- * unit-cube maps invert; keys are unique; the key set finds what it holds. */
+ * unit-cube maps invert, on linear and log axes; a log axis with a non-positive bound (or an
+ * unknown axis) is refused with file:line; keys are unique; the key set finds what it holds. */
 #include "check.h"
 #include "hpo/space.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#define LSAN_DISABLE() __lsan_disable()
+#else
+#define LSAN_DISABLE() ((void)0)
+#endif
+
+static void put(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) { perror(path); exit(1); }
+    fputs(text, f);
+    fclose(f);
+}
+
+/* space_read of text in a child: 1 when it exits 1 with want (after the file name) on stderr. */
+static int refused(const char *text, const char *want)
+{
+    char path[] = "/tmp/test_space_bad.XXXXXX", ep[64];
+    close(mkstemp(path));
+    put(path, text);
+    snprintf(ep, sizeof ep, "%s.err", path);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen(ep, "w", stderr)) _exit(99);
+        LSAN_DISABLE();
+        space_read(path);
+        _exit(0);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    char msg[1024] = "", w[512];
+    FILE *f = fopen(ep, "r");
+    if (f) { size_t k = fread(msg, 1, sizeof msg - 1, f); msg[k] = '\0'; fclose(f); }
+    snprintf(w, sizeof w, "%s:%s", path, want);
+    int ok = WIFEXITED(st) && WEXITSTATUS(st) == 1 && strstr(msg, w);
+    if (!ok) fprintf(stderr, "  wanted exit 1 and '%s', got status %d: %s\n", w, st, msg);
+    unlink(path);
+    unlink(ep);
+    return ok;
+}
+
+/* The log axis: values still k*scaling, the unit cube in log k, each level round-trips. */
+static void test_log_axis(void)
+{
+    char path[] = "/tmp/test_space_log.XXXXXX";
+    close(mkstemp(path));
+    put(path, "name,lower,upper,scaling,axis\nlr,1,200,5e-5,log\nbs,8,64,32,linear\nn,1,100,4,\n"
+              "big,3,4000,1,log\n");
+    Space *s = space_read(path);
+    unlink(path);
+    CHECK(s->d == 4 && s->logax[0] && !s->logax[1] && !s->logax[2] && s->logax[3], "axes read");
+    CHECK(space_has_log(s), "space_has_log");
+    int bad = 0, badu = 0, mono = 0;
+    for (int j = 0; j < s->d; j++)
+        for (long k = s->lo[j]; k <= s->hi[j]; k++) {
+            char b[40];
+            space_fmt(b, sizeof b, space_value(s, j, k));
+            long k2 = -999;
+            if (space_lattice(s, j, strtod(b, NULL), &k2) != 0 || k2 != k) bad++;
+            if (space_from_unit(s, j, space_unit(s, j, k)) != k) badu++;
+            if (k > s->lo[j] && !(space_unit(s, j, k) > space_unit(s, j, k - 1))) mono++;
+        }
+    CHECK(bad == 0, "log axis: %d values failed to round-trip", bad);
+    CHECK(badu == 0, "log axis: %d unit-cube maps failed to invert", badu);
+    CHECK(mono == 0, "unit coordinates increase with k (%d not)", mono);
+    CHECK(space_unit(s, 0, 1) == 0 && fabs(space_unit(s, 0, 200) - 1) < 1e-15, "ends at 0 and 1");
+    /* equal room per factor: 1 -> 10 and 20 -> 200 span the same unit length */
+    double a = space_unit(s, 0, 10) - space_unit(s, 0, 1), c = space_unit(s, 0, 200) - space_unit(s, 0, 20);
+    CHECK(fabs(a - c) < 1e-12, "a decade is a decade (%g vs %g)", a, c);
+    CHECK(space_from_unit(s, 0, 0.5) == 14, "the middle of 1..200 in log is 14 (%ld)", space_from_unit(s, 0, 0.5));
+    CHECK(fabs(space_unit(s, 1, 36) - 0.5) < 1e-15, "a linear axis beside it stays linear");
+    space_free(s);
+    CHECK(refused("name,lower,upper,scaling,axis\nlr,0,200,5e-5,log\n",
+                  "2: lr: a log axis needs lower >= 1 (a positive bound), got 0"), "log axis from 0");
+    CHECK(refused("name,lower,upper,scaling,axis\nok,1,9,1,log\nx,-3,5,1,log\n",
+                  "3: x: a log axis needs lower >= 1"), "log axis from a negative bound");
+    CHECK(refused("name,lower,upper,scaling,axis\nx,1,5,1,cubic\n", "2: x: axis 'cubic' is not linear or log"),
+          "an unknown axis");
+}
 
 int main(void)
 {
+    test_log_axis();
     char path[] = "/tmp/test_space.XXXXXX";
     int fd = mkstemp(path);
     FILE *f = fdopen(fd, "w");

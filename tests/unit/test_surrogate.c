@@ -83,7 +83,7 @@ static void check_methods(void)
         Rng r;
         rng_seed(&r, 11);
         if (m->fit) {
-            void *model = surrogate_fit(m, &sp, &h, m->cap, 1.0, &r);
+            void *model = surrogate_fit(m, &sp, &h, m->cap, 1.0, NOISE_PRIOR_DOF, &r);
             double best[D] = { 0.3, 0.7 }, far[D] = { 1, 0 };
             CHECK(m->predict(model, best) < m->predict(model, far), "%s: bowl minimum", m->name);
             m->free(model);
@@ -109,8 +109,39 @@ static void check_methods(void)
 static double additive(const void *ctx, const double *u) { (void)ctx; return u[0] + 0.1 * u[1]; }
 static double product(const void *ctx, const double *u) { (void)ctx; return (u[0] - 0.5) * (u[1] - 0.5) + 0.2 * u[2]; }
 
+/* surrogate_noise: sets of 2 trials with sd 0.1 and one whose 2 trials agreed by chance (sd
+ * 0.001), plus a 1-trial set: the pooled variance is the sets' sd^2 weighted by n-1, the lucky
+ * set's variance of its mean is pulled up to nearly the others' instead of ~0, the 1-trial
+ * set (no degrees of freedom of its own) gets the pooled value; prior 0 keeps the variances. */
+static void test_noise(void)
+{
+    enum { N = 6 };
+    long k[N] = { 0 };
+    double y[N] = { 1, 1, 1, 1, 1, 1 }, var[N], nt[N] = { 2, 2, 2, 2, 2, 1 }, out[N];
+    int ok[N] = { 1, 1, 1, 1, 1, 1 };
+    for (int i = 0; i < N; i++) var[i] = 0.1 * 0.1 / nt[i];
+    var[3] = 0.001 * 0.001 / 2;
+    var[5] = 0;
+    PointSet h = { .n = N, .k = k, .y = y, .var = var, .nt = nt, .ok = ok };
+    double sp2 = surrogate_noise(&h, 4, out);
+    double want = (4 * 0.01 + 0.001 * 0.001) / 5;
+    CHECK(fabs(sp2 - want) < 1e-12, "pooled variance %g, want %g", sp2, want);
+    CHECK(out[3] > 0.5 * sp2 / 2, "lucky set: variance of its mean %g, not ~%g", out[3], var[3]);
+    CHECK(fabs(out[0] - (4 * sp2 + 0.01) / 5 / 2) < 1e-12, "a 2-trial set: (4 s_p^2 + s_i^2) / 5 / 2 (%g)", out[0]);
+    CHECK(fabs(out[5] - sp2) < 1e-12, "a 1-trial set takes the pooled variance (%g)", out[5]);
+    ok[1] = 0;
+    surrogate_noise(&h, 4, out);
+    CHECK(out[1] == 0, "a failed row gets 0");
+    surrogate_noise(&h, 0, out);
+    CHECK(out[3] == var[3] && out[0] == var[0], "prior 0: per-set variances as given");
+    h.nt = NULL;
+    surrogate_noise(&h, 4, out);
+    CHECK(out[3] == var[3], "no trial counts: per-set variances as given");
+}
+
 int main(void)
 {
+    test_noise();
     Rng r;
     rng_seed(&r, 7);
     enum { N = 30, D = 3 };
