@@ -61,7 +61,7 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   grep -qF "Strongest interaction: $top, from " rep/index.html
   grep -qF "strongest interaction: $top" rep/importance.gp
   surrogate-propose --space "$BROAD/space.csv" --history "$BROAD/history.csv" --method "$method" --importance |
-    tail -n +2 | while IFS=, read -r name s1 st; do
+    tail -n +2 | while IFS=, read -r name s1 st _; do
       read -r s1r str < <(awk -v n="\"$name\"" '$1 == n { print $2, $3 }' rep/importance.dat)
       close "$s1r" "$s1"
       close "$str" "$st"
