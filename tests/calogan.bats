@@ -82,4 +82,12 @@ small=(--model calo --cond-cols E0 --batch-size 64 --noise-dim 8 --gen-layersize
   [ -s "$b/models/1-1.gtm" ]
   # the trial records name the shower-shape score
   cat "$b"/trials/*.csv | grep -q ',calo,'
+  # the report shows showers by their shapes, not one panel per cell (504 panels failed)
+  run make -s -C "$ROOT" report STUDY=calo RUNS="$TMP/runs"
+  [ "$status" -eq 0 ]
+  [ -s "$b/report/generated.png" ]
+  grep -q '^# bin 0 column e_l0$' "$b/report/generated.dat"
+  grep -q '^# bin 0 column sparsity_l2$' "$b/report/generated.dat"
+  run grep -c 'column l0_c' "$b/report/generated.dat"
+  [ "$output" = 0 ]
 }

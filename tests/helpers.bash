@@ -1,6 +1,8 @@
 # helpers.bash — loaded by every Bats file: programs from bin/, a scratch dir removed after.
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 export PATH="$ROOT/bin:$PATH" LC_ALL=C
+# the workflows' live report after every set (LIVE=1 by default) is tested in live.bats only
+export LIVE=0
 # `run ! cmd` (the only negation that can fail a test: tests/lint-bats) needs Bats 1.5
 bats_require_minimum_version 1.5.0
 

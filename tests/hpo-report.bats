@@ -61,7 +61,7 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   grep -qF "Strongest interaction: $top, from " rep/index.html
   grep -qF "strongest interaction: $top" rep/importance.gp
   surrogate-propose --space "$BROAD/space.csv" --history "$BROAD/history.csv" --method "$method" --importance |
-    tail -n +2 | while IFS=, read -r name s1 st; do
+    tail -n +2 | while IFS=, read -r name s1 st _; do
       read -r s1r str < <(awk -v n="\"$name\"" '$1 == n { print $2, $3 }' rep/importance.dat)
       close "$s1r" "$s1"
       close "$str" "$st"
@@ -157,8 +157,8 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
     want=$(awk -F, -v c="$c" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next } { s += $k; n++ } END { printf "%.10g", s / n }' rep/generated_eval.csv)
     close "$(val "r1-eval-$c" rep/index.html)" "$want"
   done
-  # each truth histogram is normalised to all events: density x bin width sums to the share
-  # inside the drawn range (0.1% to 99.9% of the data)
+  # each truth histogram is normalised to all events: density x bin width sums to 1 (the drawn
+  # range is the data's whole range)
   awk '/^# bin 0 column theta/ { on = 1; next } /^#/ { on = 0 } on && NF == 8 { x[++n] = $1; s += $2 }
        END { w = x[2] - x[1]; t = s * w; exit !(t > 0.99 && t < 1.0001) }' rep/generated.dat
 }

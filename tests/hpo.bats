@@ -204,8 +204,11 @@ H
   for m in rbf gp; do
     run surrogate-propose --space broad.csv --history h.csv --method $m --importance
     [ "$status" -eq 0 ]
-    [ "${lines[0]}" = "name,S1,ST" ]
+    [ "${lines[0]}" = "name,S1,ST,S1_se,ST_se" ]
     [ "${#lines[@]}" -eq 7 ]
+    # a total index below its first-order one only by its stated error (3 SE of the difference)
+    bad=$(printf '%s\n' "${lines[@]:1}" | awk -F, '$3 < $2 - 3 * sqrt($4 * $4 + $5 * $5) + 0 { print }')
+    [ -z "$bad" ]
     top=$(printf '%s\n' "${lines[@]:1}" | sort -t, -k2 -gr | head -1 | cut -d, -f1)
     [ "$top" = lr_gen ]
   done

@@ -266,3 +266,21 @@ expect_rule() {
   [ "$status" -eq 0 ]
   [[ $output == *"3/4 done, 1m4"?"s, ETA "[3-4][0-9]"s"* ]]
 }
+
+@test "make estimate: times with the phase's trainer arguments (TRAIN_ARGS) and writes CPU-based timings" {
+  export RUNS=$TMP/runs EVENTS=3000 ESTIMATE_SETS=3 ESTIMATE_STEPS=2 PRUNE=none
+  # an option gan-train refuses: the timings must pass TRAIN_ARGS on, so the estimate stops
+  run env TRAIN_ARGS=--no-such-option "$ANP" estimate hadronization
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $output == *"estimate: gan-train failed: gan-train: try 'gan-train --help'"* ]]
+  run env TRAIN_ARGS="--precision fp32" "$ANP" estimate hadronization
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"trainer args --precision fp32"* ]]
+  [[ $output == *"unpruned: 100 sets x 5 trials x 20 epochs = "* ]]
+  # three timed rows, each with positive seconds no larger than a generous bound
+  [ "$(tail -n +2 "$RUNS/hadronization/estimate/timings.csv" | wc -l)" -eq 3 ]
+  run awk -F, 'NR > 1 && !($(NF - 1) > 0 && $(NF - 1) < 600) { bad = 1 } END { exit bad }' "$RUNS/hadronization/estimate/timings.csv"
+  [ "$status" -eq 0 ]
+}

@@ -55,6 +55,20 @@ uint64_t rng_below(Rng *r, uint64_t n)
     }
 }
 
+/* cos and sin of a uniform azimuth without trigonometry: a uniform point (x, y) in the unit
+ * disk has angle a, and (x^2 - y^2, 2xy) / r^2 = (cos 2a, sin 2a). */
+void rng_cossin(Rng *r, double *c, double *s)
+{
+    double x, y, r2;
+    do {
+        x = 2.0 * rng_uniform(r) - 1.0;
+        y = 2.0 * rng_uniform(r) - 1.0;
+        r2 = x * x + y * y;
+    } while (r2 > 1.0 || r2 < 1e-200);
+    *c = (x * x - y * y) / r2;
+    *s = 2.0 * x * y / r2;
+}
+
 static void normal_pair(Rng *r, double *a, double *b)
 {
     double u, v, s;

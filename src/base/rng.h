@@ -17,6 +17,7 @@ uint64_t rng_below(Rng *r, uint64_t n);     /* uniform integer in [0, n), unbias
 double rng_normal(Rng *r);                  /* standard normal (polar Box–Muller, no cache) */
 void rng_normal_fill(Rng *r, float *x, size_t n);   /* n standard normals, pairs at a time */
 void rng_shuffle_u32(Rng *r, uint32_t *a, size_t n);  /* Fisher–Yates */
+void rng_cossin(Rng *r, double *c, double *s);   /* cos, sin of a uniform azimuth, no trigonometry */
 /* splitmix64 step: also a good integer hash to derive seeds from (seed, id, index). */
 uint64_t rng_mix(uint64_t x);
 #endif

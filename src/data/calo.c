@@ -45,19 +45,6 @@ double calo_gamma_variate(Rng *r, double a)
     }
 }
 
-/* cos and sin of a uniform azimuth from a uniform point in the unit disc (no trigonometry) */
-static void azimuth(Rng *r, double *c, double *s)
-{
-    double a, b, q;
-    do {
-        a = 2.0 * rng_uniform(r) - 1.0;
-        b = 2.0 * rng_uniform(r) - 1.0;
-        q = a * a + b * b;
-    } while (q > 1.0 || q == 0.0);
-    *c = (a * a - b * b) / q;
-    *s = 2.0 * a * b / q;
-}
-
 /* Add e to the cell holding (x, y) mm at depth t X0; outside the cube it leaks. */
 static void deposit(float *cell, double x, double y, double t, double e)
 {
@@ -119,7 +106,7 @@ static void em_shower(Rng *r, CaloEvent *ev, double e, double ts)
         double R = rng_uniform(r) < p ? rz1 + rz2 * tau
                                       : k1 * (exp(k3 * (tau - k2)) + exp(k4 * (tau - k2)));
         double u = rng_uniform(r), rad = R * CALO_RM_MM * sqrt(u / (1.0 - u)), c, s;
-        azimuth(r, &c, &s);
+        rng_cossin(r, &c, &s);
         deposit(ev->cell, ev->x0 + rad * c, ev->y0 + rad * s, ts + t,
                 w * calo_gamma_variate(r, k));
     }
@@ -138,7 +125,7 @@ static void had_shower(Rng *r, CaloEvent *ev, double e, double e0, double ts)
         /* hadronic showers broaden with depth: the scale grows by RHAD per lambda */
         double u = rng_uniform(r), c, s;
         double rad = CALO_RHAD_MM * (0.5 + t / CALO_LAMBDA_X0) * sqrt(u / (1.0 - u));
-        azimuth(r, &c, &s);
+        rng_cossin(r, &c, &s);
         deposit(ev->cell, ev->x0 + rad * c, ev->y0 + rad * s, ts + t,
                 w * calo_gamma_variate(r, k));
     }

@@ -37,26 +37,12 @@ static void perp_basis(const double n[3], double u[3], double v[3])
     v[0] = b; v[1] = s + n[1] * n[1] * a; v[2] = -n[1];
 }
 
-/* cos and sin of a uniform azimuth without trigonometry: a uniform point (x, y) in the unit
- * disk has angle a, and (x^2 - y^2, 2xy) / r^2 = (cos 2a, sin 2a). */
-static void rand_cossin(Rng *r, double *c, double *s)
-{
-    double x, y, r2;
-    do {
-        x = 2.0 * rng_uniform(r) - 1.0;
-        y = 2.0 * rng_uniform(r) - 1.0;
-        r2 = x * x + y * y;
-    } while (r2 > 1.0 || r2 < 1e-200);
-    *c = (x * x - y * y) / r2;
-    *s = 2.0 * x * y / r2;
-}
-
 /* Unit vector at polar cos c and a uniform azimuth about axis n. */
 static void around(Rng *r, const double n[3], double c, double out[3])
 {
     double u[3], v[3], s = sqrt(fmax(0.0, 1.0 - c * c)), cp, sp;
     perp_basis(n, u, v);
-    rand_cossin(r, &cp, &sp);
+    rng_cossin(r, &cp, &sp);
     for (int i = 0; i < 3; i++) out[i] = c * n[i] + s * (cp * u[i] + sp * v[i]);
 }
 
@@ -83,7 +69,7 @@ void had_generate(Rng *r, HadEvent *ev)
     double n[3];
     double ct = 2.0 * rng_uniform(r) - 1.0, st = sqrt(fmax(0.0, 1.0 - ct * ct));
     double cph, sph;
-    rand_cossin(r, &cph, &sph);
+    rng_cossin(r, &cph, &sph);
     n[0] = st * cph; n[1] = st * sph; n[2] = ct;
     P4 P = {sqrt(p * p + m * m), p * n[0], p * n[1], p * n[2]};
 
@@ -221,7 +207,7 @@ void dimu_generate(const DimuGen *g, Rng *r, DimuEvent *ev)
         pt = 8.0 * sqrt(1.0 / (cu * cu) - 1.0);
     } while (pt > 1000.0);
     double cz, sz;
-    rand_cossin(r, &cz, &sz);
+    rng_cossin(r, &cz, &sz);
     double mt = sqrt(m * m + pt * pt), ey = exp(y);
     P4 Q = {0.5 * mt * (ey + 1 / ey), pt * cz, pt * sz, 0.5 * mt * (ey - 1 / ey)};
 

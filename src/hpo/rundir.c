@@ -568,6 +568,29 @@ void rundir_record_params(const char *dir, void (*fn)(long id, double params, vo
     free(td);
 }
 
+int rundir_trial_curves(const char *dir, long id, long ntrials,
+                        void (*fn)(long trial, long epoch, double wd, void *ctx), void *ctx)
+{
+    int nlogs = 0;
+    for (long t = 1; t <= ntrials; t++) {
+        char name[64];
+        snprintf(name, sizeof name, "trials/%ld-%ld.log", id, t);
+        char *p = path_join(dir, name);
+        if (!file_exists(p)) { free(p); continue; }
+        CsvReader *c = csv_open(p);
+        int ce = csv_require(c, "epoch"), cw = csv_require(c, "wd_mean");
+        while (csv_next(c)) {
+            double e, w;
+            if (csv_parse_double(csv_str(c, ce), &e) == 0 && csv_parse_double(csv_str(c, cw), &w) == 0)
+                fn(t, (long)e, w, ctx);
+        }
+        csv_close(c);
+        free(p);
+        nlogs++;
+    }
+    return nlogs;
+}
+
 /* ---------------------------------------------------------------- pruning (rungs) */
 
 static const char *const RUNG_COLS[] = {"id", "epoch", "values", "mean", "sd", "lcb", "n_sets",

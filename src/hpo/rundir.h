@@ -145,6 +145,13 @@ int record_known_col(const char *name);
  * calls fn(id, params, ctx) for each record row with a positive params value. */
 void rundir_record_params(const char *dir, void (*fn)(long id, double params, void *ctx), void *ctx);
 
+/* trials/ID-T.log, the trainer's per-epoch log (gan-train --log: epoch,...,wd_mean,seconds),
+ * of trials 1..ntrials of set id: calls fn(trial, epoch, wd_mean, ctx) for each row with a
+ * number in both; a trial without a log (failed, or a trainer that writes none) is skipped.
+ * Returns the number of logs read. */
+int rundir_trial_curves(const char *dir, long id, long ntrials,
+                        void (*fn)(long trial, long epoch, double wd, void *ctx), void *ctx);
+
 /* ---------------------------------------------------------------- pruning (rungs) */
 
 /* rungs.csv: one row per decision, appended in the order decisions were made:

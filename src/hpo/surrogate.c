@@ -100,10 +100,10 @@ void *surrogate_fit(const SurrogateMethod *m, const Space *sp, const PointSet *h
 
 double surrogate_importance(const SurrogateMethod *m, const Space *sp, const PointSet *h,
                             int cap, double smoothing, double prior_dof, Rng *r, double *S1,
-                            double *ST, double *S2)
+                            double *ST, double *S2, double *se)
 {
     void *model = surrogate_fit(m, sp, h, cap, smoothing, prior_dof, r);
-    double v = sobol_indices(m->predict, model, sp->d, 4096, r, S1, ST, S2);
+    double v = sobol_indices(m->predict, model, sp->d, 4096, r, S1, ST, S2, se);
     m->free(model);
     return v;
 }

@@ -74,9 +74,10 @@ double surrogate_noise(const PointSet *h, double prior_dof, double *out);
  * least one finished row. m->predict gives values in h's units. Free with m->free. */
 void *surrogate_fit(const SurrogateMethod *m, const Space *sp, const PointSet *h, int cap,
                     double smoothing, double prior_dof, Rng *r);
-/* Sobol indices (S1, ST, and S2 when not NULL; sobol.h) of the model of m fitted to h, on 4096
- * base samples; m must have a model. Returns the variance of the model's mean. */
+/* Sobol indices (S1, ST, and S2 and their standard errors se when not NULL; sobol.h) of the
+ * model of m fitted to h, on 4096 base samples; m must have a model. Returns the variance of
+ * the model's mean. */
 double surrogate_importance(const SurrogateMethod *m, const Space *sp, const PointSet *h,
                             int cap, double smoothing, double prior_dof, Rng *r, double *S1,
-                            double *ST, double *S2);
+                            double *ST, double *S2, double *se);
 #endif

@@ -60,6 +60,7 @@ static const GanOpt opts[] = {
     {"max-events", 0, T, 0, OPT_LONG, F(max_events), 1, 1L << 40, "N"},
     {"save-model", 0, T, 0, OPT_STR, F(save_model), 0, 0, "FILE"},
     {"log", 0, T, 0, OPT_STR, F(log), 0, 0, "FILE"},
+    {"progress", 0, T, 0, OPT_STR, F(progress), 0, 0, "LABEL"},
     {"rungs", 0, T, 0, OPT_STR, F(rungs), 0, 0, "E1,E2,..."},
     {"rung-cmd", 0, T, 0, OPT_STR, F(rung_cmd), 0, 0, "CMD"},
     {"score", 0, T, 0, OPT_STR, F(score), 0, 0, "w1|w1-obs|chi2|ks|calo"},

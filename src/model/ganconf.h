@@ -41,6 +41,7 @@ typedef struct {
     const char *precision_name;        /* as given */
     /* gan-train's data and outputs */
     const char *train, *val, *save_model, *log;
+    const char *progress;              /* a per-epoch line to stderr, starting with this label */
     const char *rungs, *rung_cmd;      /* pruning: epochs to ask at, the command asked */
     const char *weights, *weight_col;  /* a weight per training row: file, or a column (adagan.h) */
     const char *score;                 /* the per-epoch score that picks the best epoch

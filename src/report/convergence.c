@@ -145,15 +145,21 @@ static void write_script(int nr, const char *dir, const Convergence *cv)
     gp_header(g, "convergence.png", 1000, 620);
     aout_printf(g, "set title 'Convergence: best mean W1 found so far (band: ±1σ over repeated runs)'\n");
     aout_printf(g, "set xlabel 'evaluations (hyperparameter sets finished)'\n"
-                   "set ylabel 'best mean W1 so far (scaled units)'\nset xrange [0.5:%d.5]\n"
-                   "set key top right box opaque\nset style fill transparent solid 0.25 noborder\n",
-                cv->nmax);
+                   "set ylabel 'best mean W1 so far (scaled units)'\n"
+                   "set key top right box opaque\nset style fill transparent solid 0.25 noborder\n");
+    /* the x axis reaches the end of the initial design even when no run got past it (a budget
+     * the design fills): the dashed line is then drawn beyond the last set, saying so */
+    int xmax = cv->nmax;
+    for (int q = 0; q < cv->nm; q++)
+        if (cv->marked[q] + 1 > xmax) xmax = cv->marked[q] + 1;
+    aout_printf(g, "set xrange [0.5:%d.5]\n", xmax);
     for (int q = 0; q < cv->nm; q++) {
-        int v = cv->marked[q];
-        aout_printf(g, "set arrow from %g, graph 0 to %g, graph 1 nohead dt 2 lw 1.5 lc rgb '#555555'\n",
-                    v + 0.5, v + 0.5);
-        aout_printf(g, "set label 'end of initial design (n_init=%d)' at %g, graph 0.04 left "
-                       "offset 0.5,0 tc rgb '#555555'\n", v, v + 0.5);
+        int v = cv->marked[q], reached = v < cv->nmax;
+        aout_printf(g, "set arrow from %d.5, graph 0 to %d.5, graph 1 nohead dt 2 lw 1.5 lc rgb '#555555'\n",
+                    v, v);
+        aout_printf(g, "set label 'end of initial design (n_init=%d)%s' at %d.5, graph %.2f %s "
+                       "offset %s,0 tc rgb '#555555'\n", v, reached ? "" : ": not reached",
+                    v, 0.04 + 0.05 * q, reached ? "left" : "right", reached ? "0.5" : "-0.5");
     }
     static const char *col[] = {"#d7191c", "#2c7bb6", "#1a9641", "#7b3294", "#fdae61", "#555555"};
     aout_printf(g, "plot ");

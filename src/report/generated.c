@@ -9,6 +9,7 @@
 #include "base/numfmt.h"
 #include "base/proc.h"
 #include "base/util.h"
+#include "data/calo.h"
 #include "data/observables.h"
 #include "report/picture.h"
 #include "report/pictures.h"
@@ -74,6 +75,7 @@ static int find_models(const Run *r, int final, char ***out)
 /* The validation events and one generated sample of them per model. */
 typedef struct {
     char **outc, **condc;        /* output and condition columns (split_list's) */
+    char *outbuf;                /* the storage of split_list's output names, freed once */
     int nout, ncond;
     double *vdat;                /* nv rows of nout + ncond: the validation events */
     size_t nv;
@@ -270,6 +272,38 @@ static void add_observables(Samples *s)
     s->nout = n2;
 }
 
+/* A calorimeter study (event-gen calo's 504 cells l0_c0..., conditioned on E0): panels of
+ * CaloGAN's shower shapes (data/calo.h) instead of one per cell, which would be 504 panels
+ * (gnuplot's canvas refuses that size) and say little: physicists judge showers by these. */
+static int calo_view(Samples *s)
+{
+    int e0 = -1;
+    for (int j = 0; j < s->ncond; j++)
+        if (strcmp(s->condc[j], "E0") == 0) e0 = j;
+    if (s->nout != CALO_NCELL || e0 < 0 || strcmp(s->outc[0], "l0_c0") != 0) return 0;
+    int nout = s->nout, ncond = s->ncond, nc = nout + ncond, n2 = CALO_NSHAPE;
+    size_t nv = s->nv;
+    double *vd = xmalloc(nv * (size_t)(n2 + ncond) * sizeof *vd);
+    double *gd = xmalloc((size_t)s->nm * nv * (size_t)n2 * sizeof *gd);
+    float *cell = xmalloc(CALO_NCELL * sizeof *cell);
+    for (size_t i = 0; i < nv; i++) {
+        const double *row = s->vdat + i * nc;
+        for (int m = -1; m < s->nm; m++) {   /* -1: the truth */
+            const double *g = m < 0 ? row : s->gen + ((size_t)m * nv + i) * nout;
+            for (int c = 0; c < CALO_NCELL; c++) cell[c] = (float)g[c];
+            double *d = m < 0 ? vd + i * (n2 + ncond) : gd + ((size_t)m * nv + i) * n2;
+            calo_shapes(cell, row[nout + e0], d);
+            if (m < 0) memcpy(d + n2, row + nout, (size_t)ncond * sizeof *d);
+        }
+    }
+    free(cell);
+    free(s->vdat), free(s->gen);
+    s->vdat = vd, s->gen = gd;
+    for (int k = 0; k < n2; k++) s->outc[k] = (char *)calo_shape_names[k];
+    s->nout = n2;
+    return 1;
+}
+
 /* The histograms: blocks for each condition bin (all events first), each output column. */
 typedef struct {
     int nbins;                   /* 1 + NCONDBINS when conditional, else 1 */
@@ -281,6 +315,8 @@ typedef struct {
     double *x, *t, *mu, *sg;
     double *rr;                  /* per block: half-range of the ratio axis */
     double *ytop;                /* per block: top of the density axis */
+    int *logy;                   /* per output column: a sparse tail, drawn on a log density axis */
+    double *ymin;                /* per output column: the smallest non-zero truth density */
 } GenHist;
 
 static GenHist gen_hist_of(const Samples *s)
@@ -306,9 +342,10 @@ static GenHist gen_hist_of(const Samples *s)
     double *xlo = gh.xlo = xmalloc((size_t)nout * sizeof *xlo), *xhi = gh.xhi = xmalloc((size_t)nout * sizeof *xhi);
     double *col = xmalloc(nv * sizeof *col);
     for (int j = 0; j < nout; j++) {
-        /* 0.1% to 99.9% of the data: a falling spectrum's sparse tail would squeeze the rest */
+        /* the whole range of the validation sample: the tail of a falling spectrum (pT) is
+         * what a physicist checks first; a sparse tail is shown on a log density axis (logy) */
         for (size_t i = 0; i < nv; i++) col[i] = vdat[i * (nout + ncond) + j];
-        xlo[j] = quantile(col, (int)nv, 0.001), xhi[j] = quantile(col, (int)nv, 0.999);
+        xlo[j] = quantile(col, (int)nv, 0), xhi[j] = quantile(col, (int)nv, 1);
         if (!(xhi[j] > xlo[j])) xhi[j] = xlo[j] + 1;
     }
     free(col);
@@ -320,6 +357,8 @@ static GenHist gen_hist_of(const Samples *s)
     /* ratio axis per panel: wide enough for 90% of the bins, 1 +- 0.2 at least */
     double *rr = gh.rr = xmalloc(nblk * sizeof *rr), dev[NGENBINS];
     double *ytop = gh.ytop = xcalloc(nblk, sizeof *ytop);  /* histeps escape autoscale */
+    gh.logy = xcalloc((size_t)nout, sizeof *gh.logy);
+    gh.ymin = xcalloc((size_t)nout, sizeof *gh.ymin);
     for (int cb = 0; cb < nbins; cb++)
         for (int j = 0; j < nout; j++) {
             int blk = cb * nout + j;
@@ -336,9 +375,11 @@ static GenHist gen_hist_of(const Samples *s)
                 for (int m = 0; m <= nm; m++) {
                     double v = m == 0 ? vdat[i * (nout + ncond) + j] : gen[((size_t)(m - 1) * nv + i) * nout + j];
                     int b = (int)floor((v - lo) / w);
-                    tot[m]++;  /* events outside the truth's range still count: shape, not just overlap */
-                    if (v == hi) b = NGENBINS - 1;
-                    if (b >= 0 && b < NGENBINS) h[m * NGENBINS + b]++;
+                    tot[m]++;
+                    /* generated events beyond the sample's range go to the edge bins (under-
+                     * and overflow), so a generator's stray tail shows instead of vanishing */
+                    b = b < 0 ? 0 : b >= NGENBINS ? NGENBINS - 1 : b;
+                    h[m * NGENBINS + b]++;
                 }
             }
             for (int b = 0; b < NGENBINS; b++) {
@@ -357,6 +398,20 @@ static GenHist gen_hist_of(const Samples *s)
             free(tot);
             double q = nd ? quantile(dev, nd, 0.9) : 0.5;
             rr[blk] = fmin(1.5, fmax(0.2, ceil(11.5 * q) / 10));
+            /* a tail: a fifth of the bins or more hold data at under 2% of the peak density,
+             * invisible on a linear axis */
+            if (cb == 0) {
+                double peak = 0, pos = INFINITY;
+                int sparse = 0;
+                for (int b = 0; b < NGENBINS; b++) peak = fmax(peak, gh.t[(size_t)blk * NGENBINS + b]);
+                for (int b = 0; b < NGENBINS; b++) {
+                    double t = gh.t[(size_t)blk * NGENBINS + b];
+                    if (t > 0) pos = fmin(pos, t);
+                    sparse += t > 0 && t < 0.02 * peak;
+                }
+                gh.logy[j] = sparse * 5 >= NGENBINS;
+                gh.ymin[j] = pos;
+            }
         }
     free(h);
     return gh;
@@ -365,7 +420,7 @@ static GenHist gen_hist_of(const Samples *s)
 static void free_gen_hist(GenHist *gh)
 {
     free(gh->xlo), free(gh->xhi), free(gh->x), free(gh->t), free(gh->mu), free(gh->sg);
-    free(gh->rr), free(gh->ytop);
+    free(gh->rr), free(gh->ytop), free(gh->logy), free(gh->ymin);
 }
 
 static void write_data(const char *dir, const Samples *s, const GenHist *gh)
@@ -422,10 +477,15 @@ static void write_script(const Run *r, const char *dir, const Samples *s, const 
             aout_printf(g, "set origin %g,%g\nset size %g,%g\n", ox, oy + 0.32 * sy, sx, 0.68 * sy);
             aout_printf(g, "set title '%s (%s)'\nset xlabel ''\nset format x ''\n", outc[j], cond);
             var_unit(r, outc[j], u, sizeof u);   /* none: no unit on either axis */
-            aout_printf(g, "set ylabel 'normalised density%s%s%s'\nset yrange [0:%.9g]\n"
-                           "set xrange [%.9g:%.9g]\n", *u ? " (1/" : "", u, *u ? ")" : "",
-                        1.4 * gh->ytop[blk] + 1e-12,  /* headroom: the key sits above the data */
-                        gh->xlo[j], gh->xhi[j]);
+            aout_printf(g, "set ylabel 'normalised density%s%s%s%s'\n", *u ? " (1/" : "", u, *u ? ")" : "",
+                        gh->logy[j] ? ", log scale" : "");
+            if (gh->logy[j])   /* headroom: the key sits above the data */
+                aout_printf(g, "set logscale y\nset yrange [%.9g:%.9g]\nset format y '%%g'\n",
+                            gh->ymin[j] / 3, 30 * gh->ytop[blk] + 1e-12);
+            else
+                aout_printf(g, "unset logscale y\nset yrange [0:%.9g]\n", 1.4 * gh->ytop[blk] + 1e-12);
+            /* the sample's whole range, min to max */
+            aout_printf(g, "set xrange [%.9g:%.9g]\n", gh->xlo[j], gh->xhi[j]);
             aout_printf(g, "set bmargin 0.5\nset lmargin 10\n");
             aout_printf(g, "plot 'generated.dat' index %d u 1:4:5 w filledcurves lc rgb '#d7191c' "
                            "title 'generated ±1σ', '' index %d u 1:3 w histeps lw 2 lc rgb '#d7191c' "
@@ -433,6 +493,7 @@ static void write_script(const Run *r, const char *dir, const Samples *s, const 
                            "title 'validation data'\n", blk, blk, nm, blk);
             aout_printf(g, "set origin %g,%g\nset size %g,%g\nset title ''\nset format x '%%g'\n",
                         ox, oy, sx, 0.32 * sy);
+            aout_printf(g, "unset logscale y\n");
             aout_printf(g, "set xlabel '%s%s%s%s'\nset ylabel 'generated / data'\nset yrange [%g:%g]\n"
                            "set ytics %g\nset tmargin 0.5\nset bmargin 3.5\n", outc[j], *u ? " (" : "", u,
                         *u ? ")" : "",
@@ -485,6 +546,7 @@ int draw_generated(const Report *rp, Notes *nt, char *more, size_t n)
         goto done;
     }
     s.nout = split_list("out_cols", oc, &s.outc);
+    s.outbuf = s.outc[0];
     s.ncond = cc && *cc ? split_list("cond_cols", cc, &s.condc) : 0;
     {
         int nc = s.nout + s.ncond;
@@ -499,7 +561,8 @@ int draw_generated(const Report *rp, Notes *nt, char *more, size_t n)
     const char *tconf = conf_get(r, "train");
     train = tconf ? resolve_data(r, tconf) : NULL;   /* W1 in the study's scaled units */
     if (sample_models(exe, geval, train, models, rp->dir, &s, nt) != 0) goto done;
-    add_observables(&s);
+    int calo = calo_view(&s);
+    if (!calo) add_observables(&s);
     GenHist gh = gen_hist_of(&s);
     write_data(rp->dir, &s, &gh);
     write_script(r, rp->dir, &s, &gh);
@@ -507,13 +570,15 @@ int draw_generated(const Report *rp, Notes *nt, char *more, size_t n)
     char desc[512];  /* the caption's account of what was sampled */
     snprintf(desc, sizeof desc, "%d models of set #%d sampled with <code>%s</code>, %zu events each%s",
              nm, r->id[r->best], exe, s.nv, s.ncond ? ", conditioned on the validation events" : "");
-    snprintf(more, n, " %s.", desc);
+    snprintf(more, n, " %s.%s", desc, calo ? " Showers are shown by CaloGAN's shower shapes"
+             " (energy per layer, total over E0, layer 0's E-ratio, depth, width and sparsity"
+             " per layer), computed from the 504 cells of each event." : "");
     made = 1;
 done:
     for (int m = 0; m < nm; m++) free(models[m]);
     free(models);
     free(exe), free(val), free(geval), free(train), free(s.vdat), free(s.gen);
-    if (s.outc) free(s.outc[0]), free(s.outc);
+    if (s.outc) free(s.outbuf), free(s.outc);
     if (s.condc) free(s.condc[0]), free(s.condc);
     return made;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum { ST_FAILED, ST_TRIALS, ST_TRIALS_FAILED, ST_MEDIAN, ST_UNDER, ST_SPEEDUP, ST_UTIL, ST_SLOTBUSY,
        ST_PRUNED, ST_TRAIN_H, ST_SAVED_H };
@@ -94,18 +95,33 @@ static void write_summary(AtomicOut *o, const Report *rp)
     int nr = rp->nr;
     const double *thr = rp->thr;
     const char *study = conf_get(&runs[0], "study"), *phase = conf_get(&runs[0], "phase");
-    aout_printf(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>gantune report: ");
+    aout_printf(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
+    /* a live page reloads itself; the workflow writes the last one, at the end, without it */
+    if (rp->live) aout_printf(o, "<meta http-equiv=\"refresh\" content=\"%ld\">\n", rp->live);
+    aout_printf(o, "<title>gantune report: ");
     html_esc(o, study ? study : runs[0].dir);
     aout_printf(o, " %s</title>\n<style>body{font-family:sans-serif;max-width:1500px;margin:1em auto}"
                    "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:3px 8px;"
                    "text-align:right}th{text-align:left;background:#f2f2f2}img{max-width:100%%;"
-                   "border:1px solid #ddd}figcaption{color:#333;margin-bottom:2em}.warning{color:#a00000}</style></head><body>\n",
+                   "border:1px solid #ddd}figcaption{color:#333;margin-bottom:2em}.warning{color:#a00000}.live{background:#fff6d0;padding:4px 8px}</style></head><body>\n",
                 phase ? phase : "");
     aout_printf(o, "<h1>gantune report: ");
     html_esc(o, study ? study : "");
     aout_printf(o, " ");
     html_esc(o, phase ? phase : "");
     aout_printf(o, "</h1>\n");
+    if (rp->live) {
+        const Run *r = &runs[0];
+        const char *b = conf_get(r, "budget");
+        char when[64];
+        time_t now = time(NULL);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
+        aout_printf(o, "<p id=\"live\" class=\"live\">Live: the search is running, %d of %s sets "
+                       "finished, %d pending. This page is rewritten after every finished set and "
+                       "reloads itself every %ld s; it stops reloading when the search ends. "
+                       "Written at <span id=\"live-time\">%s</span>.</p>\n",
+                    r->n, b ? b : "?", r->npending, rp->live, when);
+    }
     write_warnings(o, rp);
     aout_printf(o, "<h2>Summary</h2>\n<table id=\"summary\">\n<tr><th>run</th>");
     for (int k = 0; k < nr; k++) {

@@ -111,6 +111,51 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* a tick's label: 3 significant digits, counts of 10^4 and more with k or M */
+static void tic_label(char *buf, size_t n, double v)
+{
+    char d[NUMFMT_MAX];
+    if (v >= 1e6) numfmt_g(d, v / 1e6, 3), snprintf(buf, n, "%sM", d);
+    else if (v >= 1e4) numfmt_g(d, v / 1e3, 3), snprintf(buf, n, "%sk", d);
+    else numfmt_g(d, v, 3), snprintf(buf, n, "%s", d);
+}
+
+void gp_log_tics(AtomicOut *g, const char *axis, double lo, double hi)
+{
+    static const double m125[] = {1, 2, 5}, m10[] = {1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9};
+    if (!(lo > 0) || !(hi >= lo)) return;
+    const double *mant = m125;
+    int nm = 3;
+    for (int pass = 0; pass < 2; pass++) {
+        int cnt = 0;
+        for (int e = (int)floor(log10(lo)) - 1; e <= (int)ceil(log10(hi)); e++)
+            for (int k = 0; k < nm; k++) {
+                double v = mant[k] * pow(10, e);
+                cnt += v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9);
+            }
+        if (cnt >= 3 || pass == 1) break;
+        mant = m10, nm = 10;
+    }
+    aout_printf(g, "set %stics (", axis);
+    int first = 1;
+    for (int e = (int)floor(log10(lo)) - 1; e <= (int)ceil(log10(hi)); e++)
+        for (int k = 0; k < nm; k++) {
+            double v = mant[k] * pow(10, e);
+            if (v < lo * (1 - 1e-9) || v > hi * (1 + 1e-9)) continue;
+            char lab[48];
+            tic_label(lab, sizeof lab, v);
+            aout_printf(g, "%s'%s' %.9g", first ? "" : ", ", lab, v);
+            first = 0;
+        }
+    /* a range too narrow even for those: its two ends */
+    if (first) {
+        char a[48], b[48];
+        tic_label(a, sizeof a, lo), tic_label(b, sizeof b, hi);
+        aout_printf(g, "'%s' %.9g, '%s' %.9g", a, lo, b, hi);
+    }
+    aout_printf(g, ")\n");
+}
+
 double quantile(const double *v, int n, double q)
 {
     double *s = xmalloc((size_t)(n > 0 ? n : 1) * sizeof *s);

@@ -32,6 +32,11 @@ void gp_header(AtomicOut *g, const char *png, int w, int h);
  * exists, else a note and a warning say why (0). */
 int gnuplot_run(const char *gp_exe, const char *dir, const char *gp, const char *png, Notes *nt);
 
+/* Ticks for a log axis ("x", "y", "cb") over [lo, hi] > 0: 1-2-5 per decade, or more mantissas
+ * when the range spans less than a decade, so every log axis has at least three labelled ticks
+ * (gnuplot's own give one per decade, none on a narrow range). Counts of 10^4 and more as 20k. */
+void gp_log_tics(AtomicOut *g, const char *axis, double lo, double hi);
+
 /* Quantile of the finite values (linear interpolation), NaN if none. */
 double quantile(const double *v, int n, double q);
 

@@ -27,6 +27,11 @@ const PicDef report_pictures[] = {
      "Best mean W1 found so far against the number of finished sets, one curve per method "
      "(mean and ±1σ band over repeated runs); the dashed line ends the initial design.",
      "convergence", NEED_ANY_OK, draw_convergence},
+    {"learning", "Learning curves",
+     "W1 after every epoch of each trial (its log, trials/ID-T.log) of the best sets by mean W1, "
+     "one colour per set; the sets pruned at a rung in grey, their curves ending there. Vertical "
+     "lines: the pruning rungs.",
+     "learning curves", NEED_FIRST_OK | NEED_LOGS, draw_learning},
     {"cost-convergence", "Convergence against trainer hours",
      "Best mean W1 found so far against the trainer hours spent to get there (the sum of the "
      "trial times of the sets finished so far), one curve per run: pruning shows as a curve "
@@ -35,7 +40,10 @@ const PicDef report_pictures[] = {
     {"generated", "Generated events against validation data",
      "Each output variable's normalised histogram: validation data (black) against the mean of "
      "the trained generators (red, band ±1σ across models), ratio below; for conditional "
-     "studies also in quantile bins of the energy condition (E, else the first condition).",
+     "studies also in quantile bins of the energy condition (E, else the first condition). "
+     "Each x axis spans the validation sample's whole range, minimum to maximum, so the tails "
+     "show; generated events beyond it are counted in the first or last bin (under- and "
+     "overflow); a variable with a sparse tail gets a log density axis.",
      "generated vs truth", NEED_MODELS, draw_generated},
     {"pareto", "Pareto view",
      "Sets not dominated in (mean W1, σ, parameter count) are circled and labelled: no other "

@@ -23,6 +23,7 @@ typedef struct {
     int nf;
     const char *sampler, *surrogate;  /* gan-sample and surrogate-propose (names or paths) */
     long events;                 /* validation events for generated vs truth */
+    long live;                   /* --live S: the page reloads itself every S s; 0: a finished run */
 } Report;
 
 /* What a picture needs. The first two are checked before drawing: a picture whose sets have not
@@ -35,8 +36,9 @@ enum {
     NEED_SURROGATE = 1 << 2,     /* the surrogate program, to fit the history */
     NEED_MODELS = 1 << 3,        /* saved models, the sampler and the validation data */
     NEED_TIMELINE = 1 << 4,      /* timeline.csv */
+    NEED_LOGS = 1 << 5,          /* the trials' per-epoch logs */
 };
-#define NEED_OPTIONAL (NEED_SURROGATE | NEED_MODELS | NEED_TIMELINE)
+#define NEED_OPTIONAL (NEED_SURROGATE | NEED_MODELS | NEED_TIMELINE | NEED_LOGS)
 
 /* Draw: write NAME.gp and its data into rp->dir. Returns 1 when the script is ready for gnuplot,
  * 0 when the picture is omitted (a note in nt says why). more (n bytes, starts empty) may get HTML
@@ -66,6 +68,7 @@ int draw_wd_sigma(const Report *rp, Notes *nt, char *more, size_t n);
 int draw_sensitivity(const Report *rp, Notes *nt, char *more, size_t n);
 int draw_importance(const Report *rp, Notes *nt, char *more, size_t n);
 int draw_convergence(const Report *rp, Notes *nt, char *more, size_t n);
+int draw_learning(const Report *rp, Notes *nt, char *more, size_t n);
 int draw_generated(const Report *rp, Notes *nt, char *more, size_t n);
 /* The summary table's rows of the generated picture's gan-eval figures (generated_eval.csv in
  * the report directory: one gan-eval record per sampled model), mean ± σ over the models, for

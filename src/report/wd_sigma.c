@@ -103,28 +103,33 @@ static void write_script(const Report *rp, const WdSigma *s)
     for (int k = 0; k < nr; k++) {
         const Run *r = &rp->runs[k];
         double ox = (double)k / nr, sx = 1.0 / nr;
-        aout_printf(g, "set origin %g,0.68\nset size %g,0.30\nunset colorbox\nset rmargin 14\n"
-                       "set key inside top right vertical\n", ox, sx);
+        /* the histogram and the scatter share their x axis to the pixel: both plot areas have
+         * the same left and right edges, fixed in screen coordinates (the colour box of the
+         * scatter sits in the right margin, which the histogram leaves empty) */
+        double xl = ox + 0.10 * sx, xr = ox + 0.80 * sx;
+        aout_printf(g, "set lmargin at screen %.6f\nset rmargin at screen %.6f\n", xl, xr);
+        aout_printf(g, "set bmargin at screen 0.715\nset tmargin at screen 0.93\nunset colorbox\n"
+                       "set key inside top right vertical\n");
         int nok = 0;
         for (int i = 0; i < r->n; i++) nok += r->ok[i];
         aout_printf(g, "set title '%s: %d set%s evaluated, %d finished ok'\n", r->label, r->n,
                     r->n == 1 ? "" : "s", nok);
-        aout_printf(g, "set xlabel ''\nset format x ''\nset ylabel 'sets per bin'\n"
+        aout_printf(g, "set xlabel ''\nset format x '%%g'\nset xtics autofreq\nset ylabel 'sets per bin'\n"
                        "set yrange [0:%d]\nset ytics %d\nset style fill solid 0.6 border lc rgb '#333333'\n",
                     hmax + 1, hmax <= 8 ? 1 : (hmax + 5) / 6);
         aout_printf(g, "plot 'wd-hist-%d.dat' u 1:2:(%.9g) w boxes lc rgb '#6a8caf' "
                        "title 'histogram of sampled mean W1'\n", k + 1, (xmax - xmin) / NHIST);
-        aout_printf(g, "set origin %g,0.0\nset size %g,0.70\nset title ''\nset format x '%%g'\nset ytics autofreq\n", ox, sx);
+        aout_printf(g, "set bmargin at screen 0.14\nset tmargin at screen 0.64\nset title ''\n"
+                       "set ytics autofreq\n");
         aout_printf(g, "set xlabel 'mean W1 over trials (scaled units)'\n"
                        "set ylabel 'σ of W1 over trials (scaled units)'\nset yrange [0:%.9g]\n",
                     s->ymax);
         int lg = hp_log(r, rp->cidx[k]) && cmin > 0;
-        aout_printf(g, "set colorbox\n%s\nset cbrange [%.9g:%.9g]\nset cblabel '%s (%s%s)'\n",
-                    lg ? "set logscale cb\nset cbtics (1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 2e-4, "
-                         "5e-4, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1)"
-                       : "unset logscale cb\nset cbtics autofreq", cmin, cmax, color_by,
+        aout_printf(g, "set colorbox\n%s\nset cbrange [%.9g:%.9g]\nset cblabel '%s (%s%s)' offset 1,0\n",
+                    lg ? "set logscale cb" : "unset logscale cb\nset cbtics autofreq", cmin, cmax, color_by,
                     hp_unit(color_by), lg ? ", log scale" : "");
-        aout_printf(g, "set key below\nset rmargin 14\n");
+        if (lg) gp_log_tics(g, "cb", cmin, cmax);
+        aout_printf(g, "set key at screen %.6f, 0.015 center bottom horizontal\n", ox + 0.45 * sx);
         aout_printf(g, "plot 'wd-sigma-%d.dat' index 0 u 2:3:4 w p pt 7 ps 1.4 lc palette "
                        "title 'hyperparameter set'", k + 1);
         if (r->best >= 0)

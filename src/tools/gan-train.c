@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/atomic.h"
+#include "base/numfmt.h"
 #include "base/proc.h"
 #include "model/adagan.h"
 #include "model/calogan.h"
@@ -72,6 +73,27 @@ static float *scale(const double *v, size_t rows, int n, const double *lo, const
                                    : (float)(2.0 * (v[i * n + j] - lo[j]) / w - 1.0);
         }
     return f;
+}
+
+/* --progress: one line per epoch to stderr, at most 120 columns (the label is cut to 40), so a
+ * long training shows it is alive and when it will end: epoch, this epoch's W1, the best so far,
+ * seconds per epoch and the time left at that pace. The full numbers are in --log. */
+static void progress_line(const char *label, long ep, long epochs, double wd, double best,
+                          long best_ep, double elapsed)
+{
+    char w[NUMFMT_MAX], b[NUMFMT_MAX], spe[32], eta[32];
+    numfmt_g(w, wd, 4);
+    numfmt_g(b, best, 4);
+    double per = elapsed / (double)ep;
+    if (per < 1) {   /* "0.043s": a small epoch still shows its pace */
+        int k = numfmt_g(spe, per, 2);
+        snprintf(spe + k, sizeof spe - (size_t)k, "s");
+    } else {
+        numfmt_dur(spe, sizeof spe, per);
+    }
+    numfmt_dur(eta, sizeof eta, per * (double)(epochs - ep));
+    fprintf(stderr, "%.40s%sepoch %ld/%ld  W1 %s  best %s (epoch %ld)  %s/epoch  ETA %s\n", label,
+            *label ? ": " : "", ep, epochs, w, b, best_ep, spe, eta);
 }
 
 static int out_index(const GanConfig *o, const char *opt, const char *name)
@@ -447,6 +469,8 @@ int main(int argc, char **argv)
             if (score) aout_printf(log, ",%.6g", sc);
             aout_printf(log, ",%.3f\n", now_seconds() - t0);
         }
+        if (o.progress)
+            progress_line(o.progress, ep, o.epochs, mean, best_wd, best_epoch, now_seconds() - t0);
         /* a rung: stop here when the search prunes this set (status pruned, epochs = ep) */
         while (next_rung < nrungs && rung[next_rung] < ep) next_rung++;
         if (next_rung < nrungs && rung[next_rung] == ep && ep < o.epochs)

@@ -37,6 +37,8 @@ static void usage(FILE *f)
             "  --sampler PROG     generator sampler (default gan-sample on PATH)\n"
             "  --surrogate PROG   importance provider (default surrogate-propose on PATH)\n"
             "  --gnuplot PROG     gnuplot executable (default gnuplot on PATH)\n"
+            "  --live S           a search still running: index.html reloads itself every S\n"
+            "                     seconds and says so (the workflow rewrites it after each set)\n"
             "  -h, --help         this help\n");
 }
 
@@ -69,12 +71,13 @@ int main(int argc, char **argv)
         {"color-by", required_argument, 0, 'c'}, {"threshold", required_argument, 0, 't'},
         {"output", required_argument, 0, 'o'},   {"events", required_argument, 0, 'n'},
         {"sampler", required_argument, 0, 's'},  {"surrogate", required_argument, 0, 'S'},
-        {"gnuplot", required_argument, 0, 'g'},  {"help", no_argument, 0, 'h'},
+        {"gnuplot", required_argument, 0, 'g'},  {"live", required_argument, 0, 'L'},
+        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     const char *color_by = NULL, *outdir = NULL, *sampler = "gan-sample",
                *surrogate = "surrogate-propose", *gp_name = "gnuplot";
     double threshold = NAN;
-    long events = 20000;
+    long events = 20000, live = 0;
     int c;
     while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
         switch (c) {
@@ -85,6 +88,7 @@ int main(int argc, char **argv)
         case 's': sampler = optarg; break;
         case 'S': surrogate = optarg; break;
         case 'g': gp_name = optarg; break;
+        case 'L': live = parse_long("--live", optarg, 1, 86400); break;
         case 'h': usage(stdout); check_stdout(); return EXIT_OK;
         default:
             fprintf(stderr, "usage: hpo-report RUNDIR [RUNDIR...] [--color-by HP] [--threshold W] [-o DIR]\n");
@@ -119,7 +123,7 @@ int main(int argc, char **argv)
     report_dir_open(&rd, target);
     Report rp = {.runs = runs, .nr = nr, .dir = rd.tmp, .color_by = color_by, .cidx = cidx,
                  .thr = thr, .front = front, .nf = nf, .sampler = sampler, .surrogate = surrogate,
-                 .events = events};
+                 .events = events, .live = live};
 
     /* every picture of the table that is ready, in order; then index.html */
     Notes nt = {0};

@@ -39,8 +39,9 @@ static void importance(const Space *sp, const PointSet *h, const Opts *o, Rng *r
                      o->history ? o->history : "(no history)", nok);
     double *S1 = xmalloc((size_t)d * sizeof *S1), *ST = xmalloc((size_t)d * sizeof *ST);
     double *S2 = o->interactions ? xmalloc((size_t)d * d * sizeof *S2) : NULL;
+    double *se = xmalloc((size_t)2 * d * sizeof *se);
     surrogate_importance(surrogate_method_model(o->method), sp, h, o->cap, o->rho, o->noise_dof, r,
-                         S1, ST, S2);
+                         S1, ST, S2, se);
     if (o->interactions) {
         double *pairs = xmalloc((size_t)d * d * 3 * sizeof *pairs);
         int np = 0;
@@ -56,10 +57,13 @@ static void importance(const Space *sp, const PointSet *h, const Opts *o, Rng *r
             printf("%s,%s,%.4f\n", sp->name[(int)pairs[p * 3 + 1]], sp->name[(int)pairs[p * 3 + 2]], pairs[p * 3]);
         free(pairs);
     } else {
-        printf("name,S1,ST\n");
-        for (int j = 0; j < d; j++) printf("%s,%.4f,%.4f\n", sp->name[j], S1[j], ST[j]);
+        /* ST >= S1 for the true indices; the estimates may cross by their sampling error,
+         * which is printed beside them (sobol.h) */
+        printf("name,S1,ST,S1_se,ST_se\n");
+        for (int j = 0; j < d; j++)
+            printf("%s,%.4f,%.4f,%.4f,%.4f\n", sp->name[j], S1[j], ST[j], se[2 * j], se[2 * j + 1]);
     }
-    free(S1); free(ST); free(S2);
+    free(S1); free(ST); free(S2); free(se);
 }
 
 /* ---- usage, with the method names from the table */

@@ -139,6 +139,13 @@ static void test_noise(void)
     CHECK(out[3] == var[3], "no trial counts: per-set variances as given");
 }
 
+/* The true first-order index of u2 in product(): Var(0.2 u2) over the total variance. */
+static double v3_of_product(void)
+{
+    double v12 = 1.0 / 144, v3 = 0.04 / 12;
+    return v3 / (v12 + v3);
+}
+
 int main(void)
 {
     test_noise();
@@ -227,11 +234,20 @@ int main(void)
 
     /* Sobol: an additive function has S1 = ST; a product has a second-order term. */
     double S1[3], ST[3], S2[9];
-    sobol_indices(additive, NULL, 2, 20000, &r, S1, ST, NULL);
+    sobol_indices(additive, NULL, 2, 20000, &r, S1, ST, NULL, NULL);
     CHECK_CLOSE(S1[0], 1 / 1.01, 0.03, 0, "S1 of the dominant input");
     CHECK_CLOSE(S1[1], 0.01 / 1.01, 0.02, 0, "S1 of the weak input");
     CHECK_CLOSE(ST[0], S1[0], 0.03, 0, "no interactions: ST = S1");
-    sobol_indices(product, NULL, 3, 20000, &r, S1, ST, S2);
+    /* the standard errors: the true indices of the product lie within 4 of them, and they
+     * shrink as 1/sqrt(N) (a quarter of the samples, about twice the error) */
+    double se[6], se4[6];
+    sobol_indices(product, NULL, 3, 20000, &r, S1, ST, NULL, se);
+    CHECK(fabs(S1[2] - v3_of_product()) < 4 * se[4] + 1e-12, "S1 of u2 within 4 SE (%g, se %g)", S1[2], se[4]);
+    CHECK(fabs(ST[0] - (1.0 / 144) / (1.0 / 144 + 0.04 / 12)) < 4 * se[1], "ST of u0 within 4 SE (%g, se %g)", ST[0], se[1]);
+    CHECK(se[0] > 0 && se[1] > 0 && se[1] < 0.05, "standard errors positive and small (%g, %g)", se[0], se[1]);
+    sobol_indices(product, NULL, 3, 5000, &r, S1, ST, NULL, se4);
+    CHECK(se4[1] / se[1] > 1.6 && se4[1] / se[1] < 2.5, "SE grows as 1/sqrt(N): ratio %g", se4[1] / se[1]);
+    sobol_indices(product, NULL, 3, 20000, &r, S1, ST, S2, NULL);
     /* Var((u0-.5)(u1-.5)) = 1/144, Var(0.2 u2) = 0.04/12. */
     double v12 = 1.0 / 144, v3 = 0.04 / 12, tot = v12 + v3;
     CHECK_CLOSE(S2[0 * 3 + 1], v12 / tot, 0.06, 0, "S2 of the interacting pair");
