@@ -189,6 +189,7 @@ int main(void)
             }
         put("history.csv", text);
     }
+    space_free(sp);
     sp = rundir_space(dir);
     rd_load(&h, dir, RD_HISTORY, sp);
     put("run.conf", "seed=1\nmethod=rbf\n");
