@@ -152,11 +152,22 @@ awk_best() {
   [ "$(cell r1-best-id rep/index.html)" = "$id" ]
   [ "$(cell r1-observed-id rep/index.html)" = 9 ]
   [[ $(cell r1-best-rule rep/index.html) == smoothed* ]]
+  # one line says what the smoothed W1 is and why the pick is not the lowest observed mean
+  note=$(sed -n 's/.*<p id="best-rule-note">\([^<]*\)<.*/\1/p' rep/index.html)
+  [[ $note == *"posterior mean"* ]]
+  [[ $note == *"not the lowest observed mean"* ]]
+  [[ $note == *"lucky draw"* ]]
   echo 'recommend=observed' >> run/run.conf
   run hpo-step run --picks
   [ "$status" -eq 0 ]
   [ "${lines[1]%%,*}" = observed ]
   [ "$(hpo-step run --best | tail -1 | cut -d, -f1)" = 9 ]
+  # under the observed rule there is no smoothed pick to explain
+  run hpo-report run -o rep
+  [ "$status" -eq 0 ]
+  [[ $(cell r1-best-rule rep/index.html) == observed* ]]
+  run grep -c best-rule-note rep/index.html
+  [ "$output" = 0 ]
   echo 'recommend=lowest' > run/run.conf.new
   grep -v '^recommend=' run/run.conf >> run/run.conf.new
   mv run/run.conf.new run/run.conf

@@ -230,6 +230,16 @@ static void write_summary(AtomicOut *o, const Report *rp)
 #undef ROW_PCT
     generated_eval_rows(o, rp);
     aout_printf(o, "</table>\n");
+    /* The smoothed W1 can sit far from the pick's observed mean (0.110 against 0.045 in a real
+     * search); without a word the pick looks like a mistake. */
+    int any_smoothed = 0;
+    for (int k = 0; k < nr; k++) any_smoothed |= runs[k].best >= 0 && strcmp(runs[k].rule, "smoothed") == 0;
+    if (any_smoothed)
+        aout_printf(o, "<p id=\"best-rule-note\">Smoothed W1: the GP surrogate's posterior mean at the set "
+                       "(its trials weighed against its neighbours', with pooled noise), which can differ much "
+                       "from its observed mean; the pick is the lowest smoothed value, not the lowest observed "
+                       "mean, since with a few trials per set the lowest mean is mostly a lucky draw that does "
+                       "not hold up when retrained.</p>\n");
     if (nr > 1)
         aout_printf(o, "<p>Sensitivity, importance, Pareto and generated-vs-truth panels are drawn for "
                        "the first run (");
