@@ -136,3 +136,33 @@ small=(--model calo --cond-cols E0 --batch-size 64 --noise-dim 8 --gen-layersize
   echo "$output"
   [ "$status" -eq 0 ]
 }
+
+@test "make estimate STUDY=calo: times the study's trainer (--model calo) and counts its networks" {
+  command -v surrogate-propose hpo-estimate > /dev/null
+  printf 'name,lower,upper,scaling\nnoise_dim,1,2,4\nbatch_size,1,2,32\nlr_gen,1,8,5e-5\nlr_disc,1,8,5e-5\nfilters,1,2,2\nkernel,2,5,1\n' > small.csv
+  ta="--model calo --gen-layersize 16 --disc-layersize 16"
+  run make -s -C "$ROOT" estimate STUDY=calo RUNS="$TMP/runs" EVENTS=700 ESTIMATE_SETS=3 \
+    ESTIMATE_STEPS=2 SPACE="$TMP/small.csv" TRAIN_ARGS="$ta"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"trainer args $ta"* ]]
+  e=$TMP/runs/calo/estimate
+  # the timed records are the calo model's: with filters 2-4 its dense layers between the 504
+  # cells and the planes (504 x F*144 each way) make over 200k parameters; the MLP at widths
+  # 16 has under 20k
+  [ "$(tail -n +2 "$e/timings.csv" | wc -l)" -eq 3 ]
+  run awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "params") k = i; next } !($k > 200000) { bad = 1 } END { exit bad || !k }' "$e/timings.csv"
+  [ "$status" -eq 0 ]
+  # the model counts the same networks, and says so in cost.csv
+  [ "$(sed -n 2p "$e/cost.csv" | cut -d, -f6-)" = calo,4,512,16,16,8,4 ]
+  # without --model the count is the MLP's, which the timed records refute
+  args=(--space "$e/space.csv" --timings "$e/timings.csv" --events 560 --epochs 10 --trials 3 --budget 50 --ncond 1 --nout 504)
+  run hpo-estimate "${args[@]}" --trainer-args "--gen-layersize 16 --disc-layersize 16"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $output == *"timings.csv:2: the timed run has "*" parameters, --trainer-args '--gen-layersize 16 --disc-layersize 16' make "*" (mlp model): give the trainer's arguments"* ]]
+  run hpo-estimate "${args[@]}" --trainer-args "$ta"
+  [ "$status" -eq 0 ]
+  run hpo-estimate "${args[@]}" --trainer-args "--model calo --kernel 9"
+  [ "$status" -eq 2 ]
+}
