@@ -36,9 +36,13 @@ void calogan_init(Gan *g, const GanConfig *cfg, Rng *init_rng);
 
 /* The data's constants, from gan-train: the condition column of E0 and its min-max scaling
  * (scaled = 2 (E0 - lo)/(hi - lo) - 1), the target per GeV of E0 r / s and the feature scale
- * mean(E_tot)/s, both in scaled cell units. Called once after gan_init. */
+ * mean(E_tot)/s, in energy units of s (the largest training cell). unit[l]: a scaled cell of
+ * layer l is unit[l] energy units (s_l / s, s_l the largest training cell of layer l: each
+ * layer is scaled by its own largest cell); layer_scale[l]: layer l's mean training energy in
+ * energy units, its feature's scale. NULL: units 1 and layer scales feat_scale (one shared
+ * scale). Called once after gan_init. */
 void calogan_set_data(Gan *g, int e0_col, double e0_lo, double e0_hi, double target_per_gev,
-                      double feat_scale);
+                      double feat_scale, const double *unit, const double *layer_scale);
 
 /* The parts of a step (gan_step_w calls them for --model calo), exposed for the gradient
  * check. calogan_d_grad: the generator forward on [c, z] and the discriminator's loss and
