@@ -296,8 +296,8 @@ int draw_adagan(const Report *rp, Notes *nt, char *more, size_t n)
         snprintf(more, n, " <code>%s</code>: %d components (mixture", ens, en.n);
         for (int c = 0; c < en.n && strlen(more) + 16 < n; c++)
             snprintf(more + strlen(more), n - strlen(more), "%s%.3g", c ? ", " : " ", en.mix[c]);
-        snprintf(more + strlen(more), n - strlen(more), "), %zu events each, sampled with <code>%s</code>"
-                 " --seed 1%s.", e.nv, exe, e.ncond ? " on the validation events' conditions" : "");
+        snprintf(more + strlen(more), n - strlen(more), "), %zu events each, sampled with "
+                 "<code>%s --seed 1</code>%s.", e.nv, exe, e.ncond ? " on the validation events' conditions" : "");
         made = 1;
     }
     if (cfile) unlink(cfile);
