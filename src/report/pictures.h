@@ -74,6 +74,8 @@ int draw_generated(const Report *rp, Notes *nt, char *more, size_t n);
  * the report directory: one gan-eval record per sampled model), mean ± σ over the models, for
  * the first run; nothing when the picture made no such file. */
 void generated_eval_rows(AtomicOut *o, const Report *rp);
+/* A calorimeter study's mean cell energy per layer, validation next to generated. */
+int draw_calo_images(const Report *rp, Notes *nt, char *more, size_t n);
 /* A data file named in run.conf as it is, else relative to the run directory, else to the project
  * root (runs/STUDY/PHASE/../../..); NULL when none exists. */
 char *resolve_data(const Run *r, const char *p);
