@@ -251,11 +251,14 @@ int main(int argc, char **argv)
     for (int i = 1; i < nr; i++)
         for (int j = i; j > 0 && ratio[j] < ratio[j - 1]; j--) { double t = ratio[j]; ratio[j] = ratio[j - 1]; ratio[j - 1] = t; }
     double med = nr ? (nr % 2 ? ratio[nr / 2] : 0.5 * (ratio[nr / 2 - 1] + ratio[nr / 2])) : NAN;
-    printf("run,eta,rungs,min,z,sets,epochs_full,epochs_pruned,saved,time_saved,full_pick,full_pick_wd,survives,pruned_pick,pruned_pick_wd,pruned_sets,obs_over_final_median,pruned_best_final,gain_mean,gain_rms\n");
+    printf("run,eta,rungs,min,z,sets,epochs_full,epochs_pruned,saved,time_saved,full_pick,full_pick_wd,survives,pruned_pick,pruned_pick_wd,pruned_sets,obs_over_final_median,pruned_best_final,gain_mean,gain_rms,pruned_ids\n");
     printf("%s,%g,", dir, p.eta);
     for (int r = 0; r < p.nrungs; r++) printf("%s%ld", r ? ";" : "", p.rung[r]);
-    printf(",%ld,%g,%d,%ld,%ld,%.3f,%.3f,%ld,%.6g,%s,%ld,%.6g,%d,%.3f,%.6g,%.4f,%.4f\n", p.min_sets, p.z, n, ep_full, ep_pruned,
+    printf(",%ld,%g,%d,%ld,%ld,%.3f,%.3f,%ld,%.6g,%s,%ld,%.6g,%d,%.3f,%.6g,%.4f,%.4f,", p.min_sets, p.z, n, ep_full, ep_pruned,
            ep_full ? 1.0 - (double)ep_pruned / (double)ep_full : 0, s_full > 0 ? 1.0 - s_pruned / s_full : 0, full_id, full_pick,
            full_pick_survives ? "yes" : "no", pruned_id, pruned_pick, nr, med, pr_best, gmean, grms);
+    for (int i = 0, k = 0; i < n; i++)      /* the sets pruned, in id order */
+        if (stop[i] < epochs) printf("%s%ld", k++ ? ";" : "", ids[i]);
+    printf("\n");
     return 0;
 }
