@@ -90,4 +90,79 @@ small=(--model calo --cond-cols E0 --batch-size 64 --noise-dim 8 --gen-layersize
   grep -q '^# bin 0 column sparsity_l2$' "$b/report/generated.dat"
   run grep -c 'column l0_c' "$b/report/generated.dat"
   [ "$output" = 0 ]
+  # the average showers per layer: validation next to generated, their ratio
+  [ -s "$b/report/calo-images.png" ]
+  grep -q '<img src="calo-images.png"' "$b/report/index.html"
+  d=$b/report/calo-images.dat
+  [ "$(grep -c '^# layer [0-2] ' "$d")" -eq 9 ]
+  zcat -f "$(sed -n 's/^val=//p' "$b/run.conf")" > val.csv
+  # the one model of the best set, sampled as the picture does (seed 1, the validation E0)
+  id=$(sed -n 's/.* 1 models of set #\([0-9]*\) sampled .*/\1/p' "$b/report/index.html" | sort -u)
+  [ -n "$id" ]
+  m=$b/models/$id-1.gtm
+  [ -s "$m" ]
+  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "E0") k = i; print "E0"; next }
+           { printf "%.9g\n", $k }' val.csv > e0.csv
+  gan-sample --model "$m" --cond e0.csv --events "$(($(wc -l < e0.csv) - 1))" --seed 1 -o gen.csv
+  # every cell of block 3l (validation) and 3l + 1 (generated) is the mean of its column (layer
+  # l, row r, column c: l<l>_c<r * cols + c), so each layer's mean is that of its columns
+  for k in 0 1; do
+    f=$([ $k = 0 ] && echo val.csv || echo gen.csv)
+    run awk -v k="$k" '
+      FNR == NR && FNR == 1 { for (i = 1; i <= NF; i++) name[i] = $i; next }
+      FNR == NR { for (i = 1; i <= NF; i++) sum[name[i]] += $i; n++; next }
+      /^# layer/ { b++; l = $3; split($(NF - 7), rc, "x"); row = 0; next }
+      /^#/ || NF == 0 || (b - 1) % 3 != k { next }
+      { for (c = 1; c <= NF; c++) {
+          want = sum["l" l "_c" (row * rc[2] + c - 1)] / n
+          got[l] += $c; tot[l] += want; cells[l]++
+          if (($c - want) ^ 2 > (1e-6 * want) ^ 2 + 1e-24) { print "layer " l " row " row " col " c - 1 ": " $c ", want " want; bad = 1 }
+        }
+        row++ }
+      END { for (l = 0; l < 3; l++) {
+              printf "layer %d: mean cell %.9g GeV, columns %.9g\n", l, got[l] / cells[l], tot[l] / cells[l]
+              if (cells[l] != (l == 0 ? 288 : l == 1 ? 144 : 72) || !(got[l] > 0)) bad = 1 }
+            exit bad }' FS=, "$f" FS=' ' "$d"
+    echo "$f: $output"
+    [ "$status" -eq 0 ]
+  done
+  # block 3l + 2 is generated / validation (where the validation mean is 0: 1 if the generated one is too, else 10)
+  run awk '/^# layer/ { b++; next } /^#/ || NF == 0 { next }
+    { for (c = 1; c <= NF; c++) v[b, ++i[b]] = $c }
+    END { for (q = 3; q <= 9; q += 3) for (j = 1; j <= i[q]; j++) {
+            t = v[q - 2, j]; g = v[q - 1, j]; want = t > 0 ? g / t : g > 0 ? 10 : 1
+            if ((v[q, j] - want) ^ 2 > (1e-6 * want) ^ 2) { print "block " q - 1 " cell " j ": " v[q, j] ", want " want; bad = 1 } }
+          exit bad || i[3] != 288 }' "$d"
+  echo "$output"
+  [ "$status" -eq 0 ]
+}
+
+@test "make estimate STUDY=calo: times the study's trainer (--model calo) and counts its networks" {
+  command -v surrogate-propose hpo-estimate > /dev/null
+  printf 'name,lower,upper,scaling\nnoise_dim,1,2,4\nbatch_size,1,2,32\nlr_gen,1,8,5e-5\nlr_disc,1,8,5e-5\nfilters,1,2,2\nkernel,2,5,1\n' > small.csv
+  ta="--model calo --gen-layersize 16 --disc-layersize 16"
+  run make -s -C "$ROOT" estimate STUDY=calo RUNS="$TMP/runs" EVENTS=700 ESTIMATE_SETS=3 \
+    ESTIMATE_STEPS=2 SPACE="$TMP/small.csv" TRAIN_ARGS="$ta"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"trainer args $ta"* ]]
+  e=$TMP/runs/calo/estimate
+  # the timed records are the calo model's: with filters 2-4 its dense layers between the 504
+  # cells and the planes (504 x F*144 each way) make over 200k parameters; the MLP at widths
+  # 16 has under 20k
+  [ "$(tail -n +2 "$e/timings.csv" | wc -l)" -eq 3 ]
+  run awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "params") k = i; next } !($k > 200000) { bad = 1 } END { exit bad || !k }' "$e/timings.csv"
+  [ "$status" -eq 0 ]
+  # the model counts the same networks, and says so in cost.csv
+  [ "$(sed -n 2p "$e/cost.csv" | cut -d, -f6-)" = calo,4,512,16,16,8,4 ]
+  # without --model the count is the MLP's, which the timed records refute
+  args=(--space "$e/space.csv" --timings "$e/timings.csv" --events 560 --epochs 10 --trials 3 --budget 50 --ncond 1 --nout 504)
+  run hpo-estimate "${args[@]}" --trainer-args "--gen-layersize 16 --disc-layersize 16"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $output == *"timings.csv:2: the timed run has "*" parameters, --trainer-args '--gen-layersize 16 --disc-layersize 16' make "*" (mlp model): give the trainer's arguments"* ]]
+  run hpo-estimate "${args[@]}" --trainer-args "$ta"
+  [ "$status" -eq 0 ]
+  run hpo-estimate "${args[@]}" --trainer-args "--model calo --kernel 9"
+  [ "$status" -eq 2 ]
 }

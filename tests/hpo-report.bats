@@ -146,6 +146,11 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   grep -q '<img src="generated.png"' rep/index.html
   nmodels=$(ls "$FINAL"/models/*.gtm | wc -l)
   grep -q "$nmodels models of set #1" rep/index.html
+  # not a calorimeter study (theta, phi): no average showers per layer, and no note about them
+  [ ! -e rep/calo-images.png ]
+  [ ! -e rep/calo-images.dat ]
+  run grep -c -i 'calo-images\|average showers' rep/index.html
+  [ "$output" = 0 ]
   # conditional study: all events plus 3 condition bins, for each of the 2 output columns and
   # the 4 derived observables hadronization's picture shows (event-obs(1))
   [ "$(grep -c '^# bin ' rep/generated.dat)" -eq 24 ]

@@ -241,7 +241,9 @@ expect_rule() {
   [[ ${lines[0]} == *"= 1e-06 + 2e-10*params + 0.001/batch (4 timings, largest error 0%)"* ]]
   [[ $output == *"unpruned: 100 sets x 5 trials x 20 epochs = "*" trainer hours; on 2 places: "* ]]
   [[ $output == *"pruned (rungs 2,7, eta 3, min 4): "*" epochs per trial on average"* ]]
-  [ "$(head -1 cost.csv)" = a,b,c,events,set_seconds ]
+  [ "$(head -1 cost.csv)" = a,b,c,events,set_seconds,model,noise_dim,batch_size,gen_layersize,disc_layersize,filters,kernel ]
+  # no --trainer-args: gan-train's MLP at its defaults where the space sets nothing
+  [ "$(sed -n 2p cost.csv | cut -d, -f6-)" = mlp,4,512,256,256,8,4 ]
   run hpo-estimate --space sp.csv --timings <(head -3 t.csv) --events 1 --epochs 2 --trials 1 --budget 1
   [ "$status" -eq 1 ]
   [[ $output == *"2 timings, the model needs at least 3"* ]]

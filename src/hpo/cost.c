@@ -1,5 +1,6 @@
 /* cost.c — see cost.h. */
 #include "hpo/cost.h"
+#include "base/atomic.h"
 #include "base/csvio.h"
 #include "base/proc.h"
 #include "base/util.h"
@@ -10,17 +11,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-double cost_params(const Space *sp, const double *v, int ncond, int nout, double *batch)
+void cost_base(GanConfig *base, const char *words, int ncond, int nout)
 {
-    GanConfig c = {.nnoise = 4, .batch = 512, .gen_width = 256, .disc_width = 256};
+    char *buf = xstrdup(words ? words : "");
+    size_t cap = strlen(buf) / 2 + 2;
+    char **argv = xmalloc((cap + 1) * sizeof *argv);
+    int argc = 0;
+    argv[argc++] = (char *)progname();
+    char *save = NULL;
+    for (char *t = strtok_r(buf, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save))
+        argv[argc++] = t;
+    argv[argc] = NULL;
+    GanConfig c;
+    gan_config_parse_part(&c, GAN_TRAIN, argc, argv);
+    *base = (GanConfig){.ncond = ncond, .nout = nout, .nnoise = c.nnoise, .batch = c.batch,
+                        .gen_width = c.gen_width, .disc_width = c.disc_width, .arch = c.arch,
+                        .arch_name = c.arch == GAN_ARCH_CALO ? "calo" : "mlp",
+                        .filters = c.filters, .kernel = c.kernel};
+    free(argv), free(buf);
+}
+
+double cost_params(const GanConfig *base, const Space *sp, const double *v, double *batch)
+{
+    GanConfig c = *base;
     for (int j = 0; j < sp->d; j++) {
         int x = (int)lround(v[j]);
         if (strcmp(sp->name[j], "noise_dim") == 0) c.nnoise = x;
         else if (strcmp(sp->name[j], "batch_size") == 0) c.batch = x;
         else if (strcmp(sp->name[j], "gen_layersize") == 0) c.gen_width = x;
         else if (strcmp(sp->name[j], "disc_layersize") == 0) c.disc_width = x;
+        else if (strcmp(sp->name[j], "filters") == 0) c.filters = x;
+        else if (strcmp(sp->name[j], "kernel") == 0) c.kernel = x;
     }
-    c.ncond = ncond, c.nout = nout;
     *batch = c.batch;
     return (double)gan_params_reference(&c);
 }
@@ -104,7 +126,7 @@ double cost_expected_epochs(const PruneConf *p, long epochs, long nsets)
     return total / (double)nsets;
 }
 
-int cost_read(const char *dir, CostModel *m, double *events, double *set_seconds)
+int cost_read(const char *dir, CostModel *m, double *events, double *set_seconds, GanConfig *base)
 {
     char *p = path_join(dir, "cost.csv");
     if (!file_exists(p)) { free(p); return 0; }
@@ -115,6 +137,32 @@ int cost_read(const char *dir, CostModel *m, double *events, double *set_seconds
     if (!csv_next(r)) csv_fail(r, "no model row");
     m->a = csv_num(r, ca), m->b = csv_num(r, cb), m->c = csv_num(r, cc);
     *events = csv_num(r, ce), *set_seconds = csv_num(r, cs);
+    if (base) {
+        /* the networks counted; a file from before they were written counted gan-train's MLP */
+        char words[512] = "";
+        static const char *const opt[] = {"model", "noise_dim", "batch_size", "gen_layersize",
+                                          "disc_layersize", "filters", "kernel"};
+        for (size_t k = 0; k < sizeof opt / sizeof *opt; k++) {
+            int j = csv_find(r, opt[k]);
+            if (j < 0) continue;
+            size_t len = strlen(words);
+            snprintf(words + len, sizeof words - len, " --%s %s", opt[k], csv_str(r, j));
+            for (char *q = words + len + 3; *q && *q != ' '; q++) if (*q == '_') *q = '-';
+        }
+        cost_base(base, words, 0, 0);
+    }
     csv_close(r);
     return 1;
+}
+
+void cost_write(const char *path, const CostModel *m, long events, double set_seconds,
+                const GanConfig *base)
+{
+    AtomicOut *o = aout_open(path);
+    aout_printf(o, "a,b,c,events,set_seconds,model,noise_dim,batch_size,gen_layersize,"
+                   "disc_layersize,filters,kernel\n");
+    aout_printf(o, "%.9g,%.9g,%.9g,%ld,%.6g,%s,%d,%d,%d,%d,%d,%d\n", m->a, m->b, m->c, events,
+                set_seconds, base->arch == GAN_ARCH_CALO ? "calo" : "mlp", base->nnoise,
+                base->batch, base->gen_width, base->disc_width, base->filters, base->kernel);
+    aout_commit(o);
 }

@@ -127,7 +127,8 @@ static void set(GanConfig *c, const GanOpt *o, const char *arg)
     }
 }
 
-void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
+/* part: argv is only part of a command line (gan_config_parse_part) */
+static void parse(GanConfig *c, int tool, int argc, char **argv, int part)
 {
     *c = (GanConfig){.nnoise = 4, .batch = 512, .gen_width = 256, .disc_width = 256,
                      .epochs = 20, .threads = 1, .seed = 1, .lr_g = 1e-4, .lr_d = 1e-4,
@@ -150,6 +151,7 @@ void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
     lo[nlo++] = (struct option){"help", no_argument, NULL, 'h'};
     lo[nlo] = (struct option){0, 0, 0, 0};
     int ch;
+    if (part) optind = 1;   /* the caller's own options were read with getopt already */
     while ((ch = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
         if (ch == 'h') {
             usage(stdout, tool);
@@ -166,7 +168,7 @@ void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
     /* "--a, --b and --c are required (see --help)" when any is missing */
     int nreq = 0, missing = 0;
     const GanOpt *req[NOPTS];
-    for (int k = 0; k < NOPTS; k++)
+    for (int k = 0; k < NOPTS && !part; k++)
         if (opts[k].required & tool) {
             req[nreq++] = &opts[k];
             if (!*(const char **)((const char *)c + opts[k].off)) missing = 1;
@@ -204,6 +206,7 @@ void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
         if (!c->score) c->score = c->arch == GAN_ARCH_CALO ? "calo" : "w1";
         if (!score_known(c->score))
             die(EXIT_USAGE, "--score: unknown score '%s' (%s)", c->score, score_names());
+        if (part) return;
         c->nout = split_list("--out-cols", c->out_list, &c->out_cols);
         c->ncond = c->cond_list && *c->cond_list
                        ? split_list("--cond-cols", c->cond_list, &c->cond_cols) : 0;
@@ -217,6 +220,16 @@ void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
                         a, j < c->nout && i >= c->nout ? " (it is in --out-cols too)" : "");
             }
     }
+}
+
+void gan_config_parse(GanConfig *c, int tool, int argc, char **argv)
+{
+    parse(c, tool, argc, argv, 0);
+}
+
+void gan_config_parse_part(GanConfig *c, int tool, int argc, char **argv)
+{
+    parse(c, tool, argc, argv, 1);
 }
 
 void gan_config_free(GanConfig *c)

@@ -68,6 +68,10 @@ typedef struct {
  * and exits 0; an unknown option, a bad value, a missing required option or a stray argument
  * is "prog: what is wrong" and exit 2. gan-train's column lists are split. */
 void gan_config_parse(GanConfig *c, int tool, int argc, char **argv);
+/* The same over words that are only part of a command line (a study's trainer arguments,
+ * TRAIN_ARGS; argv[0] names the caller): the defaults, then those options; none is required
+ * and no column list is split (nout and ncond stay 0). */
+void gan_config_parse_part(GanConfig *c, int tool, int argc, char **argv);
 /* Frees the split column lists. */
 void gan_config_free(GanConfig *c);
 #endif

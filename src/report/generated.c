@@ -11,6 +11,7 @@
 #include "base/util.h"
 #include "data/calo.h"
 #include "data/observables.h"
+#include "report/generated.h"
 #include "report/picture.h"
 #include "report/pictures.h"
 
@@ -71,17 +72,6 @@ static int find_models(const Run *r, int final, char ***out)
     *out = models;
     return nm;
 }
-
-/* The validation events and one generated sample of them per model. */
-typedef struct {
-    char **outc, **condc;        /* output and condition columns (split_list's) */
-    char *outbuf;                /* the storage of split_list's output names, freed once */
-    int nout, ncond;
-    double *vdat;                /* nv rows of nout + ncond: the validation events */
-    size_t nv;
-    int nm;
-    double *gen;                 /* nm x nv x nout: each model's events, one per validation row */
-} Samples;
 
 /* gan-eval beside the sampler when it is a path, else on PATH; NULL when there is none */
 static char *find_eval(const char *sampler)
@@ -159,7 +149,7 @@ static int eval_model(const char *geval, const char *model, int m, const char *g
  * conditions, and score each sample with geval (when not NULL). 0 on success, -1 with a note
  * when a model fails. */
 static int sample_models(const char *exe, const char *geval, const char *train, char **models,
-                         const char *dir, Samples *s, Notes *nt)
+                         const char *dir, Samples *s, const char *what, Notes *nt)
 {
     int nm = s->nm, nout = s->nout, ncond = s->ncond;
     size_t nv = s->nv;
@@ -204,7 +194,7 @@ static int sample_models(const char *exe, const char *geval, const char *train, 
         if (rc != 0) {
             char line[512];
             first_line(gerr, line, sizeof line);
-            note(nt, "<li>Generated vs truth omitted: <code>%s</code> failed on %s (exit %d", exe,
+            note(nt, "<li>%s omitted: <code>%s</code> failed on %s (exit %d", what, exe,
                  models[m], rc);
             note(nt, ": %s).</li>\n", line);
             fail = 1;
@@ -213,7 +203,7 @@ static int sample_models(const char *exe, const char *geval, const char *train, 
         size_t ng;
         double *gd = csv_load_cols(gfile, nout, s->outc, 0, &ng);
         if (ng != nv) {
-            note(nt, "<li>Generated vs truth omitted: %s gave %zu events for %zu asked.</li>\n",
+            note(nt, "<li>%s omitted: %s gave %zu events for %zu asked.</li>\n", what,
                  models[m], ng, nv);
             fail = 1;
         } else {
@@ -275,12 +265,18 @@ static void add_observables(Samples *s)
 /* A calorimeter study (event-gen calo's 504 cells l0_c0..., conditioned on E0): panels of
  * CaloGAN's shower shapes (data/calo.h) instead of one per cell, which would be 504 panels
  * (gnuplot's canvas refuses that size) and say little: physicists judge showers by these. */
-static int calo_view(Samples *s)
+int generated_calo_e0(int nout, char *const *outc, int ncond, char *const *condc)
 {
     int e0 = -1;
-    for (int j = 0; j < s->ncond; j++)
-        if (strcmp(s->condc[j], "E0") == 0) e0 = j;
-    if (s->nout != CALO_NCELL || e0 < 0 || strcmp(s->outc[0], "l0_c0") != 0) return 0;
+    for (int j = 0; j < ncond; j++)
+        if (strcmp(condc[j], "E0") == 0) e0 = j;
+    return nout == CALO_NCELL && strcmp(outc[0], "l0_c0") == 0 ? e0 : -1;
+}
+
+static int calo_view(Samples *s)
+{
+    int e0 = generated_calo_e0(s->nout, s->outc, s->ncond, s->condc);
+    if (e0 < 0) return 0;
     int nout = s->nout, ncond = s->ncond, nc = nout + ncond, n2 = CALO_NSHAPE;
     size_t nv = s->nv;
     double *vd = xmalloc(nv * (size_t)(n2 + ncond) * sizeof *vd);
@@ -507,80 +503,96 @@ static void write_script(const Run *r, const char *dir, const Samples *s, const 
     aout_commit(g);
 }
 
-int draw_generated(const Report *rp, Notes *nt, char *more, size_t n)
+int generated_sample(const Report *rp, Notes *nt, const char *what, int eval, Samples *s,
+                     char *desc, size_t n)
 {
     const Run *r = &rp->runs[0];
     const char *phase = conf_get(r, "phase");
     int final = phase && strcmp(phase, "final") == 0;
+    memset(s, 0, sizeof *s);
     if (r->best < 0) return 0;
     char **models = NULL;
     int nm = find_models(r, final, &models);
     if (nm < 0) {
-        note(nt, "<li>Generated vs truth omitted: no models/ in %s%s.</li>\n", r->dir,
+        note(nt, "<li>%s omitted: no models/ in %s%s.</li>\n", what, r->dir,
              final ? "" : " (drawn for the final phase, or the best set's saved models)");
         return 0;
     }
     int made = 0;
     char *exe = NULL, *val = NULL, *geval = NULL, *train = NULL;
-    Samples s;
-    memset(&s, 0, sizeof s);
-    s.nm = nm;
+    s->nm = nm;
     if (nm == 0) {
-        note(nt, "<li>Generated vs truth omitted: no models of set #%d in models/.</li>\n",
-             r->id[r->best]);
+        note(nt, "<li>%s omitted: no models of set #%d in models/.</li>\n", what, r->id[r->best]);
         goto done;
     }
     exe = find_exec(rp->sampler);
     if (!exe) {
-        note(nt, "<li>Generated vs truth omitted: <code>%s</code> not found on PATH.</li>\n", rp->sampler);
+        note(nt, "<li>%s omitted: <code>%s</code> not found on PATH.</li>\n", what, rp->sampler);
         goto done;
     }
     const char *vconf = conf_get(r, "val"), *oc = conf_get(r, "out_cols"), *cc = conf_get(r, "cond_cols");
     if (!vconf || !oc || !*oc) {
-        note(nt, "<li>Generated vs truth omitted: run.conf names no val file or out_cols.</li>\n");
+        note(nt, "<li>%s omitted: run.conf names no val file or out_cols.</li>\n", what);
         goto done;
     }
     val = resolve_data(r, vconf);
     if (!val) {
-        note(nt, "<li>Generated vs truth omitted: validation file <code>%s</code> not found.</li>\n", vconf);
+        note(nt, "<li>%s omitted: validation file <code>%s</code> not found.</li>\n", what, vconf);
         goto done;
     }
-    s.nout = split_list("out_cols", oc, &s.outc);
-    s.outbuf = s.outc[0];
-    s.ncond = cc && *cc ? split_list("cond_cols", cc, &s.condc) : 0;
+    s->nout = split_list("out_cols", oc, &s->outc);
+    s->outbuf = s->outc[0];
+    s->ncond = cc && *cc ? split_list("cond_cols", cc, &s->condc) : 0;
     {
-        int nc = s.nout + s.ncond;
+        int nc = s->nout + s->ncond;
         char **all = xmalloc((size_t)nc * sizeof *all);
-        for (int j = 0; j < s.nout; j++) all[j] = s.outc[j];
-        for (int j = 0; j < s.ncond; j++) all[s.nout + j] = s.condc[j];
-        s.vdat = csv_load_cols(val, nc, all, (size_t)rp->events, &s.nv);
+        for (int j = 0; j < s->nout; j++) all[j] = s->outc[j];
+        for (int j = 0; j < s->ncond; j++) all[s->nout + j] = s->condc[j];
+        s->vdat = csv_load_cols(val, nc, all, (size_t)rp->events, &s->nv);
         free(all);
     }
-    geval = find_eval(rp->sampler);
-    if (!geval) note(nt, "<li>No <code>gan-eval</code> beside the sampler or on PATH: the summary has no gan-eval rows.</li>\n");
-    const char *tconf = conf_get(r, "train");
-    train = tconf ? resolve_data(r, tconf) : NULL;   /* W1 in the study's scaled units */
-    if (sample_models(exe, geval, train, models, rp->dir, &s, nt) != 0) goto done;
-    int calo = calo_view(&s);
-    if (!calo) add_observables(&s);
-    GenHist gh = gen_hist_of(&s);
-    write_data(rp->dir, &s, &gh);
-    write_script(r, rp->dir, &s, &gh);
-    free_gen_hist(&gh);
-    char desc[512];  /* the caption's account of what was sampled */
-    snprintf(desc, sizeof desc, "%d models of set #%d sampled with <code>%s</code>, %zu events each%s",
-             nm, r->id[r->best], exe, s.nv, s.ncond ? ", conditioned on the validation events" : "");
-    snprintf(more, n, " %s.%s", desc, calo ? " Showers are shown by CaloGAN's shower shapes"
-             " (energy per layer, total over E0, layer 0's E-ratio, depth, width and sparsity"
-             " per layer), computed from the 504 cells of each event." : "");
+    if (eval) {
+        geval = find_eval(rp->sampler);
+        if (!geval) note(nt, "<li>No <code>gan-eval</code> beside the sampler or on PATH: the summary has no gan-eval rows.</li>\n");
+        const char *tconf = conf_get(r, "train");
+        train = tconf ? resolve_data(r, tconf) : NULL;   /* W1 in the study's scaled units */
+    }
+    if (sample_models(exe, geval, train, models, rp->dir, s, what, nt) != 0) goto done;
+    snprintf(desc, n, "%d models of set #%d sampled with <code>%s</code>, %zu events each%s",
+             nm, r->id[r->best], exe, s->nv, s->ncond ? ", conditioned on the validation events" : "");
     made = 1;
 done:
     for (int m = 0; m < nm; m++) free(models[m]);
     free(models);
-    free(exe), free(val), free(geval), free(train), free(s.vdat), free(s.gen);
-    if (s.outc) free(s.outbuf), free(s.outc);
-    if (s.condc) free(s.condc[0]), free(s.condc);
+    free(exe), free(val), free(geval), free(train);
+    if (!made) generated_free(s);
     return made;
+}
+
+void generated_free(Samples *s)
+{
+    free(s->vdat), free(s->gen);
+    if (s->outc) free(s->outbuf), free(s->outc);
+    if (s->condc) free(s->condc[0]), free(s->condc);
+    memset(s, 0, sizeof *s);
+}
+
+int draw_generated(const Report *rp, Notes *nt, char *more, size_t n)
+{
+    Samples s;
+    char desc[512];  /* the caption's account of what was sampled */
+    if (!generated_sample(rp, nt, "Generated vs truth", 1, &s, desc, sizeof desc)) return 0;
+    int calo = calo_view(&s);
+    if (!calo) add_observables(&s);
+    GenHist gh = gen_hist_of(&s);
+    write_data(rp->dir, &s, &gh);
+    write_script(&rp->runs[0], rp->dir, &s, &gh);
+    free_gen_hist(&gh);
+    snprintf(more, n, " %s.%s", desc, calo ? " Showers are shown by CaloGAN's shower shapes"
+             " (energy per layer, total over E0, layer 0's E-ratio, depth, width and sparsity"
+             " per layer), computed from the 504 cells of each event." : "");
+    generated_free(&s);
+    return 1;
 }
 
 void generated_eval_rows(AtomicOut *o, const Report *rp)

@@ -45,6 +45,14 @@ const PicDef report_pictures[] = {
      "show; generated events beyond it are counted in the first or last bin (under- and "
      "overflow); a variable with a sparse tail gets a log density axis.",
      "generated vs truth", NEED_MODELS, draw_generated},
+    {"calo-images", "Average showers per layer",
+     "A calorimeter study's mean cell energy in each of its three layers (3x96, 12x12 and 12x6 "
+     "cells over the same 480 mm square), over the validation showers (left) and over the "
+     "trained generators' showers on the same E0 (middle, every model's pooled), on one log "
+     "colour scale per layer, and their ratio (right; where the validation mean is 0, white "
+     "when the generated one is 0 too, else red). "
+     "Only for outputs that are event-gen calo's 504 cells.",
+     "average showers", NEED_MODELS, draw_calo_images},
     {"pareto", "Pareto view",
      "Sets not dominated in (mean W1, σ, parameter count) are circled and labelled: no other "
      "set is at least as good in all three and better in one.",

@@ -74,6 +74,8 @@ int draw_generated(const Report *rp, Notes *nt, char *more, size_t n);
  * the report directory: one gan-eval record per sampled model), mean ± σ over the models, for
  * the first run; nothing when the picture made no such file. */
 void generated_eval_rows(AtomicOut *o, const Report *rp);
+/* A calorimeter study's mean cell energy per layer, validation next to generated. */
+int draw_calo_images(const Report *rp, Notes *nt, char *more, size_t n);
 int draw_pareto(const Report *rp, Notes *nt, char *more, size_t n);
 int draw_timing(const Report *rp, Notes *nt, char *more, size_t n);
 int draw_cost_convergence(const Report *rp, Notes *nt, char *more, size_t n);

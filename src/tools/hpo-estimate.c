@@ -19,20 +19,22 @@ static void usage(FILE *f)
     fprintf(f,
         "usage: hpo-estimate --space FILE --timings FILE --events N --epochs E --trials T\n"
         "                    --budget B [--places P] [--ncond K] [--nout K] [--prune-rungs L]\n"
-        "                    [--prune-eta X] [--prune-min M] [-o cost.csv]\n"
+        "                    [--prune-eta X] [--prune-min M] [--trainer-args WORDS] [-o cost.csv]\n"
         "Fit seconds per training event = a + b*params + c/batch to the timings (CSV: the space's\n"
         "hyperparameters, events, seconds: one timed epoch each), average it over the space, and\n"
         "print the phase's trainer hours and its wall hours on P places (trials at once), without\n"
-        "pruning and, with --prune-rungs, with it. -o writes the model for hpo-step's ETA.\n");
+        "pruning and, with --prune-rungs, with it. params counts gan-train's networks of each set\n"
+        "on the trainer's arguments WORDS (e.g. '--model calo --gen-layersize 64'); a timings\n"
+        "params column (the timed records') must agree. -o writes the model for hpo-step's ETA.\n");
 }
 
 int main(int argc, char **argv)
 {
     set_progname(argv[0]);
-    const char *space_path = NULL, *tim_path = NULL, *out = NULL, *rungs = NULL;
+    const char *space_path = NULL, *tim_path = NULL, *out = NULL, *rungs = NULL, *targs = NULL;
     long events = 0, epochs = 0, trials = 0, budget = 0, places = 1, ncond = 4, nout = 2, pmin = PRUNE_MIN;
     double eta = PRUNE_ETA;
-    enum { O_SPACE = 256, O_TIM, O_EV, O_EP, O_TR, O_BU, O_PL, O_NC, O_NO, O_PR, O_PE, O_PM };
+    enum { O_SPACE = 256, O_TIM, O_EV, O_EP, O_TR, O_BU, O_PL, O_NC, O_NO, O_PR, O_PE, O_PM, O_TA };
     static const struct option opts[] = {
         {"space", required_argument, 0, O_SPACE}, {"timings", required_argument, 0, O_TIM},
         {"events", required_argument, 0, O_EV}, {"epochs", required_argument, 0, O_EP},
@@ -40,6 +42,7 @@ int main(int argc, char **argv)
         {"places", required_argument, 0, O_PL}, {"ncond", required_argument, 0, O_NC},
         {"nout", required_argument, 0, O_NO}, {"prune-rungs", required_argument, 0, O_PR},
         {"prune-eta", required_argument, 0, O_PE}, {"prune-min", required_argument, 0, O_PM},
+        {"trainer-args", required_argument, 0, O_TA},
         {"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -56,6 +59,7 @@ int main(int argc, char **argv)
         case O_PR: rungs = optarg; break;
         case O_PE: eta = parse_double("--prune-eta", optarg, 1.0001, 1000); break;
         case O_PM: pmin = parse_long("--prune-min", optarg, 1, 100000); break;
+        case O_TA: targs = optarg; break;
         case 'o': out = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
@@ -65,12 +69,14 @@ int main(int argc, char **argv)
     if (!space_path || !tim_path || !events || !epochs || !trials || !budget)
         die(EXIT_USAGE, "--space, --timings, --events, --epochs, --trials and --budget are required (see --help)");
     Space *sp = space_read(space_path);
+    GanConfig base;
+    cost_base(&base, targs, (int)ncond, (int)nout);
 
     /* the timings: one row per timed epoch */
     CsvReader *r = csv_open(tim_path);
     int *col = xmalloc((size_t)sp->d * sizeof *col);
     for (int j = 0; j < sp->d; j++) col[j] = csv_require(r, sp->name[j]);
-    int ce = csv_require(r, "events"), cs = csv_require(r, "seconds");
+    int ce = csv_require(r, "events"), cs = csv_require(r, "seconds"), cp = csv_find(r, "params");
     int n = 0, cap = 16;
     double *P = xmalloc((size_t)cap * sizeof *P), *B = xmalloc((size_t)cap * sizeof *B);
     double *Y = xmalloc((size_t)cap * sizeof *Y), *v = xmalloc((size_t)sp->d * sizeof *v);
@@ -81,7 +87,13 @@ int main(int argc, char **argv)
             Y = xrealloc(Y, (size_t)cap * sizeof *Y);
         }
         for (int j = 0; j < sp->d; j++) v[j] = csv_num(r, col[j]);
-        P[n] = cost_params(sp, v, (int)ncond, (int)nout, &B[n]);
+        P[n] = cost_params(&base, sp, v, &B[n]);
+        /* the timed trainer's own count: another model than --trainer-args says (the study's
+         * --model dropped) would fit and predict the wrong networks */
+        if (cp >= 0 && csv_num(r, cp) != P[n])
+            csv_fail(r, "the timed run has %.0f parameters, --trainer-args '%s' make %.0f (%s "
+                     "model): give the trainer's arguments", csv_num(r, cp), targs ? targs : "",
+                     P[n], base.arch_name);
         double ev = csv_num(r, ce), s = csv_num(r, cs);
         if (!(ev > 0) || !(s > 0)) csv_fail(r, "events and seconds must be positive");
         Y[n++] = s / ev;
@@ -105,7 +117,7 @@ int main(int argc, char **argv)
             if (k[j] > sp->hi[j]) k[j] = sp->hi[j];
             v[j] = space_value(sp, j, k[j]);
         }
-        double b, p = cost_params(sp, v, (int)ncond, (int)nout, &b), t = cost_epoch(&m, p, b, (double)events);
+        double b, p = cost_params(&base, sp, v, &b), t = cost_epoch(&m, p, b, (double)events);
         sum += t, lo = fmin(lo, t), hi = fmax(hi, t);
     }
     double epoch = sum / NS;
@@ -128,11 +140,7 @@ int main(int argc, char **argv)
                pcore / 3600 / (double)places);
         set_s *= ee / (double)epochs;
     }
-    if (out) {
-        AtomicOut *o = aout_open(out);
-        aout_printf(o, "a,b,c,events,set_seconds\n%.9g,%.9g,%.9g,%ld,%.6g\n", m.a, m.b, m.c, events, set_s);
-        aout_commit(o);
-    }
+    if (out) cost_write(out, &m, events, set_s, &base);
     check_stdout();
     free(col), free(P), free(B), free(Y), free(v), free(k);
     space_free(sp);

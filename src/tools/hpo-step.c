@@ -299,8 +299,10 @@ static double eta_seconds(Run *r, double el)
     if (done <= 0) return NAN;
     CostModel m;
     double ev, set_s;
-    if (!cost_read(r->dir, &m, &ev, &set_s)) return el / (double)done * (double)(r->budget - done);
-    int ncond = count_list(runconf_get(r->conf, "cond_cols")), nout = count_list(runconf_get(r->conf, "out_cols"));
+    GanConfig base;
+    if (!cost_read(r->dir, &m, &ev, &set_s, &base)) return el / (double)done * (double)(r->budget - done);
+    base.ncond = count_list(runconf_get(r->conf, "cond_cols"));
+    base.nout = count_list(runconf_get(r->conf, "out_cols"));
     long epochs = runconf_long(r->conf, "epochs");
     double fin = 0, *v = xmalloc((size_t)r->nhp * sizeof *v);
     for (int i = 0; i < r->hist.nrows; i++) {
@@ -308,7 +310,7 @@ static double eta_seconds(Run *r, double el)
         hist_row(&r->hist, i, &h);
         for (int j = 0; j < r->nhp; j++)
             if (csv_parse_double(r->hist.rows[i][1 + j], &v[j]) != 0) v[j] = 0;
-        double b, p = cost_params(r->sp, v, ncond, nout, &b);
+        double b, p = cost_params(&base, r->sp, v, &b);
         fin += cost_epoch(&m, p, b, ev) * (double)r->trials * (double)(h.pruned ? h.pruned_at : epochs);
     }
     free(v);
