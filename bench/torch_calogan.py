@@ -6,12 +6,12 @@ BatchNorm1d LeakyReLU(0.3) -> Linear(F*36) LeakyReLU -> ConvTranspose2d(F, F, K,
 padding (K-1)/2, output_padding 2+2p-K) 6x6 -> 12x12, LeakyReLU -> Linear(504) -> ReLU;
 discriminator D1 cells -> Linear(F*144) LeakyReLU -> Conv2d(F, F, K, stride 2, padding p)
 12x12 -> 6x6, LeakyReLU -> Linear(wd) LeakyReLU, then D2 [D1, 7 features (E_tot and E per
-layer over the training mean total, sparsity per layer, no gradient), conditions] ->
-Linear(wd) LeakyReLU -> Linear(1); BCE on logits, the discriminator step on real and fake, then
-the generator step through the updated discriminator with the auxiliary term
-1.0 * mean |E_tot - r E0| / (r E0 at the middle of its range). Cells scaled by the largest
-training cell, E0 min-max to [-1, 1], Glorot-uniform weights, zero biases, Adam(0.9, 0.999,
-1e-7) as nn.h's NN_ADAM_*; the first Linear keeps its bias (batch norm cancels it; gan-train's
+layer, E_tot over its training mean, each layer's E over that layer's training mean, sparsity
+per layer, no gradient), conditions] -> Linear(wd) LeakyReLU -> Linear(1); BCE on logits, the
+discriminator step on real and fake, then the generator step through the updated
+discriminator with the auxiliary term 1.0 * mean |E_tot - r E0| / (r E0 at the middle of its
+range). Each layer's cells scaled by that layer's largest training cell, E0 min-max to
+[-1, 1], Glorot-uniform weights, zero biases, Adam(0.9, 0.999, 1e-7) as nn.h's NN_ADAM_*; the first Linear keeps its bias (batch norm cancels it; gan-train's
 params counts it too). Prints one CSV record:
 epochs, seconds (training only, no per-epoch score: the shower-shape W1 is not reimplemented
 here), epochs_per_s, params, and the last epoch's mean losses.
@@ -75,11 +75,18 @@ def main():
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     x, e0 = read(a.train)
-    s = x.max() if x.max() > 0 else 1.0
+    # each layer scaled by its own largest cell s_l; energies in units of s = max s_l
+    sl = [max(x[:, a0:a0 + n].max(), 0) or 1.0 for a0, n in LAYERS]
+    s = max(sl)
+    unit = [v / s for v in sl]
     lo, hi = e0.min(), e0.max()
-    ratio = x.sum() / e0.sum() / s            # target per GeV, scaled units
-    fs = x.sum(axis=1).mean() / s             # feature scale
-    X = torch.tensor(x / s, dtype=torch.float32)
+    ratio = x.sum() / e0.sum() / s            # target per GeV, energy units
+    fs = x.sum(axis=1).mean() / s             # feature scale of E_tot
+    lfs = [x[:, a0:a0 + n].sum(axis=1).mean() / s or fs for a0, n in LAYERS]   # per layer
+    xs = x.copy()
+    for (a0, n), v in zip(LAYERS, sl):
+        xs[:, a0:a0 + n] /= v
+    X = torch.tensor(xs, dtype=torch.float32)
     C = torch.tensor(2 * (e0 - lo) / (hi - lo) - 1, dtype=torch.float32)[:, None]
     E0 = torch.tensor(e0, dtype=torch.float32)
     F, K, w, wd, nz = a.filters, a.kernel, a.gen_layersize, a.disc_layersize, a.noise_dim
@@ -101,9 +108,13 @@ def main():
     bce = nn.BCEWithLogitsLoss()
     tmean = ratio * 0.5 * (lo + hi)
 
+    def energies(cells):
+        return [u * cells[:, a0:a0 + n].sum(1, keepdim=True) for (a0, n), u in zip(LAYERS, unit)]
+
     def feats(cells):
-        f = [cells.sum(1, keepdim=True) / fs]
-        f += [cells[:, a0:a0 + n].sum(1, keepdim=True) / fs for a0, n in LAYERS]
+        el = energies(cells)
+        f = [sum(el) / fs]
+        f += [e / v for e, v in zip(el, lfs)]
         f += [(cells[:, a0:a0 + n] > 0).float().mean(1, keepdim=True) for a0, n in LAYERS]
         return torch.cat(f, 1)
 
@@ -128,7 +139,7 @@ def main():
             ld.backward()
             optD.step()
             optG.zero_grad()
-            aux = (fake.sum(1) - ratio * e).abs().mean() / tmean
+            aux = (sum(energies(fake))[:, 0] - ratio * e).abs().mean() / tmean
             lg = bce(D(fake, c), torch.ones(len(idx), 1)) + 1.0 * aux
             lg.backward()
             optG.step()

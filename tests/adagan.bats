@@ -202,4 +202,10 @@ range_model() { # range_model OUT LO
   [ "$(tail -n +2 "$d/ensemble.gte" | wc -l)" -eq 3 ]
   gan-sample --model "$d/ensemble.gte" --cond val.csv --seed 1 -o g.csv
   [ "$(wc -l < g.csv)" -eq 601 ]
+  # OUTDIR: another seed's ensemble elsewhere, RUNS/STUDY/adagan untouched
+  before=$(cat "$d/ensemble.gte")
+  OUTDIR=$TMP/seed2 SEED=2 T=1 EPOCHS=1 FROM=broad "$ROOT/workflows/adagan" study mys 2> /dev/null
+  [ "$(tail -n +2 seed2/ensemble.gte | wc -l)" -eq 1 ]
+  grep -q '^seed=2$' seed2/settings
+  [ "$(cat "$d/ensemble.gte")" = "$before" ]
 }

@@ -13,6 +13,24 @@ calo_data() {
 # the record's value of a column
 col() { awk -F, -v c="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i } NR == 2 { print $k }' "$2"; }
 
+# each layer's mean shower energy in $2 (generated) against $1 (validation), by the cells' names;
+# fails unless every layer's ratio lies in [0.3, 3]
+layer_means() {
+  awk -F, 'FNR == 1 { f++; for (i = 1; i <= NF; i++) lay[f, i] = $i ~ /^l[0-2]_c/ ? substr($i, 2, 1) : ""; next }
+    { n[f]++; for (i = 1; i <= NF; i++) if (lay[f, i] != "") e[f, lay[f, i]] += $i }
+    END { for (l = 0; l < 3; l++) {
+            v = e[1, l] / n[1]; g = e[2, l] / n[2]; r = v > 0 ? g / v : 0
+            printf "layer %d: validation %.4g GeV, generated %.4g GeV, ratio %.3g\n", l, v, g, r
+            if (!(r >= 0.3 && r <= 3)) bad = 1 }
+          exit bad || n[1] < 1 || n[2] < 1 }' "$1" "$2"
+}
+
+# generated showers for the validation showers' E0 (seed 1)
+sample_val() {
+  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "E0") k = i; print "E0"; next } { print $k }' val.csv > e0v.csv
+  gan-sample --model "$1" --cond e0v.csv --events "$(($(wc -l < e0v.csv) - 1))" --seed 1 -o "$2"
+}
+
 small=(--model calo --cond-cols E0 --batch-size 64 --noise-dim 8 --gen-layersize 32
        --disc-layersize 32 --filters 4 --kernel 3)
 
@@ -36,6 +54,26 @@ small=(--model calo --cond-cols E0 --batch-size 64 --noise-dim 8 --gen-layersize
   [ "$(tail -n +2 s.csv | wc -l)" -eq 2 ]
   awk -F, 'NR > 1 { for (i = 2; i <= NF; i++) if ($i < 0) exit 1; if (NF != 505) exit 1 }' s.csv
   awk -F, 'NR > 1 { s = 0; for (i = 2; i <= NF; i++) s += $i; e[NR] = s } END { exit !(e[3] > e[2]) }' s.csv
+  # and every layer holds energy: its mean within 0.3-3x of the validation's
+  sample_val m.gtm gen.csv
+  run layer_means val.csv gen.csv
+  echo "$output"
+  [ "$status" -eq 0 ]
+}
+
+@test "gan-train --model calo: at the tuned set's step sizes every layer keeps its energy" {
+  # the tuned model of BENCHMARKS.md (set #16: noise 4, batch 32, lr 1.85e-3 / 1.6e-3, filters
+  # 2, kernel 4, widths 64) put all its energy in layer 1: with one scale for all cells layers
+  # 0 and 2 came out at 0.03x and 0.02x the validation's mean here, their ReLU outputs dead
+  calo_data 2800
+  gan-train --train train.csv --val val.csv --out-cols "$OC" --model calo --cond-cols E0 \
+    --batch-size 32 --noise-dim 4 --gen-layersize 64 --disc-layersize 64 --filters 2 --kernel 4 \
+    --lr-gen 1.85e-3 --lr-disc 1.6e-3 --epochs 10 --save-model t.gtm > t.csv
+  [ "$(col status t.csv)" = ok ]
+  sample_val t.gtm gen.csv
+  run layer_means val.csv gen.csv
+  echo "$output"
+  [ "$status" -eq 0 ]
 }
 
 @test "gan-train --model calo: refuses CUDA, bf16, a wrong cell count, no E0, an unknown model" {

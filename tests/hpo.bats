@@ -93,6 +93,32 @@ H
   done
 }
 
+@test "--pruned-sd: range checked; no effect without pruned rows, a looser fit of pruned ones" {
+  space3
+  names=noise_dim,batch_size,lr_gen,lr_disc,gen_layersize,disc_layersize
+  run surrogate-propose --space broad.csv --pruned-sd -1
+  [ "$status" -eq 2 ]
+  surrogate-propose --space broad.csv --n 24 --method lhs --seed 2 > pts.csv
+  # a bowl in log lr_gen; the sets far from its minimum are pruned in the second history
+  { echo "$names,wd_mean,wd_std,n_trials,status"
+    tail -n +2 pts.csv | awk -F, '{x = log($3 / 5e-5) / log(200); print $0 "," 0.1 + (x - 0.3) ^ 2 ",0.02,2," (x > 0.8 ? "P" : "ok")}'; } > h.csv
+  sed 's/,P$/,ok/' h.csv > plain.csv
+  sed 's/,P$/,pruned/' h.csv > pruned.csv
+  [ "$(grep -c ',pruned$' pruned.csv)" -ge 2 ]
+  for m in rbf gp; do
+    for what in "--importance" "--n 3 --n-init 10 --seed 4"; do
+      a=$(surrogate-propose --space broad.csv --history plain.csv --method $m $what --pruned-sd 0)
+      b=$(surrogate-propose --space broad.csv --history plain.csv --method $m $what)
+      c=$(surrogate-propose --space broad.csv --history plain.csv --method $m $what --pruned-sd 3)
+      [ "$a" = "$b" ]
+      [ "$a" = "$c" ]
+    done
+    a=$(surrogate-propose --space broad.csv --history pruned.csv --method $m --importance --pruned-sd 0)
+    b=$(surrogate-propose --space broad.csv --history pruned.csv --method $m --importance --pruned-sd 3)
+    [ "$a" != "$b" ]
+  done
+}
+
 @test "history off the lattice or missing a column is refused" {
   space3
   printf 'noise_dim,batch_size,lr_gen,lr_disc,gen_layersize,disc_layersize,wd_mean\n4,256,0.00012,0.001,64,64,1.0\n' > h1.csv

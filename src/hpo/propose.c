@@ -234,7 +234,7 @@ static void propose_model(Proposer *c, const SurrogateMethod *m)
     const Space *sp = c->sp;
     const PointSet *h = c->hist, *pend = c->pend;
     int d = c->d, n = (int)h->n;
-    void *model = surrogate_fit(m, sp, h, c->cap, c->smoothing, c->noise_dof, &c->rng);
+    void *model = surrogate_fit(m, sp, h, c->cap, c->smoothing, c->noise_dof, c->pruned_sd, &c->rng);
 
     size_t ibest = 0;
     for (size_t i = 0; i < h->n; i++)

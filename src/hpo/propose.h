@@ -18,6 +18,7 @@ struct Proposer {
     int cap;                       /* cap the objective at the median before fitting */
     double smoothing;              /* SurrogateData.smoothing */
     double noise_dof;              /* surrogate_noise's prior_dof (0: per-set variances) */
+    double pruned_sd;              /* surrogate_fit's pruned_sd (PRUNED_SD; 0: plain values) */
     double tether;                 /* tether_scores' scale (0: off) */
     Rng rng;                       /* this call's stream */
     /* set by proposer_init */

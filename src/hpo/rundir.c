@@ -477,13 +477,14 @@ void best_pick(const RdTable *hist, const Space *sp, const RunConf *conf, BestPi
     hist_row(hist, p->row, &b);
     p->value = hist_objective(&b, kappa);
     /* The history as the proposer reads it (space_read_points): pruned rows are pessimistic
-     * observations, failed ones imputed by surrogate_fit. */
+     * observations (their variance widened by surrogate_fit), failed ones imputed by it. */
     PointSet ps = { .n = (size_t)n };
     ps.k = xmalloc(((size_t)n * d + 1) * sizeof *ps.k);
     ps.y = xmalloc(((size_t)n + 1) * sizeof *ps.y);
     ps.var = xmalloc(((size_t)n + 1) * sizeof *ps.var);
     ps.nt = xmalloc(((size_t)n + 1) * sizeof *ps.nt);
     ps.ok = xmalloc(((size_t)n + 1) * sizeof *ps.ok);
+    ps.pruned = xmalloc(((size_t)n + 1) * sizeof *ps.pruned);
     for (int i = 0; i < n; i++) {
         HistRow h;
         hist_row(hist, i, &h);
@@ -497,6 +498,7 @@ void best_pick(const RdTable *hist, const Space *sp, const RunConf *conf, BestPi
         double sd = isfinite(h.sd) ? h.sd : 0;
         ps.ok[i] = (h.ok || h.pruned) && isfinite(h.mean);
         ps.y[i] = ps.ok[i] ? h.mean + kappa * sd : NAN;
+        ps.pruned[i] = ps.ok[i] && h.pruned;
         /* the mean and sd are over the trials that finished */
         ps.nt[i] = h.ntrials - h.nfailed >= 1 ? (double)(h.ntrials - h.nfailed) : 1;
         ps.var[i] = ps.ok[i] ? sd * sd / ps.nt[i] : 0;
@@ -510,7 +512,7 @@ void best_pick(const RdTable *hist, const Space *sp, const RunConf *conf, BestPi
         const SurrogateMethod *m = surrogate_method_find("gp");
         Rng r;
         rng_seed(&r, runconf_get(conf, "seed") ? runconf_u64(conf, "seed") : 0);
-        void *model = surrogate_fit(m, sp, &ps, m->cap, 1.0, NOISE_PRIOR_DOF, &r);
+        void *model = surrogate_fit(m, sp, &ps, m->cap, 1.0, NOISE_PRIOR_DOF, PRUNED_SD, &r);
         double u[64], bv = INFINITY;
         long bid = 0;
         for (int i = 0; i < n; i++) {

@@ -212,6 +212,7 @@ void space_read_points(const Space *s, const char *path, const char *objective,
     ps->var = xmalloc(cap * sizeof *ps->var);
     ps->nt = xmalloc(cap * sizeof *ps->nt);
     ps->ok = xmalloc(cap * sizeof *ps->ok);
+    ps->pruned = xmalloc(cap * sizeof *ps->pruned);
     int cid = csv_find(r, "id"), cnf = objective ? csv_find(r, "n_failed") : -1;
     char cut[CSV_CUT_BUF];
     while (csv_next(r)) {
@@ -229,6 +230,7 @@ void space_read_points(const Space *s, const char *path, const char *objective,
             ps->var = xrealloc(ps->var, cap * sizeof *ps->var);
             ps->nt = xrealloc(ps->nt, cap * sizeof *ps->nt);
             ps->ok = xrealloc(ps->ok, cap * sizeof *ps->ok);
+            ps->pruned = xrealloc(ps->pruned, cap * sizeof *ps->pruned);
         }
         size_t i = ps->n++;
         for (int j = 0; j < d; j++) {
@@ -242,6 +244,7 @@ void space_read_points(const Space *s, const char *path, const char *objective,
         ps->var[i] = 0;
         ps->nt[i] = 1;
         ps->ok[i] = 0;
+        ps->pruned[i] = 0;
         if (!objective) continue;
         double y, sd = 0, nt = 1;
         int ok = csv_parse_double(csv_str(r, cy), &y) == 0;
@@ -266,6 +269,7 @@ void space_read_points(const Space *s, const char *path, const char *objective,
             ps->var[i] = sd * sd / nt;
             ps->nt[i] = nt;
             ps->ok[i] = 1;
+            ps->pruned[i] = cst >= 0 && strcmp(csv_str(r, cst), "pruned") == 0;
         }
     }
     free(col);
@@ -274,7 +278,7 @@ void space_read_points(const Space *s, const char *path, const char *objective,
 
 void pointset_free(PointSet *ps)
 {
-    free(ps->k); free(ps->y); free(ps->var); free(ps->nt); free(ps->ok);
+    free(ps->k); free(ps->y); free(ps->var); free(ps->nt); free(ps->ok); free(ps->pruned);
     memset(ps, 0, sizeof *ps);
 }
 

@@ -50,12 +50,15 @@ void space_print_point(const Space *s, const long *k, FILE *f);
  * pruned, or a non-finite objective; a pruned row's partial value is a pessimistic observation), var the trial variance of the mean std^2 / n_trials (0 if the std or
  * n_trials columns are absent), nt its finished trial count n_trials - n_failed (1 when the
  * columns are absent; nt may be
- * NULL in a PointSet built by hand: counts unknown), ok whether the row finished. */
+ * NULL in a PointSet built by hand: counts unknown), ok whether the row finished, pruned
+ * whether it is a pruned set's partial value (status pruned: y bounds its final value from
+ * above; surrogate_fit widens its variance); pruned may be NULL in a PointSet built by hand:
+ * no row is pruned. */
 typedef struct {
     size_t n;
     long *k;
     double *y, *var, *nt;
-    int *ok;
+    int *ok, *pruned;
 } PointSet;
 
 void space_read_points(const Space *s, const char *path, const char *objective,

@@ -72,7 +72,7 @@ double surrogate_noise(const PointSet *h, double prior_dof, double *out)
 }
 
 void *surrogate_fit(const SurrogateMethod *m, const Space *sp, const PointSet *h, int cap,
-                    double smoothing, double prior_dof, Rng *r)
+                    double smoothing, double prior_dof, double pruned_sd, Rng *r)
 {
     int n = (int)h->n, d = sp->d;
     double *X = xmalloc((size_t)n * d * sizeof *X), *y = xmalloc((size_t)n * sizeof *y);
@@ -91,6 +91,14 @@ void *surrogate_fit(const SurrogateMethod *m, const Space *sp, const PointSet *h
     double med = t[n / 2];
     if (cap)
         for (int i = 0; i < n; i++) y[i] = fmin(y[i], med);
+    /* A pruned row's value b bounds its final value: the variance grows by the square of its
+     * error as an estimate, pruned_sd * b, less the part a cap absorbs (capped at the median m,
+     * the value moves only if the final value falls more than b - m). */
+    for (int i = 0; h->pruned && pruned_sd > 0 && i < n; i++)
+        if (h->ok[i] && h->pruned[i]) {
+            double e = fmax(0, pruned_sd * h->y[i] - (h->y[i] - y[i]));
+            var[i] += e * e;
+        }
     SurrogateData data = { .x = X, .y = y, .var = var, .n = n, .d = d, .ymin = t[0],
                            .ymax = cap ? med : t[n - 1], .smoothing = smoothing };
     void *model = m->fit(&data, r);
@@ -99,10 +107,10 @@ void *surrogate_fit(const SurrogateMethod *m, const Space *sp, const PointSet *h
 }
 
 double surrogate_importance(const SurrogateMethod *m, const Space *sp, const PointSet *h,
-                            int cap, double smoothing, double prior_dof, Rng *r, double *S1,
-                            double *ST, double *S2, double *se)
+                            int cap, double smoothing, double prior_dof, double pruned_sd, Rng *r,
+                            double *S1, double *ST, double *S2, double *se)
 {
-    void *model = surrogate_fit(m, sp, h, cap, smoothing, prior_dof, r);
+    void *model = surrogate_fit(m, sp, h, cap, smoothing, prior_dof, pruned_sd, r);
     double v = sobol_indices(m->predict, model, sp->d, 4096, r, S1, ST, S2, se);
     m->free(model);
     return v;

@@ -68,16 +68,30 @@ const SurrogateMethod *surrogate_method_model(const SurrogateMethod *m);
 #define NOISE_PRIOR_DOF 4.0
 double surrogate_noise(const PointSet *h, double prior_dof, double *out);
 
+/* A pruned row (h->pruned) holds its trials' best W1 up to the rung it stopped at, b. Best W1
+ * so far only falls, so b bounds the final value f from above; on the real curves (BENCHMARKS.md,
+ * issue 15) f was mostly b itself (the median b/f 1.00: a set pruned had stopped improving)
+ * with a tail of sets that would still have gained, the root mean square of (b - f)/b being
+ * 0.04-0.20 by seed, about 0.1 pooled. So b stays the value (pessimistic: a pruned set never
+ * looks better than it was measured) and its variance grows by the mean square error of b as
+ * an estimate of f, (pruned_sd * b)^2 (less what a cap absorbs): the GP's noise at that row,
+ * the RBF's smoothing term,
+ * so the fit leans on it less and moves less when b changes; the row still pulls the fit up
+ * (a finite variance), so it does not draw the search towards itself. */
+#define PRUNED_SD 0.1
+
 /* Fit m's model (m must have one) to the history h: every row, failed ones imputed with the
  * worst finished value so that they repel the search without bending the fit, values above
- * the median capped at it when cap, trial variances by surrogate_noise(prior_dof). h needs at
- * least one finished row. m->predict gives values in h's units. Free with m->free. */
+ * the median capped at it when cap, trial variances by surrogate_noise(prior_dof), a pruned
+ * row's widened by (pruned_sd * value)^2 (0: a plain observation; a history without pruned
+ * rows fits the same whatever pruned_sd). h needs at least one finished row. m->predict gives
+ * values in h's units. Free with m->free. */
 void *surrogate_fit(const SurrogateMethod *m, const Space *sp, const PointSet *h, int cap,
-                    double smoothing, double prior_dof, Rng *r);
+                    double smoothing, double prior_dof, double pruned_sd, Rng *r);
 /* Sobol indices (S1, ST, and S2 and their standard errors se when not NULL; sobol.h) of the
  * model of m fitted to h, on 4096 base samples; m must have a model. Returns the variance of
  * the model's mean. */
 double surrogate_importance(const SurrogateMethod *m, const Space *sp, const PointSet *h,
-                            int cap, double smoothing, double prior_dof, Rng *r, double *S1,
-                            double *ST, double *S2, double *se);
+                            int cap, double smoothing, double prior_dof, double pruned_sd, Rng *r,
+                            double *S1, double *ST, double *S2, double *se);
 #endif

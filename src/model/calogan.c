@@ -19,6 +19,8 @@ struct CaloGan {
     float *feat;                    /* features of the rows of the last D pass [2 batch x 7] */
     int e0_col;
     double e0_lo, e0_hi, tpg, fs;   /* calogan_set_data */
+    double unit[CALO_NLAYER];       /* a scaled cell of layer l is unit[l] energy units */
+    double lfs[CALO_NLAYER];        /* layer l's feature scale: its training mean energy */
 };
 
 /* output size 12 from 6 (transposed) and 6 from 12: padding (K-1)/2, output padding 2+2p-K */
@@ -87,15 +89,20 @@ void calogan_init(Gan *g, const GanConfig *cfg, Rng *init_rng)
     k->dcell = xcalloc((size_t)cfg->batch * CALO_NCELL, sizeof(float));
     k->feat = xcalloc((size_t)2 * cfg->batch * CALOGAN_NFEAT, sizeof(float));
     k->e0_col = -1, k->tpg = 0, k->fs = 1;
+    for (int l = 0; l < CALO_NLAYER; l++) k->unit[l] = 1, k->lfs[l] = 1;
     g->calo = k;
 }
 
 void calogan_set_data(Gan *g, int e0_col, double e0_lo, double e0_hi, double target_per_gev,
-                      double feat_scale)
+                      double feat_scale, const double *unit, const double *layer_scale)
 {
     CaloGan *k = g->calo;
     k->e0_col = e0_col, k->e0_lo = e0_lo, k->e0_hi = e0_hi, k->tpg = target_per_gev;
     k->fs = feat_scale > 0 ? feat_scale : 1;
+    for (int l = 0; l < CALO_NLAYER; l++) {
+        k->unit[l] = unit && unit[l] > 0 ? unit[l] : 1;
+        k->lfs[l] = layer_scale && layer_scale[l] > 0 ? layer_scale[l] : k->fs;
+    }
 }
 
 float *calogan_d2_params(Gan *g, int64_t *n)
@@ -117,8 +124,9 @@ void calogan_free(Gan *g)
     g->calo = NULL;
 }
 
-/* the 7 features of one shower of scaled cells: E_tot and E per layer over fs, sparsity */
-static void features(const float *cell, double fs, float *f)
+/* the 7 features of one shower of scaled cells: E_tot over fs, each layer's E over its own
+ * scale (so that a layer holding 1% of the energy weighs as much as one holding 90%), sparsity */
+static void features(const CaloGan *k, const float *cell, float *f)
 {
     double tot = 0;
     for (int l = 0; l < CALO_NLAYER; l++) {
@@ -131,11 +139,12 @@ static void features(const float *cell, double fs, float *f)
             e += v;
             hit += v > 0;
         }
+        e *= k->unit[l];
         tot += e;
-        f[1 + l] = (float)(e / fs);
+        f[1 + l] = (float)(e / k->lfs[l]);
         f[4 + l] = (float)hit / (float)n;
     }
-    f[0] = (float)(tot / fs);
+    f[0] = (float)(tot / k->fs);
 }
 
 /* D2's input rows [r0, r0+R) from D1's output, the cells' features and the conditions */
@@ -147,7 +156,7 @@ static void head_input(Gan *g, int r0, int R, const float *cells, const float *c
     float *in = k->cD2.act[0];
     for (int r = 0; r < R; r++) {
         float *row = in + (size_t)(r0 + r) * n2, *f = k->feat + (size_t)(r0 + r) * CALOGAN_NFEAT;
-        features(cells + (size_t)r * CALO_NCELL, k->fs, f);
+        features(k, cells + (size_t)r * CALO_NCELL, f);
         memcpy(row, h + (size_t)(r0 + r) * wd, (size_t)wd * sizeof(float));
         memcpy(row + wd, f, CALOGAN_NFEAT * sizeof(float));
         memcpy(row + wd + CALOGAN_NFEAT, c + (size_t)r * nc, (size_t)nc * sizeof(float));
@@ -217,14 +226,19 @@ double calogan_g_grad(Gan *g, int B, const float *c, const float *z, int fwd)
         float *dc = k->dcell + (size_t)r * no;
         memcpy(dc, g->cD.grad[0] + (size_t)r * no, (size_t)no * sizeof(float));
         double tot = 0;
-        for (int j = 0; j < no; j++) tot += cell[j];
+        for (int l = 0; l < CALO_NLAYER; l++) {
+            const CaloLayer *L = &calo_layers[l];
+            double e = 0;
+            for (int j = 0; j < L->rows * L->cols; j++) e += cell[L->first + j];
+            tot += k->unit[l] * e;
+        }
         double e0 = k->e0_lo + 0.5 * ((double)c[(size_t)r * g->ncond + k->e0_col] + 1.0) * (k->e0_hi - k->e0_lo);
         double dev = tot - k->tpg * e0;
         aux += fabs(dev);
-        const float da = (float)(dev > 0 ? sa : dev < 0 ? -sa : 0.0);
+        const double da = dev > 0 ? sa : dev < 0 ? -sa : 0.0;
         for (int l = 0; l < CALO_NLAYER; l++) {
             const CaloLayer *L = &calo_layers[l];
-            const float d = (float)((fg[0] + fg[1 + l]) / k->fs) + da;
+            const float d = (float)(k->unit[l] * (fg[0] / k->fs + fg[1 + l] / k->lfs[l] + da));
             for (int j = 0; j < L->rows * L->cols; j++) dc[L->first + j] += d;
         }
     }

@@ -30,7 +30,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static char *resolve_data(const Run *r, const char *p)
+char *resolve_data(const Run *r, const char *p)
 {
     if (p[0] == '/' || file_exists(p)) return xstrdup(p);
     char *q = path_join(r->dir, p);

@@ -53,6 +53,20 @@ const PicDef report_pictures[] = {
      "when the generated one is 0 too, else red). "
      "Only for outputs that are event-gen calo's 504 cells.",
      "average showers", NEED_MODELS, draw_calo_images},
+    {"adagan", "AdaGAN ensemble against validation data",
+     "Drawn when the study has an AdaGAN ensemble (make adagan: runs/STUDY/adagan/). Each output "
+     "variable and derived observable: validation data (black) against events sampled from the "
+     "ensemble (red) and from each component alone (thin), normalised densities over the "
+     "validation sample's whole range (events beyond it in the edge bins); the ensemble over the "
+     "data below.",
+     "AdaGAN ensemble vs truth", NEED_MODELS, draw_adagan},
+    {"adagan-weights", "AdaGAN training weights",
+     "Each AdaGAN component's training-row weights (weights-t.csv from gan-mixdisc) as N × w, "
+     "relative to the uniform 1/N of the data (dashed line at 1): 0 where the mixture "
+     "discriminator found the ensemble so far covers a row, large where it misses it. The "
+     "panel titles give the share of rows dropped and the discriminator's mean D on the training "
+     "(d_real) and the ensemble's events (d_gen), and β.",
+     "AdaGAN weights", 0, draw_adagan_weights},
     {"pareto", "Pareto view",
      "Sets not dominated in (mean W1, σ, parameter count) are circled and labelled: no other "
      "set is at least as good in all three and better in one.",

@@ -76,6 +76,14 @@ int draw_generated(const Report *rp, Notes *nt, char *more, size_t n);
 void generated_eval_rows(AtomicOut *o, const Report *rp);
 /* A calorimeter study's mean cell energy per layer, validation next to generated. */
 int draw_calo_images(const Report *rp, Notes *nt, char *more, size_t n);
+/* A data file named in run.conf as it is, else relative to the run directory, else to the project
+ * root (runs/STUDY/PHASE/../../..); NULL when none exists. */
+char *resolve_data(const Run *r, const char *p);
+int draw_adagan(const Report *rp, Notes *nt, char *more, size_t n);
+int draw_adagan_weights(const Report *rp, Notes *nt, char *more, size_t n);
+/* The AdaGAN folder beside the run directory (RUNDIR/../adagan, workflows/adagan's
+ * runs/STUDY/adagan/) when it holds an ensemble.gte, else NULL. */
+char *adagan_dir(const Run *r);
 int draw_pareto(const Report *rp, Notes *nt, char *more, size_t n);
 int draw_timing(const Report *rp, Notes *nt, char *more, size_t n);
 int draw_cost_convergence(const Report *rp, Notes *nt, char *more, size_t n);

@@ -20,6 +20,7 @@
 #include "model/transform.h"
 #include "base/rng.h"
 #include "base/util.h"
+#include "data/calo.h"
 #include "data/score.h"
 #include "data/wasserstein.h"
 #ifdef GANTUNE_CUDA
@@ -300,11 +301,15 @@ int main(int argc, char **argv)
     best.cond_hi = best.cond_lo + nc;
     fit_range(xtr, ntr, no, best.out_lo, best.out_hi);
     fit_range(ctr, nc ? ntr : 0, nc, best.cond_lo, best.cond_hi);
-    /* --model calo: every cell scaled by one s, the largest training cell, as -s..s -> -1..1,
-     * so scaled = cell / s and an empty cell is 0 (the generator ends in a ReLU); E_tot / E0
-     * on the training set gives the auxiliary loss its target (calogan.h) */
+    /* --model calo: every cell of layer l scaled by s_l, the layer's largest training cell, as
+     * -s_l..s_l -> -1..1, so scaled = cell / s_l and an empty cell is 0 (the generator ends in a
+     * ReLU). One shared s (before) left layer 0's cells, 10-100x below layer 1's, so far under
+     * the generator's output scale that its ReLU outputs died (BENCHMARKS.md, issue 19).
+     * E_tot / E0 on the training set gives the auxiliary loss its target, the layers' mean
+     * energies their features' scales (calogan.h). */
     int e0_col = -1;
     double cs = 0, etot = 0, e0sum = 0;
+    double lcs[CALO_NLAYER], unit[CALO_NLAYER], elay[CALO_NLAYER] = {0};
     if (o.arch == GAN_ARCH_CALO) {
         int tfs = 0;
         for (int j = 0; j < no; j++) tfs += tf[j].kind != TF_NONE;
@@ -312,12 +317,29 @@ int main(int argc, char **argv)
             die(EXIT_USAGE, "--model calo: no --transform, --tail-cut or --scale-range 0,1 (its cells share one scale)");
         for (int j = 0; j < nc; j++) if (strcmp(o.cond_cols[j], "E0") == 0) e0_col = j;
         if (e0_col < 0) die(EXIT_USAGE, "--model calo: E0 must be among --cond-cols");
-        for (int j = 0; j < no; j++) cs = fmax(cs, best.out_hi[j]);
-        if (!(cs > 0)) cs = 1;
-        for (int j = 0; j < no; j++) best.out_lo[j] = -cs, best.out_hi[j] = cs;
-        for (size_t i = 0; i < ntr; i++) {
-            for (int j = 0; j < no; j++) etot += xtr[i * no + j];
+        /* (another cell count is refused below, by the score or by calogan_init) */
+        for (int l = 0; l < CALO_NLAYER; l++) lcs[l] = 1, unit[l] = 1;
+        cs = 1;
+        for (int l = 0; l < CALO_NLAYER && no == CALO_NCELL; l++) {
+            const CaloLayer *L = &calo_layers[l];
+            double m = 0;
+            for (int j = L->first; j < L->first + L->rows * L->cols; j++) m = fmax(m, best.out_hi[j]);
+            lcs[l] = m > 0 ? m : 1;
+            cs = l == 0 ? lcs[0] : fmax(cs, lcs[l]);
+            for (int j = L->first; j < L->first + L->rows * L->cols; j++)
+                best.out_lo[j] = -lcs[l], best.out_hi[j] = lcs[l];
+        }
+        for (size_t i = 0; i < ntr && no == CALO_NCELL; i++) {
+            for (int l = 0; l < CALO_NLAYER; l++) {
+                const CaloLayer *L = &calo_layers[l];
+                for (int j = L->first; j < L->first + L->rows * L->cols; j++) elay[l] += xtr[i * no + j];
+            }
             e0sum += ctr[i * nc + e0_col];
+        }
+        for (int l = 0; l < CALO_NLAYER; l++) {
+            etot += elay[l];
+            unit[l] = lcs[l] / cs;
+            elay[l] /= (double)ntr * cs;   /* the layer's mean energy in units of cs */
         }
     }
     /* the conditions stay on [-1, 1] (sample.h's inputs); --scale-range is the outputs' */
@@ -352,7 +374,7 @@ int main(int argc, char **argv)
     gan_init(&g, &o, &r_init);   /* bf16: the oneDNN matmuls of a full batch, made here */
     if (o.arch == GAN_ARCH_CALO)
         calogan_set_data(&g, e0_col, best.cond_lo[e0_col], best.cond_hi[e0_col],
-                         e0sum > 0 ? etot / e0sum / cs : 0, etot / (double)ntr / cs);
+                         e0sum > 0 ? etot / e0sum / cs : 0, etot / (double)ntr / cs, unit, elay);
     if (o.device == DEVICE_CPU) gan_prepare_rows(&g, (int)(ntr % (size_t)B));   /* last batch */
     net_init(&best.G, &g.G.lay);
     const int64_t params = gan_params_reference(&o);

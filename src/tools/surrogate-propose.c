@@ -19,7 +19,7 @@ typedef struct {
     const SurrogateMethod *method;
     int n, n_init, budget, importance, interactions, ncand;
     uint64_t seed;
-    double kappa, rho, noise_dof, tether;
+    double kappa, rho, noise_dof, tether, pruned_sd;
     int cap;               /* -1: the default of the method's model */
 } Opts;
 
@@ -40,7 +40,7 @@ static void importance(const Space *sp, const PointSet *h, const Opts *o, Rng *r
     double *S1 = xmalloc((size_t)d * sizeof *S1), *ST = xmalloc((size_t)d * sizeof *ST);
     double *S2 = o->interactions ? xmalloc((size_t)d * d * sizeof *S2) : NULL;
     double *se = xmalloc((size_t)2 * d * sizeof *se);
-    surrogate_importance(surrogate_method_model(o->method), sp, h, o->cap, o->rho, o->noise_dof, r,
+    surrogate_importance(surrogate_method_model(o->method), sp, h, o->cap, o->rho, o->noise_dof, o->pruned_sd, r,
                          S1, ST, S2, se);
     if (o->interactions) {
         double *pairs = xmalloc((size_t)d * d * 3 * sizeof *pairs);
@@ -120,6 +120,9 @@ static void usage(FILE *f)
         "      --noise-dof V    shrink each set's trial variance towards the pooled variance\n"
         "                       of all sets, as a prior worth V degrees of freedom (default 4;\n"
         "                       0 trusts each set's own std, however few its trials)\n"
+        "      --pruned-sd S    a pruned set's value (status pruned: its best W1 at the rung,\n"
+        "                       an upper bound of its final value) enters with its variance\n"
+        "                       grown by (S*value)^2 (default %g; 0: a plain observation)\n"
         "      --tether T       pull the model value of a candidate far from every evaluated\n"
         "                       point towards the candidates' median (scale T times their median\n"
         "                       spacing; default 0, off), against extrapolated lows on a face\n"
@@ -129,7 +132,7 @@ static void usage(FILE *f)
         "                       surrogate (CSV name,S1,ST)\n"
         "      --interactions   instead: second-order Sobol indices, strongest pair first\n"
         "                       (CSV name_a,name_b,S2)\n"
-        "  -h, --help           this help\n", bar, all, capped, raw);
+        "  -h, --help           this help\n", bar, all, PRUNED_SD, capped, raw);
 }
 
 int main(int argc, char **argv)
@@ -137,7 +140,7 @@ int main(int argc, char **argv)
     set_progname(argv[0]);
     Opts o = { .objective = "wd_mean", .stdcol = "wd_std", .method = surrogate_method_at(0),
                .n = 1, .n_init = -1, .budget = 100, .ncand = -1, .rho = 1.0, .cap = -1,
-               .noise_dof = NOISE_PRIOR_DOF };
+               .noise_dof = NOISE_PRIOR_DOF, .pruned_sd = PRUNED_SD };
     static const struct option opts[] = {
         { "space", required_argument, 0, 's' }, { "history", required_argument, 0, 'H' },
         { "pending", required_argument, 0, 'p' }, { "method", required_argument, 0, 'm' },
@@ -148,7 +151,8 @@ int main(int argc, char **argv)
         { "smoothing", required_argument, 0, 'R' }, { "importance", no_argument, 0, 'i' },
         { "interactions", no_argument, 0, 'x' }, { "no-cap", no_argument, 0, 'N' },
         { "cap", no_argument, 0, 'P' }, { "noise-dof", required_argument, 0, 'V' },
-        { "tether", required_argument, 0, 'T' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
+        { "tether", required_argument, 0, 'T' }, { "pruned-sd", required_argument, 0, 'Q' },
+        { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 }
     };
     char names[512];
     int c;
@@ -174,6 +178,7 @@ int main(int argc, char **argv)
         case 'R': o.rho = parse_double("--smoothing", optarg, 0, 1e12); break;
         case 'V': o.noise_dof = parse_double("--noise-dof", optarg, 0, 1e6); break;
         case 'T': o.tether = parse_double("--tether", optarg, 0, 1e6); break;
+        case 'Q': o.pruned_sd = parse_double("--pruned-sd", optarg, 0, 1e6); break;
         case 'i':
             if (o.interactions) die(EXIT_USAGE, "--importance and --interactions: give one (two runs for both)");
             o.importance = 1;
@@ -206,7 +211,7 @@ int main(int argc, char **argv)
 
     Proposer p = { .sp = sp, .hist = &h, .pend = &pend, .n = o.n, .n_init = o.n_init,
                    .budget = o.budget, .ncand = o.ncand, .seed = o.seed, .cap = o.cap,
-                   .smoothing = o.rho, .noise_dof = o.noise_dof,
+                   .smoothing = o.rho, .noise_dof = o.noise_dof, .pruned_sd = o.pruned_sd,
                    .tether = o.tether };
     /* One stream per step (history + pending size), so successive calls differ. */
     rng_seed2(&p.rng, o.seed, (uint64_t)(h.n + pend.n) + 1);

@@ -97,7 +97,9 @@ static void check_gradients(void)
     for (int64_t i = 0; i < g.G.lay.nparams; i++) g.G.p[i] += 0.1f * (float)rng_normal(&r);
     int64_t n2;
     float *p2 = calogan_d2_params(&g, &n2);
-    calogan_set_data(&g, 0, 1.0, 100.0, 0.02, 1.5);
+    /* layers on scales of their own, so the check covers the per-layer units and features */
+    const double unit[CALO_NLAYER] = {0.1, 1.0, 0.02}, lscale[CALO_NLAYER] = {0.15, 1.2, 0.01};
+    calogan_set_data(&g, 0, 1.0, 100.0, 0.02, 1.5, unit, lscale);
     float x[B * CALO_NCELL], c[B * NC], z[B * NZ];
     for (int i = 0; i < B * CALO_NCELL; i++)
         x[i] = rng_uniform(&r) < 0.6 ? 0.0f : (float)(0.02 * -log(1 - rng_uniform(&r)));

@@ -1,6 +1,7 @@
 /* test_space.c — every lattice value prints, parses back and maps to the same lattice integer;
  * unit-cube maps invert, on linear and log axes; a log axis with a non-positive bound (or an
- * unknown axis) is refused with file:line; keys are unique; the key set finds what it holds. */
+ * unknown axis) is refused with file:line; keys are unique; the key set finds what it holds;
+ * a history's pruned rows read as finished and marked pruned. */
 #include "check.h"
 #include "hpo/space.h"
 
@@ -93,9 +94,38 @@ static void test_log_axis(void)
           "an unknown axis");
 }
 
+/* A history's rows as the proposer reads them: ok and pruned rows finished (a pruned one
+ * marked), a failed one not, and a pending file (no objective) marks nothing pruned. */
+static void test_read_points(void)
+{
+    char sp[] = "/tmp/test_space_pts.XXXXXX", hp[] = "/tmp/test_space_hist.XXXXXX";
+    close(mkstemp(sp));
+    close(mkstemp(hp));
+    put(sp, "name,lower,upper,scaling\na,0,4,1\n");
+    put(hp, "id,a,wd_mean,wd_std,n_trials,n_failed,status,pruned_at\n1,0,0.3,0.1,2,0,ok,0\n"
+            "2,1,0.5,0.1,2,0,pruned,3\n3,2,nan,nan,2,2,failed,0\n4,3,0.6,0.2,2,0,pruned,1\n");
+    Space *s = space_read(sp);
+    PointSet ps;
+    space_read_points(s, hp, "wd_mean", "wd_std", 0, &ps);
+    CHECK(ps.n == 4, "4 rows (%zu)", ps.n);
+    CHECK(ps.ok[0] && ps.ok[1] && !ps.ok[2] && ps.ok[3], "ok and pruned rows finished, the failed one not");
+    CHECK(!ps.pruned[0] && ps.pruned[1] && !ps.pruned[2] && ps.pruned[3], "pruned rows marked");
+    CHECK(ps.y[1] == 0.5 && fabs(ps.var[1] - 0.005) < 1e-15, "a pruned row keeps its value and variance");
+    pointset_free(&ps);
+    space_read_points(s, hp, NULL, NULL, 0, &ps);
+    int any = 0;
+    for (size_t i = 0; i < ps.n; i++) any |= ps.pruned[i];
+    CHECK(!any, "without an objective nothing is marked pruned");
+    pointset_free(&ps);
+    space_free(s);
+    unlink(sp);
+    unlink(hp);
+}
+
 int main(void)
 {
     test_log_axis();
+    test_read_points();
     char path[] = "/tmp/test_space.XXXXXX";
     int fd = mkstemp(path);
     FILE *f = fdopen(fd, "w");

@@ -83,7 +83,7 @@ static void check_methods(void)
         Rng r;
         rng_seed(&r, 11);
         if (m->fit) {
-            void *model = surrogate_fit(m, &sp, &h, m->cap, 1.0, NOISE_PRIOR_DOF, &r);
+            void *model = surrogate_fit(m, &sp, &h, m->cap, 1.0, NOISE_PRIOR_DOF, PRUNED_SD, &r);
             double best[D] = { 0.3, 0.7 }, far[D] = { 1, 0 };
             CHECK(m->predict(model, best) < m->predict(model, far), "%s: bowl minimum", m->name);
             m->free(model);
@@ -103,6 +103,81 @@ static void check_methods(void)
         CHECK(fresh, "%s: proposals new and distinct", m->name);
         keyset_free(&seen);
         proposer_free(&p);
+    }
+}
+
+/* A pruned row (surrogate_fit's pruned_sd; surrogate.h PRUNED_SD), for each model: without
+ * pruned rows the fit is the same to the bit whatever pruned_sd (and with a pruned array of
+ * zeros); on the raw objective a pruned row whose bound lies above the bowl near its minimum
+ * is fitted more loosely than a plain observation but still pulls the model up (the value
+ * there lies between the fit without the row and the plain fit), and the model's minimum is no
+ * nearer to it than without the row; capped at the median, a bound far above the cap is
+ * fitted as the plain row is (the cap absorbs its error). */
+static void check_pruned(void)
+{
+    enum { D = 2, H = 12, G = 41 };
+    char *nm[D] = { "a", "b" };
+    long lo[D] = { 0, 0 }, hi[D] = { 10, 10 }, hk[(H + 1) * D];
+    double sc[D] = { 1, 1 }, hy[H + 1], hv[H + 1], nt[H + 1];
+    int ok[H + 1], pr[H + 1];
+    Space sp = { .d = D, .name = nm, .lo = lo, .hi = hi, .scale = sc };
+    for (int i = 0; i < H; i++) {
+        hk[i * D] = i % 11;
+        hk[i * D + 1] = (7 * i + i / 11) % 11;
+        double u0 = hk[i * D] / 10.0, u1 = hk[i * D + 1] / 10.0;
+        hy[i] = 0.1 + (u0 - 0.3) * (u0 - 0.3) + (u1 - 0.7) * (u1 - 0.7);
+        hv[i] = 1e-4;
+        nt[i] = 2;
+        ok[i] = 1;
+        pr[i] = 0;
+    }
+    /* the pruned set at (0.5, 0.5), where the bowl is 0.18: bad at its rung, bound 0.4 */
+    double at[D] = { 0.5, 0.5 };
+    hk[H * D] = 5, hk[H * D + 1] = 5, hy[H] = 0.4, hv[H] = 1e-4, nt[H] = 2, ok[H] = 1, pr[H] = 1;
+    PointSet plain = { .n = H, .k = hk, .y = hy, .var = hv, .nt = nt, .ok = ok };
+    PointSet zeros = plain, with = plain, high;
+    zeros.pruned = pr;
+    with.pruned = pr;
+    with.n = H + 1;
+    /* the same row bounded at 0.9, far above the median (0.39) */
+    double hy2[H + 1];
+    memcpy(hy2, hy, sizeof hy2);
+    hy2[H] = 0.9;
+    high = with;
+    high.y = hy2;
+    for (int mi = 0; mi < surrogate_method_count(); mi++) {
+        const SurrogateMethod *m = surrogate_method_at(mi);
+        if (!m->fit) continue;
+        void *f[7];
+        const PointSet *hs[7] = { &plain, &plain, &zeros, &with, &with, &high, &high };
+        double sds[7] = { 0, PRUNED_SD, PRUNED_SD, 0, PRUNED_SD, 0, PRUNED_SD };
+        for (int k = 0; k < 7; k++) {
+            Rng r;
+            rng_seed(&r, 5);
+            f[k] = surrogate_fit(m, &sp, hs[k], k >= 5, 1.0, NOISE_PRIOR_DOF, sds[k], &r);
+        }
+        int same = 1, capsame = 1;
+        double amin[3][D], vmin[3] = { INFINITY, INFINITY, INFINITY };
+        for (int g = 0; g < G * G; g++) {
+            double u[D] = { (g % G) / (G - 1.0), (g / G) / (G - 1.0) }, v[7];
+            for (int k = 0; k < 7; k++) v[k] = m->predict(f[k], u);
+            same &= memcmp(&v[0], &v[1], sizeof v[0]) == 0 && memcmp(&v[0], &v[2], sizeof v[0]) == 0;
+            capsame &= memcmp(&v[5], &v[6], sizeof v[5]) == 0;
+            /* the minima without the row, with it plain, with it pruned */
+            int which[3] = { 0, 3, 4 };
+            for (int w = 0; w < 3; w++)
+                if (v[which[w]] < vmin[w]) vmin[w] = v[which[w]], memcpy(amin[w], u, sizeof u);
+        }
+        CHECK(same, "%s: no pruned rows, the same fit to the bit whatever pruned_sd", m->name);
+        double without = m->predict(f[0], at), asplain = m->predict(f[3], at), pruned = m->predict(f[4], at);
+        CHECK(pruned < asplain - 1e-3, "%s: the pruned row fitted more loosely (%g) than plain (%g)",
+              m->name, pruned, asplain);
+        CHECK(pruned > without + 1e-3, "%s: the pruned row still pulls the model up (%g, %g without it)",
+              m->name, pruned, without);
+        double d0 = unit_dist(amin[0], at, D), d2 = unit_dist(amin[2], at, D);
+        CHECK(d2 >= d0 - 1e-12, "%s: minimum %g from the pruned set, %g without it", m->name, d2, d0);
+        CHECK(capsame, "%s: capped, a bound far above the cap fitted as a plain row", m->name);
+        for (int k = 0; k < 7; k++) m->free(f[k]);
     }
 }
 
@@ -149,6 +224,7 @@ static double v3_of_product(void)
 int main(void)
 {
     test_noise();
+    check_pruned();
     Rng r;
     rng_seed(&r, 7);
     enum { N = 30, D = 3 };
