@@ -316,3 +316,19 @@ close() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b <
   grep -q "class=\"warning\">Warning: run: $nf of 30 sets failed" rep/index.html
   grep -q 'rbf seed 1, initial design only' rep/wd-sigma.gp
 }
+
+@test "hpo-report: with no spread at all (one trial a set) the σ axis spans a share of the means, and says why" {
+  cp -r "$BROAD" one
+  awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "wd_std") c = i; print; next }
+                    { if ($c != "") $c = 0; print }' "$BROAD/history.csv" > one/history.csv
+  run hpo-report one -o rep --surrogate none --sampler none
+  [ "$status" -eq 0 ]
+  grep -q "over trials (scaled units): all 0 (one trial a set has none)'" rep/wd-sigma.gp
+  top=$(sed -n 's/^set yrange \[0:\([^]]*\)\]$/\1/p' rep/wd-sigma.gp | tail -1)
+  awk -v t="$top" 'BEGIN { exit !(t > 0.01) }'
+  valid_png rep/wd-sigma.png
+  run hpo-report "$BROAD" -o rep2 --surrogate none --sampler none
+  [ "$status" -eq 0 ]
+  run grep -c "one trial a set" rep2/wd-sigma.gp
+  [ "$output" = 0 ]
+}

@@ -238,8 +238,8 @@ static void write_summary(AtomicOut *o, const Report *rp)
         aout_printf(o, "<p id=\"best-rule-note\">Smoothed W1: the GP surrogate's posterior mean at the set "
                        "(its trials weighed against its neighbours', with pooled noise), which can differ much "
                        "from its observed mean; the pick is the lowest smoothed value, not the lowest observed "
-                       "mean, since with a few trials per set the lowest mean is mostly a lucky draw that does "
-                       "not hold up when retrained.</p>\n");
+                       "mean, since with a few trials per set the lowest mean can be a lucky draw that does not "
+                       "hold up when retrained (recommend=observed in run.conf picks by the observed mean).</p>\n");
     if (nr > 1)
         aout_printf(o, "<p>Sensitivity, importance, Pareto and generated-vs-truth panels are drawn for "
                        "the first run (");

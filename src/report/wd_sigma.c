@@ -13,6 +13,7 @@
 /* Shared axes (every column alike) and each run's histogram of its sets' mean W1. */
 typedef struct {
     double xmin, xmax, ymax, cmin, cmax;
+    int no_spread;  /* every σ is 0 (one trial a set) */
     int hmax;                    /* tallest bin over all runs */
     int (*cnt)[NHIST];           /* per run */
 } WdSigma;
@@ -42,7 +43,10 @@ static WdSigma wd_sigma_of(const Report *rp)
         double v = cmin;
         cmin = v > 0 ? v / 1.25 : v - 1, cmax = v > 0 ? v * 1.25 : v + 1;
     }
-    ymax = ymax * 1.1 + 1e-9;
+    /* no spread at all (one trial a set): an axis of 1e-9 would print as noise; show σ = 0 on a
+     * scale of the means instead, and say why in the label */
+    s.no_spread = !(ymax > 0);
+    ymax = s.no_spread ? 0.25 * (xmax - xmin) : ymax * 1.1 + 1e-9;
     int hmax = 1;
     s.cnt = xcalloc((size_t)nr, sizeof *s.cnt);
     for (int k = 0; k < nr; k++) {
@@ -122,8 +126,8 @@ static void write_script(const Report *rp, const WdSigma *s)
         aout_printf(g, "set bmargin at screen 0.14\nset tmargin at screen 0.64\nset title ''\n"
                        "set ytics autofreq\n");
         aout_printf(g, "set xlabel 'mean W1 over trials (scaled units)'\n"
-                       "set ylabel 'σ of W1 over trials (scaled units)'\nset yrange [0:%.9g]\n",
-                    s->ymax);
+                       "set ylabel 'σ of W1 over trials (scaled units)%s'\nset yrange [0:%.9g]\n",
+                    s->no_spread ? ": all 0 (one trial a set has none)" : "", s->ymax);
         int lg = hp_log(r, rp->cidx[k]) && cmin > 0;
         aout_printf(g, "set colorbox\n%s\nset cbrange [%.9g:%.9g]\nset cblabel '%s (%s%s)' offset 1,0\n",
                     lg ? "set logscale cb" : "unset logscale cb\nset cbtics autofreq", cmin, cmax, color_by,
