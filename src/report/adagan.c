@@ -11,6 +11,7 @@
 #include "base/util.h"
 #include "data/observables.h"
 #include "model/ensemble.h"
+#include "report/generated.h"
 #include "report/picture.h"
 #include "report/pictures.h"
 
@@ -55,45 +56,6 @@ typedef struct {
     int ns;                      /* samples: the ensemble, then each component */
     double *gen;                 /* ns x nv x ncol */
 } EnsSamples;
-
-/* gan-sample of model on the conditions cfile (NULL: unconditional), nv events, seed 1, its
- * output columns into dst (nv rows of stride ncol). 0, or -1 with a note. */
-static int sample_one(const char *exe, const char *model, const char *cfile, size_t nv, int nout,
-                      char **outc, int ncol, double *dst, const char *dir, Notes *nt)
-{
-    char *gfile = path_join(dir, ".adagan.csv"), *gerr = path_join(dir, ".adagan.err");
-    char nbuf[32];
-    snprintf(nbuf, sizeof nbuf, "%zu", nv);
-    char *argv[12];
-    int a = 0;
-    argv[a++] = (char *)exe, argv[a++] = "--model", argv[a++] = (char *)model;
-    argv[a++] = "--events", argv[a++] = nbuf, argv[a++] = "--seed", argv[a++] = "1";
-    if (cfile) argv[a++] = "--cond", argv[a++] = (char *)cfile;
-    argv[a++] = "-o", argv[a++] = gfile, argv[a] = NULL;
-    int rc = run_cmd(argv, NULL, NULL, gerr), res = -1;
-    if (rc != 0) {
-        char line[512];
-        first_line(gerr, line, sizeof line);
-        note(nt, "<li>AdaGAN ensemble vs truth omitted: <code>%s</code> failed on %s (exit %d", exe,
-             model, rc);
-        note(nt, ": %s).</li>\n", line);
-    } else {
-        size_t ng;
-        double *g = csv_load_cols(gfile, nout, outc, 0, &ng);
-        if (ng != nv) {
-            note(nt, "<li>AdaGAN ensemble vs truth omitted: %s gave %zu events for %zu asked.</li>\n",
-                 model, ng, nv);
-        } else {
-            for (size_t i = 0; i < nv; i++)
-                memcpy(dst + i * (size_t)ncol, g + i * (size_t)nout, (size_t)nout * sizeof *g);
-            res = 0;
-        }
-        free(g);
-    }
-    unlink(gfile), unlink(gerr);
-    free(gfile), free(gerr);
-    return res;
-}
 
 /* The derived observables' kind for these columns (its key ones get panels), NULL if none. */
 static const ObsKind *obs_of(char **outc, int nout, char **condc, int ncond)
@@ -281,9 +243,13 @@ int draw_adagan(const Report *rp, Notes *nt, char *more, size_t n)
         aout_commit(o);
     }
     int fail = 0;
+    char *gfile = path_join(rp->dir, ".adagan.csv"), *gerr = path_join(rp->dir, ".adagan.err");
     for (int s = 0; s < e.ns && !fail; s++)
-        fail = sample_one(exe, s == 0 ? ens : en.paths[s - 1], cfile, e.nv, e.nout, outc, e.ncol,
-                          e.gen + (size_t)s * e.nv * e.ncol, rp->dir, nt) != 0;
+        fail = generated_sample_one(exe, s == 0 ? ens : en.paths[s - 1], cfile, e.nv, e.nout, outc, 1,
+                                    gfile, gerr, e.gen + (size_t)s * e.nv * e.ncol, e.ncol,
+                                    "AdaGAN ensemble vs truth", nt) != 0;
+    unlink(gfile), unlink(gerr);
+    free(gfile), free(gerr);
     if (!fail) {
         if (k)
             for (size_t i = 0; i < e.nv; i++) {

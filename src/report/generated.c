@@ -145,6 +145,41 @@ static int eval_model(const char *geval, const char *model, int m, const char *g
     return rc == 0 ? 0 : -1;
 }
 
+int generated_sample_one(const char *exe, const char *model, const char *cfile, size_t nv, int nout,
+                         char **outc, int seed, const char *gfile, const char *gerr, double *dst,
+                         int stride, const char *what, Notes *nt)
+{
+    char nbuf[32], sbuf[32];
+    snprintf(nbuf, sizeof nbuf, "%zu", nv);
+    snprintf(sbuf, sizeof sbuf, "%d", seed);
+    char *argv[12];
+    int a = 0;
+    argv[a++] = (char *)exe, argv[a++] = "--model", argv[a++] = (char *)model, argv[a++] = "--events";
+    argv[a++] = nbuf, argv[a++] = "--seed", argv[a++] = sbuf;
+    if (cfile) argv[a++] = "--cond", argv[a++] = (char *)cfile;
+    argv[a++] = "-o", argv[a++] = (char *)gfile, argv[a] = NULL;
+    int rc = run_cmd(argv, NULL, NULL, gerr);
+    if (rc != 0) {
+        char line[512];
+        first_line(gerr, line, sizeof line);
+        note(nt, "<li>%s omitted: <code>%s</code> failed on %s (exit %d", what, exe, model, rc);
+        note(nt, ": %s).</li>\n", line);
+        return -1;
+    }
+    size_t ng;
+    double *gd = csv_load_cols(gfile, nout, outc, 0, &ng);
+    int res = -1;
+    if (ng != nv) {
+        note(nt, "<li>%s omitted: %s gave %zu events for %zu asked.</li>\n", what, model, ng, nv);
+    } else {
+        for (size_t i = 0; i < nv; i++)
+            memcpy(dst + i * (size_t)stride, gd + i * (size_t)nout, (size_t)nout * sizeof *gd);
+        res = 0;
+    }
+    free(gd);
+    return res;
+}
+
 /* Sample every model with exe, one event per validation row, on the validation events'
  * conditions, and score each sample with geval (when not NULL). 0 on success, -1 with a note
  * when a model fails. */
@@ -181,37 +216,10 @@ static int sample_models(const char *exe, const char *geval, const char *train, 
     }
     int fail = 0;
     for (int m = 0; m < nm && !fail; m++) {
-        char nbuf[32], sbuf[32];
-        snprintf(nbuf, sizeof nbuf, "%zu", nv);
-        snprintf(sbuf, sizeof sbuf, "%d", m + 1);
-        char *argv[12];
-        int a = 0;
-        argv[a++] = (char *)exe, argv[a++] = "--model", argv[a++] = models[m], argv[a++] = "--events";
-        argv[a++] = nbuf, argv[a++] = "--seed", argv[a++] = sbuf;
-        if (cfile) argv[a++] = "--cond", argv[a++] = cfile;
-        argv[a++] = "-o", argv[a++] = gfile, argv[a] = NULL;
-        int rc = run_cmd(argv, NULL, NULL, gerr);
-        if (rc != 0) {
-            char line[512];
-            first_line(gerr, line, sizeof line);
-            note(nt, "<li>%s omitted: <code>%s</code> failed on %s (exit %d", what, exe,
-                 models[m], rc);
-            note(nt, ": %s).</li>\n", line);
-            fail = 1;
-            break;
-        }
-        size_t ng;
-        double *gd = csv_load_cols(gfile, nout, s->outc, 0, &ng);
-        if (ng != nv) {
-            note(nt, "<li>%s omitted: %s gave %zu events for %zu asked.</li>\n", what,
-                 models[m], ng, nv);
-            fail = 1;
-        } else {
-            memcpy(s->gen + (size_t)m * nv * nout, gd, nv * (size_t)nout * sizeof *gd);
-            if (geval && eval_model(geval, models[m], m, gfile, vfile, train, s, dir, nt) != 0)
-                geval = NULL;
-        }
-        free(gd);
+        fail = generated_sample_one(exe, models[m], cfile, nv, nout, s->outc, m + 1, gfile, gerr,
+                                    s->gen + (size_t)m * nv * nout, nout, what, nt) != 0;
+        if (!fail && geval && eval_model(geval, models[m], m, gfile, vfile, train, s, dir, nt) != 0)
+            geval = NULL;
         unlink(gfile);
     }
     unlink(gerr);

@@ -27,6 +27,14 @@ int generated_sample(const Report *rp, Notes *nt, const char *what, int eval, Sa
                      char *desc, size_t n);
 void generated_free(Samples *s);
 
+/* One sample of model by exe (gan-sample's flags): nv events with --seed seed, on the conditions
+ * in cfile (NULL: none), written to gfile (left for the caller, who unlinks it) with stderr to
+ * gerr; its nout output columns outc into dst, row i at dst + i * stride. 0, or -1 with a note
+ * "WHAT omitted: why". */
+int generated_sample_one(const char *exe, const char *model, const char *cfile, size_t nv, int nout,
+                         char **outc, int seed, const char *gfile, const char *gerr, double *dst,
+                         int stride, const char *what, Notes *nt);
+
 /* The index of the condition E0 when the columns are event-gen calo's 504 cells (l0_c0 first)
  * conditioned on E0 (a calorimeter study), else -1. */
 int generated_calo_e0(int nout, char *const *outc, int ncond, char *const *condc);
