@@ -21,22 +21,70 @@ int prune_default_rungs(long epochs, double eta, long *rung, int max)
     return n;
 }
 
+/* One item of a rung list, exactly as a rational: a whole epoch (*den 0, *num the epoch) or a
+ * fraction of the phase's epochs, a/b or a decimal (digits over 10^k), strictly between 0 and 1.
+ * Returns a message for a bad item, NULL for a good one. */
+static const char *rung_item(const char *s, size_t len, long *num, long *den)
+{
+    char b[32];
+    if (len == 0 || len >= sizeof b) return "is not an epoch (2) or a fraction of the epochs (1/4, 0.25)";
+    memcpy(b, s, len);
+    b[len] = 0;
+    size_t nd = strspn(b, "0123456789");
+    if (nd == len) {                                    /* a whole epoch */
+        errno = 0;
+        *num = strtol(b, NULL, 10), *den = 0;
+        return errno ? "is not an epoch in range" : NULL;
+    }
+    if (b[nd] == '/' && nd > 0 && nd <= 9 && strspn(b + nd + 1, "0123456789") == len - nd - 1 &&
+        len - nd - 1 >= 1 && len - nd - 1 <= 9) {       /* a/b */
+        *num = strtol(b, NULL, 10), *den = strtol(b + nd + 1, NULL, 10);
+        return *den > 0 && *num > 0 && *num < *den ? NULL : "is not a fraction strictly between 0 and 1";
+    }
+    if (b[nd] == '.' && nd <= 9 && strspn(b + nd + 1, "0123456789") == len - nd - 1 &&
+        len - nd - 1 >= 1 && len - nd - 1 <= 9) {       /* a decimal: digits / 10^k */
+        long ip = nd ? strtol(b, NULL, 10) : 0, f = strtol(b + nd + 1, NULL, 10), p = 1;
+        for (size_t i = nd + 1; i < len; i++) p *= 10;
+        *num = ip * p + f, *den = p;
+        return *num > 0 && *num < *den ? NULL : "is not a fraction strictly between 0 and 1 (a whole epoch has no point)";
+    }
+    return "is not an epoch (2) or a fraction of the epochs (1/4, 0.25)";
+}
+
 int prune_parse_rungs(const char *what, const char *list, long epochs, long *rung, int max)
 {
     int n = 0;
-    const char *p = list;
-    while (*p) {
-        char *end;
-        errno = 0;
-        long v = strtol(p, &end, 10);
-        if (end == p || errno || (*end && *end != ','))
-            die(EXIT_RUNTIME, "%s: '%s' is not a list of epochs like 2,7", what, list);
-        if (v < 1 || v >= epochs)
-            die(EXIT_RUNTIME, "%s: rung %ld is not an epoch in [1, %ld) (epochs %ld)", what, v, epochs, epochs);
-        if (n && v <= rung[n - 1]) die(EXIT_RUNTIME, "%s: rungs must ascend ('%s')", what, list);
-        if (n == max) die(EXIT_RUNTIME, "%s: more than %d rungs", what, max);
-        rung[n++] = v;
-        p = *end ? end + 1 : end;
+    long double prev = 0;
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, ",");
+        long num, den;
+        const char *bad = rung_item(p, len, &num, &den);
+        if (bad) die(EXIT_RUNTIME, "%s: rung '%.*s' %s", what, (int)len, p, bad);
+        /* the item's place on the epoch axis, to check the order: exact for whole epochs, and
+         * correctly rounded (so equal fractions compare equal) for a/b */
+        long double at = den ? (long double)num * (long double)epochs / (long double)den : (long double)num;
+        long r;
+        if (den == 0) {
+            if (num < 1 || num >= epochs)
+                die(EXIT_RUNTIME, "%s: rung %ld is not an epoch in [1, %ld) (epochs %ld)", what, num, epochs, epochs);
+            r = num;
+        } else {
+            /* round(num/den * epochs), halves up, in integers: 1/8 of 20 is 2.5 -> 3 */
+            r = (2 * num * epochs + den) / (2 * den);
+        }
+        if (p != list && at <= prev) die(EXIT_RUNTIME, "%s: rungs must ascend ('%s')", what, list);
+        prev = at;
+        /* a fraction that lands before epoch 1 or on the last epoch, or on the rung before it:
+         * dropped (2 epochs: 1/8,1/4,1/2 is rung 1) */
+        if (r >= 1 && r < epochs && !(n && rung[n - 1] == r)) {
+            if (n == max) die(EXIT_RUNTIME, "%s: more than %d rungs", what, max);
+            rung[n++] = r;
+        }
+        p += len;
+        if (*p == ',') {
+            p++;
+            if (!*p) die(EXIT_RUNTIME, "%s: rung '' is not an epoch (2) or a fraction of the epochs (1/4, 0.25)", what);
+        }
     }
     return n;
 }

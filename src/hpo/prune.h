@@ -20,7 +20,7 @@ typedef struct {
     double eta, z;
     long min_sets;
     int nrungs;
-    long rung[PRUNE_MAX_RUNGS];    /* ascending epochs, each below the phase's epochs */
+    long rung[PRUNE_MAX_RUNGS];    /* ascending epochs, each below the phase's epochs (resolved) */
 } PruneConf;
 
 /* Defaults: eta 3, min 4, z 0.5 (BENCHMARKS.md: the replay on real curves). */
@@ -31,8 +31,14 @@ typedef struct {
 /* The geometric default: round(epochs / eta^k) for k = 1, 2, ... while epochs / eta^k >= 1,
  * ascending, duplicates dropped (20 epochs, eta 3: 2,7). Returns the count. */
 int prune_default_rungs(long epochs, double eta, long *rung, int max);
-/* Parse a rung list "2,7" (ascending epochs in [1, epochs)); what names it in messages.
- * Returns the count; dies (exit 1) on a bad list. */
+/* Parse a rung list: ascending items, each a whole epoch in [1, epochs) ("2,7") or a fraction
+ * of the phase's epochs strictly between 0 and 1, as a/b or a decimal ("1/8,1/4,1/2", "0.25").
+ * A fraction f is the epoch round(f*epochs), halves up, computed exactly (1/8 of 20 is 2.5:
+ * 3); one that lands below 1 or at or above epochs, or on the rung before it, is dropped, so
+ * 1/8,1/4,1/2 is 3,5,10 at 20 epochs, 1,2,4 at 8, 1,2 at 4 and 3, 1 at 2, none at 1. Every
+ * reader resolves the list as written in run.conf with the run's epochs, so all agree. what
+ * names the list in messages ("DIR/run.conf: prune_rungs"). Returns the count; dies (exit 1)
+ * naming a bad item, a whole epoch outside [1, epochs) or items out of order. */
 int prune_parse_rungs(const char *what, const char *list, long epochs, long *rung, int max);
 /* From run.conf: prune (none|asha), prune_eta, prune_rungs, prune_min, prune_z, epochs.
  * Dies "DIR/run.conf: ..." on an unknown mode or a bad rung list. */

@@ -18,6 +18,31 @@ int main(void)
     CHECK(n == 6 && r[0] == 2 && r[5] == 50, "100 epochs, eta 2: 2,3,6,13,25,50 (got %d, %ld..%ld)", n, r[0], r[n - 1]);
     n = prune_parse_rungs("t", "1,3", 9, r, PRUNE_MAX_RUNGS);
     CHECK(n == 2 && r[0] == 1 && r[1] == 3, "parse 1,3");
+    /* fractions of the epochs: round(f*epochs), halves up; below 1, at/above epochs or on the
+     * rung before: dropped. The study default 1/8,1/4,1/2 at several epoch counts. */
+    static const struct { long epochs; const char *list; int n; long r[4]; } fr[] = {
+        {8, "1/8,1/4,1/2", 3, {1, 2, 4}},
+        {20, "1/8,1/4,1/2", 3, {3, 5, 10}},      /* 2.5 -> 3 */
+        {4, "1/8,1/4,1/2", 2, {1, 2}},           /* 0.5 -> 1, 1 duplicate */
+        {3, "1/8,1/4,1/2", 2, {1, 2}},           /* 0.375 dropped, 0.75 -> 1, 1.5 -> 2 */
+        {2, "1/8,1/4,1/2", 1, {1}},              /* 0.25 dropped, 0.5 -> 1, 1 duplicate */
+        {1, "1/8,1/4,1/2", 0, {0}},              /* every rung at or above the last epoch */
+        {100, "1/8,1/4,1/2", 3, {13, 25, 50}},   /* 12.5 -> 13 */
+        {10, "0.15,0.5", 2, {2, 5}},             /* 1.5 exactly (no binary 0.15): 2 */
+        {8, ".25,3,0.9", 3, {2, 3, 7}},          /* decimals and whole epochs mixed; 7.2 -> 7 */
+        {8, "0.2,2,6/8", 2, {2, 6}},             /* 1.6 -> 2 = the whole 2 after it: dropped */
+        {16, "2/6,1/2", 2, {5, 8}},              /* 5.33 -> 5 */
+        {8, "0.99", 0, {0}},                     /* 7.92 -> 8, the last epoch: dropped */
+        {8, "1/16", 1, {1}},                     /* 0.5 -> 1 */
+        {8, "1/17", 0, {0}},                     /* 0.47 -> 0: dropped */
+    };
+    for (size_t i = 0; i < sizeof fr / sizeof *fr; i++) {
+        n = prune_parse_rungs("t", fr[i].list, fr[i].epochs, r, PRUNE_MAX_RUNGS);
+        int same = n == fr[i].n;
+        for (int j = 0; same && j < n; j++) same = r[j] == fr[i].r[j];
+        CHECK(same, "%s at %ld epochs: %d rungs (%ld,%ld,%ld), want %d", fr[i].list, fr[i].epochs, n,
+              n > 0 ? r[0] : -1, n > 1 ? r[1] : -1, n > 2 ? r[2] : -1, fr[i].n);
+    }
 
     PruneConf p = {.on = 1, .eta = 3, .z = 0, .min_sets = 3};
     PruneDecision d;
