@@ -113,12 +113,18 @@ expect_rule() {
   done
 }
 
-@test "prune: the same decisions on a rerun, and after kill -9 while a set waits at a rung; make trial reproduces a pruned trial" {
+@test "prune: the same decisions on a rerun, and after kill -9 while a set waits at a rung (fraction rungs); make trial reproduces a pruned trial" {
   setup_curves
-  export TRAINER="$STANDIN --sleep 1.5 --curves $TMP/curves.csv --slow-seed-mod 2"
+  # rungs as fractions of the 9 epochs: 1/9 and 1/3 are epochs 1 and 3, resolved by every
+  # reader (the trainers' --rungs, hpo-step --rung) from run.conf as written
+  export TRAINER="$STANDIN --sleep 1.5 --curves $TMP/curves.csv --slow-seed-mod 2" PRUNE_RUNGS=1/9,1/3
   RUNS=$TMP/ref run "$ANP" broad hadronization
   [ "$status" -eq 0 ]
   ref=$TMP/ref/hadronization/broad
+  grep -qx 'prune_rungs=1/9,1/3' "$ref/run.conf"
+  [ "$(hpo-step "$ref" --rungs)" = 1,3 ]
+  [ "$(tail -n +2 "$ref/rungs.csv" | cut -d, -f2 | sort -u | paste -sd,)" = 1,3 ]
+  grep -qF -- '--rungs 1\,3 ' "$ref/trials/1-1.cmd"
   RUNS=$TMP/again run "$ANP" broad hadronization
   [ "$status" -eq 0 ]
   cmp "$ref/rungs.csv" "$TMP/again/hadronization/broad/rungs.csv"
@@ -183,6 +189,124 @@ expect_rule() {
   run hpo-step "$RUNS/hadronization/broad" --rung 1,1 1 0.5
   [ "$status" -eq 1 ]
   [[ $output == *"pruning is off"* ]]
+}
+
+# The study's own rule (workflows/studies/hadronization): no PRUNE* setting given.
+unset_prune() { unset PRUNE PRUNE_RUNGS PRUNE_ETA PRUNE_MIN PRUNE_Z; }
+
+@test "prune: rung fractions resolve with the phase's epochs, alike in hpo-step, hpo-estimate and the trainers' flags" {
+  setup_curves
+  unset_prune
+  export RUNS=$TMP/runs TRAINER="$STANDIN --sleep 0"
+  # the study default 1/8,1/4,1/2: round(f*epochs), halves up; below 1, at the last epoch or on
+  # the rung before: dropped
+  for ew in 1: 2:1 3:1,2 4:1,2 8:1,2,4 20:3,5,10 100:13,25,50; do
+    e=${ew%%:*} want=${ew#*:}
+    rd=$(RUNS=$TMP/r$e EPOCHS=$e "$ANP" init broad hadronization)
+    grep -qx 'prune_rungs=1/8,1/4,1/2' "$rd/run.conf"
+    [ "$(hpo-step "$rd" --rungs)" = "$want" ]
+  done
+  # decimals, whole epochs and fractions in one list
+  rd=$(RUNS=$TMP/mix EPOCHS=10 PRUNE_RUNGS=0.15,3,1/2,0.9 "$ANP" init broad hadronization)
+  [ "$(hpo-step "$rd" --rungs)" = 2,3,5,9 ]
+  rd=$(RUNS=$TMP/dup EPOCHS=8 PRUNE_RUNGS=0.2,2,6/8 "$ANP" init broad hadronization)
+  [ "$(hpo-step "$rd" --rungs)" = 2,6 ]
+  # hpo-estimate resolves the same list the same way
+  printf 'name,lower,upper,scaling\nnoise_dim,1,100,4\nbatch_size,8,64,32\n' > sp.csv
+  printf 'noise_dim,batch_size,events,seconds\n4,8,1000,1\n40,16,1000,2\n100,64,1000,3\n8,32,1000,1.5\n' > t.csv
+  run hpo-estimate --space sp.csv --timings t.csv --events 1000 --epochs 20 --trials 5 --budget 100 \
+    --prune-rungs 1/8,1/4,1/2 --prune-eta 4
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"pruned (rungs 3,5,10, eta 4, min 4): "* ]]
+  run hpo-estimate --space sp.csv --timings t.csv --events 1000 --epochs 20 --trials 5 --budget 100 --prune-rungs 1/4,abc
+  [ "$status" -eq 1 ]
+  [[ $output == *"--prune-rungs: rung 'abc' is not an epoch (2) or a fraction"* ]]
+  # a run with fraction rungs hands the trainers the resolved epochs
+  rd=$(RUNS=$TMP/cmd EPOCHS=4 BUDGET=1 "$ANP" init broad hadronization)
+  run "$ANP" run "$rd"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"pruning (asha): rungs at epochs 1,2 (prune_rungs=1/8,1/4,1/2 of 4), eta 4, min 4, z 0.5"* ]]
+  grep -qF -- '--rungs 1\,2 ' "$rd/trials/1-1.cmd"
+}
+
+@test "prune: a bad rung item is refused, naming run.conf and the item" {
+  setup_curves
+  export RUNS=$TMP/runs TRAINER="$STANDIN --sleep 0"
+  i=0
+  for bad in "1/0|rung '1/0' is not a fraction strictly between 0 and 1" \
+      "0|rung 0 is not an epoch in [1, 9)" "1.5/2|rung '1.5/2' is not an epoch (2) or a fraction" \
+      "-1/4|rung '-1/4' is not an epoch (2) or a fraction" "abc|rung 'abc' is not an epoch (2) or a fraction" \
+      "1/4,1.0|rung '1.0' is not a fraction strictly between 0 and 1" "3/2|rung '3/2' is not a fraction" \
+      "1/3,1/9|rungs must ascend ('1/3,1/9')" "2,,3|rung '' is not" "1/2,|rung '' is not"; do
+    i=$((i + 1))
+    rd=$(RUNS=$TMP/b$i PRUNE_RUNGS=${bad%%|*} "$ANP" init broad hadronization)
+    run hpo-step "$rd" --rungs
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ $output == "hpo-step: $rd/run.conf: prune_rungs: ${bad#*|}"* ]]
+  done
+  # the run itself stops before anything trains, with the same line
+  run env RUNS=$TMP/b1 PRUNE_RUNGS=1/0 "$ANP" broad hadronization
+  [ "$status" -eq 1 ]
+  [[ $output == *"$TMP/b1/hadronization/broad/run.conf: prune_rungs: rung '1/0' is not a fraction"* ]]
+  [ ! -e "$TMP/b1/hadronization/broad/trials/1-1.cmd" ]
+}
+
+@test "prune: the study's broad default prunes (asha, rungs 1/8,1/4,1/2, eta 4, min 4, z 0.5); PRUNE_* and PRUNE=none override it" {
+  setup_curves
+  unset_prune
+  export RUNS=$TMP/runs TRAINER="$STANDIN --sleep 0.5 --curves $TMP/curves.csv" EPOCHS=8
+  run "$ANP" broad hadronization
+  echo "$output"
+  [ "$status" -eq 0 ]
+  rd=$RUNS/hadronization/broad
+  [ "$(grep '^prune' "$rd/run.conf" | paste -sd' ')" = "prune=asha prune_eta=4 prune_rungs=1/8,1/4,1/2 prune_min=4 prune_z=0.5" ]
+  [ "$(hpo-step "$rd" --rungs)" = 1,2,4 ]
+  # the decisions are the rule's at rungs 1,2,4 (no curve noise: z does not matter), warm-up
+  # included: the first 3 sets at a rung are never pruned, the 4th is judged
+  want=$(PRUNE_RUNGS=1,2,4 PRUNE_ETA=4 PRUNE_MIN=4 expect_rule "$rd")
+  echo "$want"
+  [ "$(tail -n +2 "$rd/rungs.csv" | cut -d, -f1,2,10)" = "$want" ]
+  [[ $want == *",1,prune"* ]]
+  [ "$(awk -F, 'NR > 1 && $2 == 1 && $7 < 4 && $10 != "continue"' "$rd/rungs.csv" | wc -l)" -eq 0 ]
+  [ "$(cat "$rd"/trials/*.log | grep -vc '^epoch')" -eq "$(cat expected_epochs)" ]
+  [ "$(cat expected_epochs)" -lt $(( 9 * 2 * 8 )) ]
+  # the environment overrides the study's keys
+  rd=$(RUNS=$TMP/o PRUNE_RUNGS=1,3 PRUNE_ETA=3 PRUNE_MIN=2 PRUNE_Z=0 "$ANP" init broad hadronization)
+  [ "$(grep '^prune' "$rd/run.conf" | paste -sd' ')" = "prune=asha prune_eta=3 prune_rungs=1,3 prune_min=2 prune_z=0" ]
+  rd=$(RUNS=$TMP/n PRUNE=none "$ANP" init broad hadronization)
+  grep -qx 'prune=none' "$rd/run.conf"
+  # focus and final stay off by default
+  rd=$(RUNS=$TMP/f FOCUS_FROM=study "$ANP" init focus hadronization)
+  grep -qx 'prune=none' "$rd/run.conf"
+}
+
+@test "prune: the study default is left off with a note when JOBS < TRIALS; PRUNE=asha then still dies" {
+  setup_curves
+  unset_prune
+  export RUNS=$TMP/runs TRAINER="$STANDIN --sleep 0" EPOCHS=8 BUDGET=5
+  JOBS=1 run "$ANP" broad hadronization
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(grep -c "JOBS=1 is below a set's 2 trials: the study's broad_prune=asha is left off" <<< "$output")" -eq 1 ]
+  rd=$RUNS/hadronization/broad
+  grep -qx 'prune=none' "$rd/run.conf"
+  [ "$(tail -n +2 "$rd/history.csv" | wc -l)" -eq 5 ]
+  [ ! -e "$rd/rungs.csv" ]
+  run ! grep -q -- '--rungs' "$rd/trials/1-1.cmd"
+  # a rerun keeps run.conf's prune=none, without the note
+  BUDGET=6 JOBS=1 run "$ANP" broad hadronization
+  [ "$status" -eq 0 ]
+  [[ $output != *"is left off"* ]]
+  # asked for, pruning with JOBS < TRIALS is refused as before
+  JOBS=1 PRUNE=asha RUNS=$TMP/ask run "$ANP" broad hadronization
+  [ "$status" -eq 1 ]
+  [[ $output == *"needs a set's 2 trials to run at once, JOBS=1"* ]]
+  # JOBS = TRIALS: the default is on
+  rd=$(RUNS=$TMP/j2 JOBS=2 "$ANP" init broad hadronization)
+  grep -qx 'prune=asha' "$rd/run.conf"
 }
 
 @test "gan-train --rungs: stops with status pruned at the rung the command prunes; continue changes nothing" {
@@ -276,11 +400,13 @@ expect_rule() {
   echo "$output"
   [ "$status" -eq 1 ]
   [[ $output == *"estimate: gan-train failed: gan-train: try 'gan-train --help'"* ]]
-  run env TRAIN_ARGS="--precision fp32" "$ANP" estimate hadronization
+  # no PRUNE: the study's broad default, as a run would take it (rungs 1/8,1/4,1/2 of 20, eta 4)
+  run env -u PRUNE TRAIN_ARGS="--precision fp32" "$ANP" estimate hadronization
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"trainer args --precision fp32"* ]]
   [[ $output == *"unpruned: 100 sets x 5 trials x 20 epochs = "* ]]
+  [[ $output == *"pruned (rungs 3,5,10, eta 4, min 4): "* ]]
   # three timed rows, each with positive seconds no larger than a generous bound
   [ "$(tail -n +2 "$RUNS/hadronization/estimate/timings.csv" | wc -l)" -eq 3 ]
   run awk -F, 'NR > 1 && !($(NF - 1) > 0 && $(NF - 1) < 600) { bad = 1 } END { exit bad }' "$RUNS/hadronization/estimate/timings.csv"
