@@ -33,7 +33,7 @@ RUNS=$(cd "$RUNS" 2> /dev/null && pwd || { mkdir -p "$RUNS" && cd "$RUNS" && pwd
 export RUNS
 fin=$RUNS/$STUDY/final
 if [ ! -f "$fin/history.csv" ]; then
-  EVENTS=20000 EPOCHS=4 BUDGET=12 N_INIT=8 TRIALS=1 LIVE=0 "$ROOT/workflows/anp" broad "$STUDY" > "$OUT/broad.log"
+  EVENTS=20000 EPOCHS=4 BUDGET=12 N_INIT=8 TRIALS=1 LIVE=0 PRUNE=none "$ROOT/workflows/anp" broad "$STUDY" > "$OUT/broad.log"
   FINAL_N=$SEEDS EPOCHS=$E FINAL_FROM=broad JOBS=2 LIVE=0 "$ROOT/workflows/anp" final "$STUDY" > "$OUT/final.log"
 fi
 mapfile -t finals < <(ls "$fin"/models/*.gtm | sort -V)

@@ -44,7 +44,8 @@ assert_complete() {
 
 @test "anp: new sets start while slower ones still run; slots stay >= 90% busy" {
   standin_env --sleep 16
-  rd=$(BUDGET=3 TRIALS=2 ARCH_SLOTS=2 "$ANP" init broad hadronization)
+  # about slots, not rungs: the study's default pruning off (its rung waits change the timing)
+  rd=$(PRUNE=none BUDGET=3 TRIALS=2 ARCH_SLOTS=2 "$ANP" init broad hadronization)
   # a slow architecture (widest layers) and a fast one (narrowest) first, then a guided set
   hpo-step "$rd" --add 64,512,0.001,0.001,1024,1024 > /dev/null
   hpo-step "$rd" --add 64,512,0.001,0.001,64,64 > /dev/null
@@ -66,7 +67,8 @@ assert_complete() {
 
 @test "anp: kill -9 mid-run, rerun: complete, duplicate-free, no finished trial redone" {
   standin_env --sleep 1.2
-  export BUDGET=5 TRIALS=2 ARCH_SLOTS=2
+  # pruning's kill -9 is prune.bats's: the study's default off here
+  export BUDGET=5 TRIALS=2 ARCH_SLOTS=2 PRUNE=none
   rd=$RUNS/hadronization/broad
   setsid "$ANP" broad hadronization > log1 2>&1 &
   pid=$!
@@ -98,7 +100,7 @@ assert_complete() {
 
 @test "anp: kill -9 of the driver alone, rerun at once: its orphaned trials are stopped, the run completes" {
   standin_env --sleep 1.5
-  export BUDGET=4 TRIALS=2 ARCH_SLOTS=1
+  export BUDGET=4 TRIALS=2 ARCH_SLOTS=1 PRUNE=none
   rd=$RUNS/hadronization/broad
   setsid "$ANP" broad hadronization > log1 2>&1 &
   sid=$!
@@ -116,7 +118,7 @@ assert_complete() {
 
 @test "anp: a second driver on a live run is refused" {
   standin_env --sleep 1
-  export BUDGET=3 TRIALS=2 ARCH_SLOTS=1
+  export BUDGET=3 TRIALS=2 ARCH_SLOTS=1 PRUNE=none
   rd=$RUNS/hadronization/broad
   setsid "$ANP" broad hadronization > log1 2>&1 &
   sid=$!

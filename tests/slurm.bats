@@ -86,7 +86,7 @@ job_gone() { [ -z "$(squeue -h -j "$1" 2> /dev/null)" ]; }
   # the README's recipe, on one node of nproc CPUs: one trial = one job step of one CPU
   cat > job.sh <<EOF
 #!/bin/bash
-export RUNS=$TMP/runs TRAIN=$TMP/d.csv VAL=$TMP/d.csv BUDGET=4 TRIALS=2 ARCH_SLOTS=1
+export RUNS=$TMP/runs TRAIN=$TMP/d.csv VAL=$TMP/d.csv BUDGET=4 TRIALS=2 ARCH_SLOTS=1 PRUNE=none
 export TRAINER="srun --exclusive -N1 -n1 -c1 $STANDIN --sleep 2"
 exec $ANP broad hadronization
 EOF

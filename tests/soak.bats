@@ -30,7 +30,8 @@ check_invariants() {
 @test "soak: kill -9 at random points (whole run or driver alone), resume, invariants hold, history as unkilled" {
   seed=${SOAK_SEED:-20} kills=${SOAK_KILLS:-8}
   echo x > d.csv
-  export TRAIN=$TMP/d.csv VAL=$TMP/d.csv TRAINER="$STANDIN --sleep 0.3" BUDGET=6 TRIALS=2 ARCH_SLOTS=1
+  # the study's default pruning off: this soaks the plain resume (prune.bats kills at a rung)
+  export TRAIN=$TMP/d.csv VAL=$TMP/d.csv TRAINER="$STANDIN --sleep 0.3" BUDGET=6 TRIALS=2 ARCH_SLOTS=1 PRUNE=none
   # the reference: the same search, never killed
   RUNS=$TMP/ref "$ANP" broad hadronization > ref.log 2>&1
   ref=$TMP/ref/hadronization/broad
