@@ -2,7 +2,10 @@
 #include "data/observables.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "base/util.h"
 
 #include "data/physics.h"
 
@@ -78,6 +81,32 @@ const ObsKind *obs_detect(int n, char *const *names)
         if (found == kinds[k].nin) return &kinds[k];
     }
     return NULL;
+}
+
+const ObsKind *obs_detect_cols(int nout, char *const *outc, int ncond, char *const *condc,
+                               int *src, int *key)
+{
+    int nc = nout + ncond;
+    char **all = xmalloc((size_t)(nc > 0 ? nc : 1) * sizeof *all);
+    for (int j = 0; j < nc; j++) all[j] = j < nout ? outc[j] : condc[j - nout];
+    const ObsKind *k = obs_detect(nc, all);
+    for (int i = 0; k && src && i < k->nin; i++)
+        for (int j = 0; j < nc; j++)
+            if (strcmp(all[j], k->in[i]) == 0) { src[i] = j; break; }
+    for (int q = 0; k && key && q < k->nkey; q++)
+        for (int o = 0; o < k->nout; o++)
+            if (strcmp(k->out[o], k->key[q]) == 0) key[q] = o;
+    free(all);
+    return k;
+}
+
+void obs_key_values(const ObsKind *k, const int *src, const int *key, int nout, const double *g,
+                    const double *c, double *v)
+{
+    double in[OBS_MAX_IN], out[OBS_MAX_OUT];
+    for (int q = 0; q < k->nin; q++) in[q] = src[q] < nout ? g[src[q]] : c[src[q] - nout];
+    k->compute(in, out);
+    for (int q = 0; q < k->nkey; q++) v[q] = out[key[q]];
 }
 
 const char *obs_kind_names(void) { return "dimuon|hadronization"; }

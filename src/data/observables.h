@@ -34,6 +34,15 @@ typedef struct {
 const ObsKind *obs_kind(const char *name);
 /* The first kind whose input columns are all among names[0..n), or NULL. */
 const ObsKind *obs_detect(int n, char *const *names);
+/* The same over the nout output columns then the ncond condition columns (joint index j:
+ * outc[j], else condc[j - nout]). src (OBS_MAX_IN entries): each input's joint index; key (4):
+ * each key observable's index in the kind's out; either may be NULL. */
+const ObsKind *obs_detect_cols(int nout, char *const *outc, int ncond, char *const *condc,
+                               int *src, int *key);
+/* The key observables of one event with outputs g and conditions c, src and key as
+ * obs_detect_cols gives them, into v (k->nkey values; v may lie in g beyond its nout). */
+void obs_key_values(const ObsKind *k, const int *src, const int *key, int nout, const double *g,
+                    const double *c, double *v);
 /* "dimuon|hadronization", for usage texts. */
 const char *obs_kind_names(void);
 #endif

@@ -82,18 +82,12 @@ EpochScore *score_create(const char *name, const ScoreData *d)
         return s;
     }
     if (s->kind == SC_W1_OBS) {
-        int nn = d->nout + d->ncond;
-        char **all = xmalloc((size_t)nn * sizeof *all);
-        for (int j = 0; j < d->nout; j++) all[j] = d->out_names[j];
-        for (int j = 0; j < d->ncond; j++) all[d->nout + j] = d->cond_names[j];
-        s->obs = obs_detect(nn, all);
+        int js[OBS_MAX_IN];
+        s->obs = obs_detect_cols(d->nout, d->out_names, d->ncond, d->cond_names, js, NULL);
         if (!s->obs)
             die(EXIT_USAGE, "--score w1-obs: no kind of observables (%s) has its columns among "
                 "--out-cols and --cond-cols", obs_kind_names());
-        for (int k = 0; k < s->obs->nin; k++)
-            for (int j = 0; j < nn; j++)
-                if (strcmp(all[j], s->obs->in[k]) == 0) { s->src[k] = j < d->nout ? j : -1 - (j - d->nout); break; }
-        free(all);
+        for (int k = 0; k < s->obs->nin; k++) s->src[k] = js[k] < d->nout ? js[k] : -1 - (js[k] - d->nout);
         const int m = s->obs->nout;
         s->cva = d->cva, s->lo = d->out_lo, s->hi = d->out_hi;
         s->orow = xmalloc(n * (size_t)(m > d->nout ? m : d->nout) * sizeof *s->orow);

@@ -57,33 +57,6 @@ typedef struct {
     double *gen;                 /* ns x nv x ncol */
 } EnsSamples;
 
-/* The derived observables' kind for these columns (its key ones get panels), NULL if none. */
-static const ObsKind *obs_of(char **outc, int nout, char **condc, int ncond)
-{
-    char **all = xmalloc((size_t)(nout + ncond) * sizeof *all);
-    for (int j = 0; j < nout + ncond; j++) all[j] = j < nout ? outc[j] : condc[j - nout];
-    const ObsKind *k = obs_detect(nout + ncond, all);
-    free(all);
-    return k;
-}
-
-/* Fill the observable columns of one event: its outputs g (stride ncol), its conditions c. */
-static void add_obs(const ObsKind *k, char **outc, int nout, char **condc, int ncond,
-                    const double *c, double *g)
-{
-    double in[OBS_MAX_IN], v[OBS_MAX_OUT];
-    for (int q = 0; q < k->nin; q++) {
-        in[q] = NAN;
-        for (int j = 0; j < nout + ncond; j++)
-            if (strcmp(j < nout ? outc[j] : condc[j - nout], k->in[q]) == 0)
-                in[q] = j < nout ? g[j] : c[j - nout];
-    }
-    k->compute(in, v);
-    for (int q = 0; q < k->nkey; q++)
-        for (int o = 0; o < k->nout; o++)
-            if (strcmp(k->out[o], k->key[q]) == 0) g[nout + q] = v[o];
-}
-
 /* Densities of column j of the truth and every sample over the truth's whole range (NBINS
  * bins; samples beyond it in the edge bins, as generated vs truth), into h[(s + 1) * NBINS + b]
  * (s = -1: the truth); *lo, *w: the first edge and the bin width. */
@@ -219,7 +192,8 @@ int draw_adagan(const Report *rp, Notes *nt, char *more, size_t n)
     }
     e.nout = split_list("out_cols", oc, &outc);
     e.ncond = cc && *cc ? split_list("cond_cols", cc, &condc) : 0;
-    const ObsKind *k = obs_of(outc, e.nout, condc, e.ncond);
+    int src[OBS_MAX_IN], key[4];
+    const ObsKind *k = obs_detect_cols(e.nout, outc, e.ncond, condc, src, key);
     e.ncol = e.nout + (k ? k->nkey : 0);
     e.name = xmalloc((size_t)e.ncol * sizeof *e.name);
     for (int j = 0; j < e.ncol; j++) e.name[j] = j < e.nout ? outc[j] : (char *)k->key[j - e.nout];
@@ -254,9 +228,12 @@ int draw_adagan(const Report *rp, Notes *nt, char *more, size_t n)
         if (k)
             for (size_t i = 0; i < e.nv; i++) {
                 const double *c = vd + i * nc + e.nout;
-                add_obs(k, outc, e.nout, condc, e.ncond, c, e.truth + i * e.ncol);
-                for (int s = 0; s < e.ns; s++)
-                    add_obs(k, outc, e.nout, condc, e.ncond, c, e.gen + ((size_t)s * e.nv + i) * e.ncol);
+                double *t = e.truth + i * e.ncol;
+                obs_key_values(k, src, key, e.nout, t, c, t + e.nout);
+                for (int s = 0; s < e.ns; s++) {
+                    double *g = e.gen + ((size_t)s * e.nv + i) * e.ncol;
+                    obs_key_values(k, src, key, e.nout, g, c, g + e.nout);
+                }
             }
         write_files(r, rp->dir, &e, &en);
         snprintf(more, n, " <code>%s</code>: %d components (mixture", ens, en.n);

@@ -234,19 +234,10 @@ static int sample_models(const char *exe, const char *geval, const char *train, 
  * panels and ratio panels like the columns. Nothing when no kind fits. */
 static void add_observables(Samples *s)
 {
-    int nout = s->nout, ncond = s->ncond, nc = nout + ncond;
-    char **all = xmalloc((size_t)nc * sizeof *all);
-    for (int j = 0; j < nc; j++) all[j] = j < nout ? s->outc[j] : s->condc[j - nout];
-    const ObsKind *k = obs_detect(nc, all);
-    free(all);
+    int nout = s->nout, ncond = s->ncond, nc = nout + ncond, src[OBS_MAX_IN], key[4];
+    const ObsKind *k = obs_detect_cols(nout, s->outc, ncond, s->condc, src, key);
     if (!k) return;
-    int src[OBS_MAX_IN], key[4], nk = k->nkey, n2 = nout + nk;
-    for (int i = 0; i < k->nin; i++)
-        for (int j = 0; j < nc; j++)
-            if (strcmp(j < nout ? s->outc[j] : s->condc[j - nout], k->in[i]) == 0) { src[i] = j; break; }
-    for (int q = 0; q < nk; q++)
-        for (int o = 0; o < k->nout; o++)
-            if (strcmp(k->out[o], k->key[q]) == 0) key[q] = o;
+    int nk = k->nkey, n2 = nout + nk;
     size_t nv = s->nv;
     double *vd = xmalloc(nv * (size_t)(n2 + ncond) * sizeof *vd);
     double *gd = xmalloc((size_t)s->nm * nv * (size_t)n2 * sizeof *gd);
@@ -254,12 +245,9 @@ static void add_observables(Samples *s)
         const double *row = s->vdat + i * nc;
         for (int m = -1; m < s->nm; m++) {   /* -1: the truth */
             const double *g = m < 0 ? row : s->gen + ((size_t)m * nv + i) * nout;
-            double in[OBS_MAX_IN], v[OBS_MAX_OUT];
-            for (int q = 0; q < k->nin; q++) in[q] = src[q] < nout ? g[src[q]] : row[src[q]];
-            k->compute(in, v);
             double *d = m < 0 ? vd + i * (n2 + ncond) : gd + ((size_t)m * nv + i) * n2;
             memcpy(d, g, (size_t)nout * sizeof *d);
-            for (int q = 0; q < nk; q++) d[nout + q] = v[key[q]];
+            obs_key_values(k, src, key, nout, g, row + nout, d + nout);
             if (m < 0) memcpy(d + n2, row + nout, (size_t)ncond * sizeof *d);
         }
     }
