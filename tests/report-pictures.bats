@@ -125,6 +125,14 @@ tics() { sed -n "s/^set $1tics (\(.*\))\$/\1/p" "$2" | head -1 | tr ',' '\n'; }
   [ "$status" -eq 0 ]
   grep -q "^set arrow from 2, graph 0 to 2, graph 1 nohead dt 3" rep2/learning.gp
   grep -q "rungs PRUNE=asha would use for 6 epochs" rep2/index.html
+  # an unpruned run whose run.conf holds a rule (a study's PHASE_prune_rungs, PRUNE=none): its
+  # rungs, resolved with its epochs (1/4,1/2 of 6: 2, 3)
+  mkrun r4 3 3 none
+  printf 'prune=none\nprune_rungs=1/4,1/2\n' >> r4/run.conf
+  run hpo-report r4 -o rep4 --sampler none --surrogate none
+  [ "$status" -eq 0 ]
+  grep -q "^set arrow from 3, graph 0 to 3, graph 1 nohead dt 3" rep4/learning.gp
+  grep -q "rungs PRUNE=asha would use for 6 epochs (epochs 2, 3)" rep4/index.html
   # no logs: left out with a note
   run hpo-report "$BROAD" -o rep3 --sampler none --surrogate none
   [ "$status" -eq 0 ]

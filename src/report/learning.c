@@ -83,19 +83,15 @@ int draw_learning(const Report *rp, Notes *nt, char *more, size_t n)
         note(nt, "<li>Learning curves omitted: no trial logs (trials/ID-T.log) in %s.</li>\n", r->dir);
         return 0;
     }
-    /* the rungs: the run's own, or those PRUNE=asha would use at this epoch count */
+    /* the rungs: the run's own, or those PRUNE=asha would use with its run.conf (its
+     * prune_rungs as the study wrote them, else the geometric default with its eta) */
     PruneConf pc;
     prune_conf_load(r->conf, &pc);
     long rung[PRUNE_MAX_RUNGS];
-    int nr = 0;
+    int nr = pc.nrungs;
+    memcpy(rung, pc.rung, (size_t)nr * sizeof *rung);
     const char *ep = conf_get(r, "epochs");
     long epochs = ep ? atol(ep) : c.emax;
-    if (pc.on) {
-        nr = pc.nrungs;
-        memcpy(rung, pc.rung, (size_t)nr * sizeof *rung);
-    } else if (epochs > 1) {
-        nr = prune_default_rungs(epochs, PRUNE_ETA, rung, PRUNE_MAX_RUNGS);
-    }
     snprintf(name, sizeof name, "%s/learning.gp", rp->dir);
     AtomicOut *g = aout_open(name);
     gp_header(g, "learning.png", 1100, 640);
