@@ -1,6 +1,6 @@
 /* learning.c — the learning curves: W1 after every epoch of each trial of the first run's best
  * sets (the trial logs, through rundir.h), with the pruning rungs: where the run judged its
- * sets (PRUNE=asha), or where the default rungs would have (PRUNE=none), and the curves of the
+ * sets (PRUNE=asha), or where run.conf's rule would have (PRUNE=none), and the curves of the
  * sets pruned there, cut at their rung. */
 #include "base/atomic.h"
 #include "base/numfmt.h"
