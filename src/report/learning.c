@@ -106,7 +106,9 @@ int draw_learning(const Report *rp, Notes *nt, char *more, size_t n)
         gp_log_tics(g, "y", c.lo / 1.2, c.hi * 1.2);
     }
     aout_printf(g, "set ylabel 'W1 of the epoch (scaled units%s)'\n", lg ? ", log scale" : "");
-    aout_printf(g, "set key outside right top vertical box\nset rmargin 34\n");
+    /* the key beside the plot: room for its longest title ("set N: W1 m ± s (best)", "pruned
+     * sets (at their rung)") and the sample line, so the box does not overlap the plot */
+    aout_printf(g, "set key outside right top vertical box\nset rmargin 44\n");
     for (int q = 0; q < nr; q++) {
         aout_printf(g, "set arrow from %ld, graph 0 to %ld, graph 1 nohead dt %d lw 1.5 lc rgb '#555555'\n",
                     rung[q], rung[q], pc.on ? 2 : 3);
