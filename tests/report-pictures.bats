@@ -53,6 +53,25 @@ tics() { sed -n "s/^set $1tics (\(.*\))\$/\1/p" "$2" | head -1 | tr ',' '\n'; }
   grep -q "n_init=5): not reached" rep2/convergence.gp
 }
 
+@test "convergence: a best that never improved is drawn flat from 0, a falling one autoscaled" {
+  # set 1 (mean 0.07) stays the best of all 6 sets
+  mkrun flat 6 3
+  { echo 'id,trial,slot,start,end'
+    for i in 1 2 3 4 5 6; do for t in 1 2; do echo "$i,$t,1,$((i * 10)),$((i * 10 + 9))"; done; done; } > flat/timeline.csv
+  run hpo-report flat -o rep --sampler none --surrogate none
+  [ "$status" -eq 0 ]
+  [ "$(grep -c '^set yrange' rep/convergence.gp)" -eq 1 ]
+  grep -qx 'set yrange \[0:0.14\]' rep/convergence.gp
+  grep -qx 'set yrange \[0:0.14\]' rep/cost-convergence.gp
+  # the same run with set i's mean 0.5 - 0.05 i: the best falls, gnuplot's autoscale draws it
+  cp -r flat fall
+  awk -F, -v OFS=, 'NR > 1 { $4 = 0.5 - 0.05 * $1 } 1' flat/history.csv > fall/history.csv
+  run hpo-report fall -o rep2 --sampler none --surrogate none
+  [ "$status" -eq 0 ]
+  run grep -c '^set yrange' rep2/convergence.gp rep2/cost-convergence.gp
+  [ "$output" = "$(printf 'rep2/convergence.gp:0\nrep2/cost-convergence.gp:0')" ]
+}
+
 @test "wd-sigma: histogram and scatter share their x axis to the pixel, both with tick labels" {
   run hpo-report "$BROAD" -o rep --sampler none --surrogate none
   [ "$status" -eq 0 ]

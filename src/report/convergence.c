@@ -153,6 +153,13 @@ static void write_script(int nr, const char *dir, const Convergence *cv)
     for (int q = 0; q < cv->nm; q++)
         if (cv->marked[q] + 1 > xmax) xmax = cv->marked[q] + 1;
     aout_printf(g, "set xrange [0.5:%d.5]\n", xmax);
+    double ylo = INFINITY, yhi = -INFINITY;
+    for (int q = 0; q < cv->ng; q++)
+        for (int p = 0; p < cv->npts[q]; p++) {
+            const Step *st = &cv->pts[q][p];
+            ylo = fmin(ylo, st->mu - st->sg), yhi = fmax(yhi, st->mu + st->sg);
+        }
+    gp_flat_range(g, "y", ylo, yhi);
     for (int q = 0; q < cv->nm; q++) {
         int v = cv->marked[q], reached = v < cv->nmax;
         aout_printf(g, "set arrow from %d.5, graph 0 to %d.5, graph 1 nohead dt 2 lw 1.5 lc rgb '#555555'\n",

@@ -22,6 +22,7 @@ int draw_cost_convergence(const Report *rp, Notes *nt, char *more, size_t n)
     snprintf(name, sizeof name, "%s/cost-convergence.dat", rp->dir);
     AtomicOut *o = aout_open(name);
     aout_printf(o, "# one block per run: trainer_hours best_so_far (after each finished set, in history order)\n");
+    double ylo = INFINITY, yhi = -INFINITY;
     for (int k = 0; k < rp->nr; k++) {
         const Run *r = &rp->runs[k];
         aout_printf(o, "# %s\n", r->dir);
@@ -30,7 +31,9 @@ int draw_cost_convergence(const Report *rp, Notes *nt, char *more, size_t n)
             for (int t = 0; t < r->nt; t++)
                 if (r->t_id[t] == r->id[e]) hours += (r->t_end[t] - r->t_start[t]) / 3600;
             if (r->ok[e] && r->mean[e] < b) b = r->mean[e];
-            if (isfinite(b)) aout_printf(o, "%.9g %.9g\n", hours, b);
+            if (!isfinite(b)) continue;
+            aout_printf(o, "%.9g %.9g\n", hours, b);
+            ylo = fmin(ylo, b), yhi = fmax(yhi, b);
         }
         aout_printf(o, "\n\n");
     }
@@ -41,6 +44,7 @@ int draw_cost_convergence(const Report *rp, Notes *nt, char *more, size_t n)
     aout_printf(g, "set title 'Best mean W1 so far against the trainer hours spent'\n"
                    "set xlabel 'trainer hours (sum of trial times of the finished sets)'\n"
                    "set ylabel 'best mean W1 so far (scaled units)'\nset key top right box opaque\n");
+    gp_flat_range(g, "y", ylo, yhi);
     static const char *col[] = {"#d7191c", "#2c7bb6", "#1a9641", "#7b3294", "#fdae61", "#555555"};
     aout_printf(g, "plot ");
     for (int k = 0; k < rp->nr; k++) {

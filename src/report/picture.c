@@ -120,6 +120,14 @@ static void tic_label(char *buf, size_t n, double v)
     else numfmt_g(d, v, 3), snprintf(buf, n, "%s", d);
 }
 
+int gp_flat_range(AtomicOut *g, const char *axis, double lo, double hi)
+{
+    if (!isfinite(lo) || !isfinite(hi) || hi - lo > 1e-3 * fmax(fabs(lo), fabs(hi))) return 0;
+    if (hi > 0) aout_printf(g, "set %srange [0:%.9g]\n", axis, 2 * hi);
+    else aout_printf(g, "set %srange [%.9g:%.9g]\n", axis, hi - 1, hi + 1);
+    return 1;
+}
+
 void gp_log_tics(AtomicOut *g, const char *axis, double lo, double hi)
 {
     static const double m125[] = {1, 2, 5}, m10[] = {1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9};

@@ -37,6 +37,11 @@ int gnuplot_run(const char *gp_exe, const char *dir, const char *gp, const char 
  * (gnuplot's own give one per decade, none on a narrow range). Counts of 10^4 and more as 20k. */
 void gp_log_tics(AtomicOut *g, const char *axis, double lo, double hi);
 
+/* When every value drawn on axis ("y") lies in [lo, hi] and they differ by under 0.1% (a best
+ * W1 that never improved), a range of [0, 2·hi] (hi > 0; else hi ± 1): gnuplot's autoscale
+ * would stretch the flat line over ticks of rounding noise. Nothing otherwise. 1 when flat. */
+int gp_flat_range(AtomicOut *g, const char *axis, double lo, double hi);
+
 /* Quantile of the finite values (linear interpolation), NaN if none. */
 double quantile(const double *v, int n, double q);
 
