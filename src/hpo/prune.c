@@ -36,13 +36,14 @@ static const char *rung_item(const char *s, size_t len, long *num, long *den)
         *num = strtol(b, NULL, 10), *den = 0;
         return errno ? "is not an epoch in range" : NULL;
     }
-    if (b[nd] == '/' && nd > 0 && nd <= 9 && strspn(b + nd + 1, "0123456789") == len - nd - 1 &&
-        len - nd - 1 >= 1 && len - nd - 1 <= 9) {       /* a/b */
+    /* after '/' or '.': 1 to 9 digits and nothing else (9 digits keep every product in a long) */
+    size_t nf = len - nd - 1;
+    int digits_after = nd <= 9 && nf >= 1 && nf <= 9 && strspn(b + nd + 1, "0123456789") == nf;
+    if (b[nd] == '/' && nd > 0 && digits_after) {       /* a/b */
         *num = strtol(b, NULL, 10), *den = strtol(b + nd + 1, NULL, 10);
         return *den > 0 && *num > 0 && *num < *den ? NULL : "is not a fraction strictly between 0 and 1";
     }
-    if (b[nd] == '.' && nd <= 9 && strspn(b + nd + 1, "0123456789") == len - nd - 1 &&
-        len - nd - 1 >= 1 && len - nd - 1 <= 9) {       /* a decimal: digits / 10^k */
+    if (b[nd] == '.' && digits_after) {                 /* a decimal: digits / 10^k */
         long ip = nd ? strtol(b, NULL, 10) : 0, f = strtol(b + nd + 1, NULL, 10), p = 1;
         for (size_t i = nd + 1; i < len; i++) p *= 10;
         *num = ip * p + f, *den = p;
