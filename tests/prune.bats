@@ -241,17 +241,24 @@ unset_prune() { unset PRUNE PRUNE_RUNGS PRUNE_ETA PRUNE_MIN PRUNE_Z; }
       "1/4,1.0|rung '1.0' is not a fraction strictly between 0 and 1" "3/2|rung '3/2' is not a fraction" \
       "1/3,1/9|rungs must ascend ('1/3,1/9')" "2,,3|rung '' is not" "1/2,|rung '' is not"; do
     i=$((i + 1))
-    rd=$(RUNS=$TMP/b$i PRUNE_RUNGS=${bad%%|*} "$ANP" init broad hadronization)
-    run hpo-step "$rd" --rungs
+    rd=$TMP/b$i/hadronization/broad
+    run env RUNS=$TMP/b$i PRUNE_RUNGS=${bad%%|*} "$ANP" init broad hadronization
     echo "$output"
     [ "$status" -eq 1 ]
-    [[ $output == "hpo-step: $rd/run.conf: prune_rungs: ${bad#*|}"* ]]
+    [[ $output == *"hpo-step: $rd/run.conf: prune_rungs: ${bad#*|}"* ]]
+    [[ $output == *"anp: $rd: not created: its settings were refused (above)" ]]
+    [ ! -e "$rd" ]                     # nothing left for a rerun to resume
   done
-  # the run itself stops before anything trains, with the same line
+  # the run itself stops before anything trains, with the same line; a rerun with a good
+  # list then starts afresh instead of resuming the refused settings
   run env RUNS=$TMP/b1 PRUNE_RUNGS=1/0 "$ANP" broad hadronization
   [ "$status" -eq 1 ]
   [[ $output == *"$TMP/b1/hadronization/broad/run.conf: prune_rungs: rung '1/0' is not a fraction"* ]]
-  [ ! -e "$TMP/b1/hadronization/broad/trials/1-1.cmd" ]
+  [ ! -e "$TMP/b1/hadronization/broad" ]
+  rd=$(RUNS=$TMP/b1 PRUNE_RUNGS=1/2 "$ANP" init broad hadronization)
+  run hpo-step "$rd" --rungs
+  [ "$status" -eq 0 ]
+  [ "$output" = 5 ]                    # 1/2 of 9 epochs, halves up
 }
 
 @test "prune: the study's broad default prunes (asha, rungs 1/8,1/4,1/2, eta 4, min 4, z 0.5); PRUNE_* and PRUNE=none override it" {
