@@ -419,3 +419,19 @@ unset_prune() { unset PRUNE PRUNE_RUNGS PRUNE_ETA PRUNE_MIN PRUNE_Z; }
   run awk -F, 'NR > 1 && !($(NF - 1) > 0 && $(NF - 1) < 600) { bad = 1 } END { exit bad }' "$RUNS/hadronization/estimate/timings.csv"
   [ "$status" -eq 0 ]
 }
+
+@test "prune: a rerun's PRUNE_RUNGS is compared by the epochs it resolves to, not its text" {
+  setup_curves
+  export RUNS=$TMP/runs TRAINER="$STANDIN --sleep 0" EPOCHS=8
+  rd=$(PRUNE_RUNGS=1/8,1/4,1/2 "$ANP" init broad hadronization)
+  run env PRUNE_RUNGS=1,2,4 "$ANP" init broad hadronization      # the same epochs at 8
+  [ "$status" -eq 0 ]
+  [[ $output == *"resuming $rd"* ]]
+  grep -qx 'prune_rungs=1/8,1/4,1/2' "$rd/run.conf"               # kept as written
+  run env PRUNE_RUNGS=1,3 "$ANP" init broad hadronization         # other epochs: refused
+  [ "$status" -eq 1 ]
+  [[ $output == *"PRUNE_RUNGS=1,3, run.conf has prune_rungs=1/8,1/4,1/2"* ]]
+  run env PRUNE_RUNGS=1/0 "$ANP" init broad hadronization         # unresolvable: refused too
+  [ "$status" -eq 1 ]
+  [[ $output == *"PRUNE_RUNGS=1/0, run.conf has prune_rungs=1/8,1/4,1/2"* ]]
+}
